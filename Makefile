@@ -1,0 +1,138 @@
+# One non-recursive build for the whole kit. See README.md.
+#   make            programs into bin/
+#   make check      install missing packages, build, run every test
+#   make demo       install missing packages, build, run the demonstration
+#   make bench      benchmarks (bench/)
+#   make fuzz       libFuzzer harnesses (clang) into build/fuzz/
+#   SANITIZE=1      build with ASan + UBSan (into build/san/, bin in build/san/bin)
+#   V=1             show full compiler command lines
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+PKGS    := openssl libpcap
+
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
+	-Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
+	-Wformat=2 -MMD -MP -Icommon
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+
+ifeq ($(SANITIZE),1)
+BUILD := build/san
+BIN   := build/san/bin
+CFLAGS_BASE += $(SAN_FLAGS)
+LDFLAGS += $(SAN_FLAGS)
+else
+BUILD := build/release
+BIN   := bin
+endif
+
+CFLAGS ?=
+override CFLAGS := $(CFLAGS_BASE) $(CFLAGS)
+CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# --- the shared library of the kit -------------------------------------------
+COMMON_SRC := $(wildcard common/*.c)
+COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
+LIBKIT     := $(BUILD)/libkit.a
+
+PROGRAMS := $(BIN)/plain-server $(BIN)/plain-client $(BIN)/loadgen
+
+all: $(PROGRAMS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIBKIT): $(COMMON_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BIN)/plain-server: $(BUILD)/plaintext_chat/server.o $(LIBKIT)
+$(BIN)/plain-client: $(BUILD)/plaintext_chat/client.o $(LIBKIT)
+$(BIN)/loadgen: $(BUILD)/bench/loadgen.o
+
+$(PROGRAMS):
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# --- tests -------------------------------------------------------------------
+UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(BUILD)/tests/unit-tests
+
+$(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS)
+$(UNIT_BIN): $(UNIT_OBJ) $(LIBKIT)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS)
+
+check: deps
+	$(MAKE) --no-print-directory SANITIZE=1 test-all
+
+test-all: all $(UNIT_BIN) fuzz
+	@echo "== unit tests (Check)"
+	$(Q)$(UNIT_BIN)
+	@echo "== integration tests"
+	$(Q)KIT_BIN=$(BIN) bash tests/integration/run.sh
+	@echo "== fuzz smoke"
+	$(Q)bash tests/fuzz/smoke.sh build/fuzz
+
+unit: all $(UNIT_BIN)
+	$(Q)$(UNIT_BIN)
+
+integration: all
+	$(Q)KIT_BIN=$(BIN) bash tests/integration/run.sh $(TESTS)
+
+# --- fuzzing (clang + libFuzzer) ------------------------------------------------
+FUZZ_CC    ?= clang
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Icommon \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN   := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+
+fuzz: $(FUZZ_BIN)
+
+build/fuzz/%: tests/fuzz/%.c $(COMMON_SRC) $(wildcard common/*.h)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC)
+
+# --- demonstration, benchmarks, installation --------------------------------------
+demo: deps all
+	$(Q)bash labs/demo.sh $(BIN)
+
+bench: deps-bench all
+	$(Q)bash bench/chat_bench.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BIN)/plain-server $(BIN)/plain-client $(DESTDIR)$(PREFIX)/bin/
+
+clean:
+	rm -rf build bin
+
+# --- Debian packages ---------------------------------------------------------
+# What building and testing need; the benchmark adds its reference servers.
+DEB_PACKAGES := build-essential pkg-config libpcap-dev libssl-dev check \
+	clang libclang-rt-14-dev ii procps psmisc iproute2 python3
+BENCH_PACKAGES := ngircd
+
+deps:
+	$(Q)bash tests/install-packages.sh $(DEB_PACKAGES)
+
+deps-bench: deps
+	$(Q)bash tests/install-packages.sh $(BENCH_PACKAGES)
+
+.PHONY: all check test-all unit integration fuzz demo bench install clean \
+	deps deps-bench
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,2 @@
+build/release/common/evloop.o: common/evloop.c common/evloop.h
+common/evloop.h:

@@ -1,0 +1,2 @@
+build/release/common/safeprint.o: common/safeprint.c common/safeprint.h
+common/safeprint.h:

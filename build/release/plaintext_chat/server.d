@@ -1,0 +1,10 @@
+build/release/plaintext_chat/server.o: plaintext_chat/server.c \
+ common/chat_server.h common/chat_core.h common/net.h common/sendq.h \
+ common/transport.h common/err.h common/server_opts.h
+common/chat_server.h:
+common/chat_core.h:
+common/net.h:
+common/sendq.h:
+common/transport.h:
+common/err.h:
+common/server_opts.h:

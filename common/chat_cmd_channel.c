@@ -1,0 +1,306 @@
+/* Channel commands: JOIN, PART, TOPIC, NAMES, LIST, MODE, WHO
+ * (RFC 2812 §3.2, §3.6.1). Channels have no operators here; all are +n. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "chat_internal.h"
+#include "err.h"
+#include "irc_map.h"
+#include "irc_msg.h"
+
+/* Next comma-separated item of a list parameter (modified in place). */
+static char *
+next_item(char **list)
+{
+	char *item = *list, *comma;
+
+	if (!item || !*item)
+		return NULL;
+	if ((comma = strchr(item, ',')) != NULL) {
+		*comma = '\0';
+		*list = comma + 1;
+	} else {
+		*list = NULL;
+	}
+	return item;
+}
+
+/* Copy a parameter so next_item may cut it. */
+static void
+copy_param(char out[IRC_LINE_MAX + 1], const char *p)
+{
+	snprintf(out, IRC_LINE_MAX + 1, "%s", p);
+}
+
+static void
+send_from_to_channel(struct chat_client *c, struct chat_channel *ch,
+		     const char *command, int n, const char *params[])
+{
+	char line[IRC_LINE_MAX + 1];
+	int len = chat_format_from(c, line, command, n, params);
+
+	if (len > 0)
+		chat_send_channel(ch, NULL, line, (size_t)len);
+}
+
+static void
+send_topic(struct chat_client *c, const struct chat_channel *ch, bool quiet)
+{
+	char when[24];
+
+	if (ch->topic[0] == '\0') {
+		if (!quiet)
+			chat_reply(c, "331", ch->name, "No topic is set", NULL);
+		return;
+	}
+	chat_reply(c, "332", ch->name, ch->topic, NULL);
+	snprintf(when, sizeof(when), "%lld", (long long)ch->topic_time);
+	chat_reply(c, "333", ch->name, ch->topic_by, when, NULL);
+}
+
+void
+chat_send_names(struct chat_client *c, const struct chat_channel *ch)
+{
+	/* Leave room for ":server 353 nick = #channel :" around the list. */
+	size_t budget = IRC_TEXT_MAX - 64 - strlen(c->core->cfg.server_name) -
+			strlen(c->nick) - strlen(ch->name);
+	char names[IRC_LINE_MAX];
+	size_t i, len = 0;
+
+	for (i = 0; i < ch->nmembers; i++) {
+		const char *nick = ch->members[i]->nick;
+		size_t n = strlen(nick);
+
+		if (len > 0 && len + 1 + n > budget) {
+			chat_reply(c, "353", "=", ch->name, names, NULL);
+			len = 0;
+		}
+		len += (size_t)snprintf(names + len, sizeof(names) - len,
+					"%s%s", len ? " " : "", nick);
+	}
+	if (len > 0)
+		chat_reply(c, "353", "=", ch->name, names, NULL);
+	chat_reply(c, "366", ch->name, "End of NAMES list", NULL);
+}
+
+static void
+join_one(struct chat_client *c, const char *name)
+{
+	struct chat_channel *ch;
+	const char *params[1];
+	int r;
+
+	if (!chat_valid_channel(name)) {
+		chat_reply(c, "403", name, "No such channel", NULL);
+		return;
+	}
+	if ((r = chat_join(c, name, &ch)) == KIT_ETOOBIG) {
+		chat_reply(c, "405", name, "You have joined too many channels",
+			   NULL);
+		return;
+	}
+	if (r < 0)
+		return;	/* already there (or out of memory): nothing to say */
+	params[0] = ch->name;
+	send_from_to_channel(c, ch, "JOIN", 1, params);
+	send_topic(c, ch, true);
+	chat_send_names(c, ch);
+}
+
+static void
+part_all(struct chat_client *c)
+{
+	while (c->nchans > 0) {
+		struct chat_channel *ch = c->chans[c->nchans - 1];
+		const char *params[] = { ch->name, c->nick };
+
+		send_from_to_channel(c, ch, "PART", 2, params);
+		chat_part(c, ch);
+	}
+}
+
+void
+chat_cmd_join(struct chat_client *c, const struct irc_msg *m)
+{
+	char list[IRC_LINE_MAX + 1], *rest = list, *name;
+
+	if (strcmp(m->params[0], "0") == 0) {	/* RFC 2812 §3.2.1 */
+		part_all(c);
+		return;
+	}
+	copy_param(list, m->params[0]);
+	while ((name = next_item(&rest)) != NULL)
+		join_one(c, name);
+}
+
+void
+chat_cmd_part(struct chat_client *c, const struct irc_msg *m)
+{
+	char list[IRC_LINE_MAX + 1], *rest = list, *name;
+	const char *reason = m->nparams > 1 ? m->params[1] : c->nick;
+
+	copy_param(list, m->params[0]);
+	while ((name = next_item(&rest)) != NULL) {
+		struct chat_channel *ch = chat_find_channel(c->core, name);
+		const char *params[2];
+
+		if (!ch) {
+			chat_reply(c, "403", name, "No such channel", NULL);
+			continue;
+		}
+		if (!chat_is_member(ch, c)) {
+			chat_reply(c, "442", name, "You're not on that channel",
+				   NULL);
+			continue;
+		}
+		params[0] = ch->name;
+		params[1] = reason;
+		send_from_to_channel(c, ch, "PART", 2, params);
+		chat_part(c, ch);
+	}
+}
+
+void
+chat_cmd_topic(struct chat_client *c, const struct irc_msg *m)
+{
+	struct chat_channel *ch = chat_find_channel(c->core, m->params[0]);
+	const char *params[2];
+
+	if (!ch) {
+		chat_reply(c, "403", m->params[0], "No such channel", NULL);
+		return;
+	}
+	if (m->nparams < 2) {
+		send_topic(c, ch, false);
+		return;
+	}
+	if (!chat_is_member(ch, c)) {
+		chat_reply(c, "442", ch->name, "You're not on that channel",
+			   NULL);
+		return;
+	}
+	/* Longer topics are cut to TOPICLEN, as announced in 005. */
+	snprintf(ch->topic, sizeof(ch->topic), "%s", m->params[1]);
+	snprintf(ch->topic_by, sizeof(ch->topic_by), "%s", c->nick);
+	ch->topic_time = (int64_t)time(NULL);
+	params[0] = ch->name;
+	params[1] = ch->topic;
+	send_from_to_channel(c, ch, "TOPIC", 2, params);
+}
+
+void
+chat_cmd_names(struct chat_client *c, const struct irc_msg *m)
+{
+	char list[IRC_LINE_MAX + 1], *rest = list, *name;
+
+	if (m->nparams == 0) {
+		chat_reply(c, "366", "*", "End of NAMES list", NULL);
+		return;
+	}
+	copy_param(list, m->params[0]);
+	while ((name = next_item(&rest)) != NULL) {
+		struct chat_channel *ch = chat_find_channel(c->core, name);
+
+		if (ch)
+			chat_send_names(c, ch);
+		else
+			chat_reply(c, "366", name, "End of NAMES list", NULL);
+	}
+}
+
+static void
+list_one(struct chat_client *c, const struct chat_channel *ch)
+{
+	char count[24];
+
+	snprintf(count, sizeof(count), "%zu", ch->nmembers);
+	chat_reply(c, "322", ch->name, count, ch->topic, NULL);
+}
+
+void
+chat_cmd_list(struct chat_client *c, const struct irc_msg *m)
+{
+	char list[IRC_LINE_MAX + 1], *rest = list, *name;
+	struct chat_channel *ch;
+	size_t pos = 0;
+
+	chat_reply(c, "321", "Channel", "Users  Name", NULL);
+	if (m->nparams == 0) {
+		while ((ch = irc_map_next(c->core->channels, &pos)) != NULL)
+			list_one(c, ch);
+	} else {
+		copy_param(list, m->params[0]);
+		while ((name = next_item(&rest)) != NULL)
+			if ((ch = chat_find_channel(c->core, name)) != NULL)
+				list_one(c, ch);
+	}
+	chat_reply(c, "323", "End of LIST", NULL);
+}
+
+static void
+mode_channel(struct chat_client *c, const struct irc_msg *m)
+{
+	struct chat_channel *ch = chat_find_channel(c->core, m->params[0]);
+	char created[24];
+
+	if (!ch) {
+		chat_reply(c, "403", m->params[0], "No such channel", NULL);
+		return;
+	}
+	if (m->nparams < 2) {
+		chat_reply(c, "324", ch->name, "+n", NULL);
+		snprintf(created, sizeof(created), "%lld",
+			 (long long)ch->created);
+		chat_reply(c, "329", ch->name, created, NULL);
+	} else if (strcmp(m->params[1], "b") == 0 ||
+		   strcmp(m->params[1], "+b") == 0) {
+		chat_reply(c, "368", ch->name, "End of channel ban list", NULL);
+	} else {
+		chat_reply(c, "482", ch->name, "You're not channel operator",
+			   NULL);
+	}
+}
+
+void
+chat_cmd_mode(struct chat_client *c, const struct irc_msg *m)
+{
+	if (m->params[0][0] == '#') {
+		mode_channel(c, m);
+		return;
+	}
+	if (irc_casecmp(m->params[0], c->nick) != 0) {
+		chat_reply(c, "502", "Can't change mode for other users", NULL);
+		return;
+	}
+	/* No user modes are kept; a request to set one is not an error. */
+	chat_reply(c, "221", "+", NULL);
+}
+
+static void
+who_reply(struct chat_client *c, const char *chan, const struct chat_client *u)
+{
+	char real[CHAT_REALNAME_MAX + 4];
+
+	snprintf(real, sizeof(real), "0 %s", u->realname);
+	chat_reply(c, "352", chan, u->user, u->host, c->core->cfg.server_name,
+		   u->nick, "H", real, NULL);
+}
+
+void
+chat_cmd_who(struct chat_client *c, const struct irc_msg *m)
+{
+	const char *mask = m->nparams > 0 ? m->params[0] : "*";
+	struct chat_channel *ch;
+	struct chat_client *u;
+	size_t i;
+
+	if ((ch = chat_find_channel(c->core, mask)) != NULL) {
+		for (i = 0; i < ch->nmembers; i++)
+			who_reply(c, ch->name, ch->members[i]);
+	} else if ((u = chat_find_nick(c->core, mask)) != NULL &&
+		   (u->flags & CLIENT_REGISTERED)) {
+		who_reply(c, "*", u);
+	}
+	chat_reply(c, "315", mask, "End of WHO list", NULL);
+}

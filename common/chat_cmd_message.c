@@ -1,0 +1,139 @@
+/* Messages and user queries: PRIVMSG, NOTICE, WHOIS (RFC 2812 §3.3, §3.6.2). */
+#include <stdio.h>
+#include <string.h>
+
+#include "chat_internal.h"
+#include "err.h"
+#include "irc_msg.h"
+
+/* Targets per message, announced as the usual TARGMAX would be. */
+#define CHAT_TARGETS_MAX 4
+
+/*
+ * Deliver one message to one target. Errors are replied for PRIVMSG only:
+ * NOTICE must never trigger automatic replies (RFC 2812 §3.3.2).
+ */
+static void
+deliver(struct chat_client *c, const char *command, const char *target,
+	const char *text, bool replies)
+{
+	char line[IRC_LINE_MAX + 1];
+	const char *params[] = { target, text };
+	struct chat_channel *ch = NULL;
+	struct chat_client *to = NULL;
+	int len;
+
+	if (target[0] == '#' && !(ch = chat_find_channel(c->core, target))) {
+		if (replies)
+			chat_reply(c, "403", target, "No such channel", NULL);
+		return;
+	}
+	if (target[0] != '#' && (!(to = chat_find_nick(c->core, target)) ||
+				 !(to->flags & CLIENT_REGISTERED))) {
+		if (replies)
+			chat_reply(c, "401", target, "No such nick/channel",
+				   NULL);
+		return;
+	}
+	if (ch && !chat_is_member(ch, c)) {
+		if (replies)
+			chat_reply(c, "404", ch->name,
+				   "Cannot send to channel", NULL);
+		return;
+	}
+	params[0] = ch ? ch->name : to->nick;
+	if ((len = chat_format_from(c, line, command, 2, params)) < 0) {
+		/* Relayed with our prefix it would pass 512 bytes: say so
+		 * rather than cut the text short. */
+		if (replies)
+			chat_reply(c, "417", "Input line was too long", NULL);
+		return;
+	}
+	if (ch)
+		chat_send_channel(ch, c, line, (size_t)len);
+	else
+		chat_send(to, line, (size_t)len);
+}
+
+static void
+message(struct chat_client *c, const struct irc_msg *m, bool replies)
+{
+	char list[IRC_LINE_MAX + 1], *rest = list, *target, *comma;
+	int n = 0;
+
+	if (m->nparams == 0 || m->params[0][0] == '\0') {
+		if (replies)
+			chat_reply(c, "411", m->command[0] == 'N' ?
+				   "No recipient given (NOTICE)" :
+				   "No recipient given (PRIVMSG)", NULL);
+		return;
+	}
+	if (m->nparams < 2 || m->params[1][0] == '\0') {
+		if (replies)
+			chat_reply(c, "412", "No text to send", NULL);
+		return;
+	}
+	snprintf(list, sizeof(list), "%s", m->params[0]);
+	while (rest && *rest && n++ < CHAT_TARGETS_MAX) {
+		target = rest;
+		if ((comma = strchr(rest, ',')) != NULL) {
+			*comma = '\0';
+			rest = comma + 1;
+		} else {
+			rest = NULL;
+		}
+		if (*target)
+			deliver(c, replies ? "PRIVMSG" : "NOTICE", target,
+				m->params[1], replies);
+	}
+}
+
+void
+chat_cmd_privmsg(struct chat_client *c, const struct irc_msg *m)
+{
+	message(c, m, true);
+}
+
+void
+chat_cmd_notice(struct chat_client *c, const struct irc_msg *m)
+{
+	message(c, m, false);
+}
+
+static void
+whois_channels(struct chat_client *c, const struct chat_client *u)
+{
+	char list[IRC_LINE_MAX];
+	size_t i, len = 0;
+
+	for (i = 0; i < u->nchans; i++) {
+		int n = snprintf(list + len, sizeof(list) - len, "%s%s",
+				 len ? " " : "", u->chans[i]->name);
+
+		if (n < 0 || (size_t)n >= sizeof(list) - len)
+			break;
+		len += (size_t)n;
+	}
+	if (len > 0)
+		chat_reply(c, "319", u->nick, list, NULL);
+}
+
+void
+chat_cmd_whois(struct chat_client *c, const struct irc_msg *m)
+{
+	/* WHOIS [server] nick: the nick is the last parameter. */
+	const char *nick = m->params[m->nparams - 1];
+	struct chat_client *u = chat_find_nick(c->core, nick);
+
+	if (!u || !(u->flags & CLIENT_REGISTERED)) {
+		chat_reply(c, "401", nick, "No such nick/channel", NULL);
+	} else {
+		chat_reply(c, "311", u->nick, u->user, u->host, "*",
+			   u->realname, NULL);
+		whois_channels(c, u);
+		chat_reply(c, "312", u->nick, c->core->cfg.server_name,
+			   "kit chat server", NULL);
+		nick = u->nick;
+	}
+	chat_reply(c, "318", nick, "End of WHOIS list", NULL);
+}

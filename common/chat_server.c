@@ -1,0 +1,402 @@
+/* The chat server's I/O: accept, read lines into the core, flush its output.
+ * Single-threaded and non-blocking; all output is written once per loop
+ * iteration, batched per connection (one write for many lines). */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "chat_server.h"
+#include "err.h"
+#include "evloop.h"
+#include "irc_msg.h"
+#include "linebuf.h"
+#include "safeprint.h"
+
+/* Bytes read from one connection per readiness event, so one fast sender
+ * cannot monopolise the loop. */
+#define READ_BUDGET (64 * 1024)
+#define READ_CHUNK (16 * 1024)
+
+struct server;
+
+struct conn {
+	struct evhandler h;	/* first: the loop hands us &conn->h */
+	struct server *srv;
+	struct transport *t;
+	struct chat_client *c;
+	uint32_t events;
+	struct linebuf lb;
+	char line[IRC_TEXT_MAX + 1];
+};
+
+struct server {
+	const struct chat_server_opts *opts;
+	struct evloop *loop;
+	struct chat_core *core;
+	struct evhandler listener, signals;
+	struct evtimer tick;
+	int spare_fd;	/* released to accept-and-refuse when out of fds */
+	size_t nconns;
+	char readbuf[READ_CHUNK];
+};
+
+static void
+logf_(const struct server *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+logf_(const struct server *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", s->opts->progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Departure reasons may hold client text: escape it. */
+static void
+log_departure(const struct server *s, const struct chat_client *c)
+{
+	char reason[CHAT_REASON_MAX * 4 + 1];
+
+	if (!s->opts->verbose)
+		return;
+	safeprint_str(reason, sizeof(reason), c->reason, strlen(c->reason));
+	logf_(s, "%s (%s) left: %s", c->nick, c->host, reason);
+}
+
+static int
+on_line(void *ctx, char *line, size_t len, bool too_long)
+{
+	struct conn *k = ctx;
+
+	chat_core_handle_line(k->c, line, len, too_long, evloop_now_ms());
+	return (k->c->flags & (CLIENT_DOOMED | CLIENT_CLOSING)) ? 1 : 0;
+}
+
+static void
+read_input(struct conn *k)
+{
+	struct server *s = k->srv;
+	size_t total = 0;
+	ssize_t n;
+
+	while (total < READ_BUDGET &&
+	       !(k->c->flags & (CLIENT_DOOMED | CLIENT_CLOSING))) {
+		n = transport_read(k->t, s->readbuf, sizeof(s->readbuf));
+		if (n == KIT_EAGAIN)
+			return;
+		if (n == 0) {
+			/* Whatever came before the close still counts. */
+			linebuf_finish(&k->lb, on_line, k);
+			chat_client_lost(k->c, "Connection closed");
+			return;
+		}
+		if (n < 0) {
+			chat_client_lost(k->c, n == KIT_ESYS ? strerror(errno)
+							     : kit_strerror((int)n));
+			return;
+		}
+		total += (size_t)n;
+		if (linebuf_feed(&k->lb, s->readbuf, (size_t)n, on_line, k))
+			return;
+	}
+}
+
+static void
+set_events(struct conn *k, uint32_t events)
+{
+	if (k->events == events)
+		return;
+	if (evloop_mod(k->srv->loop, &k->h, events) == 0)
+		k->events = events;
+}
+
+/* Write what the peer will take now; returns false if the link failed. */
+static bool
+flush_conn(struct conn *k)
+{
+	struct sendq *q = &k->c->out;
+	ssize_t n;
+
+	while (q->len > 0) {
+		n = transport_write(k->t, sendq_data(q), q->len);
+		if (n == KIT_EAGAIN)
+			break;
+		if (n < 0) {
+			chat_client_lost(k->c, n == KIT_ESYS ? strerror(errno)
+							     : kit_strerror((int)n));
+			return false;
+		}
+		sendq_consume(q, (size_t)n);
+	}
+	return true;
+}
+
+static void
+on_conn_event(struct evhandler *h, uint32_t events)
+{
+	struct conn *k = (struct conn *)h;
+
+	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+		read_input(k);
+	if ((events & EPOLLOUT) && flush_conn(k) && k->c->out.len == 0)
+		set_events(k, EPOLLIN);
+}
+
+static void
+close_conn(struct conn *k)
+{
+	struct server *s = k->srv;
+
+	log_departure(s, k->c);
+	evloop_del(s->loop, &k->h);
+	transport_close(k->t);
+	chat_client_free(k->c);
+	free(k);
+	s->nconns--;
+}
+
+/* Runs after every batch of events: carry out removals, write output. */
+static void
+before_sleep(void *ud)
+{
+	struct server *s = ud;
+	struct chat_client *c, *next;
+
+	while (s->core->pending) {
+		chat_core_reap(s->core);
+		for (c = chat_core_take_pending(s->core); c; c = next) {
+			struct conn *k = c->io;
+
+			bool ok;
+
+			next = c->next_pending;
+			ok = flush_conn(k);
+			if (c->flags & CLIENT_CLOSING)
+				close_conn(k);	/* ERROR sent if it fit */
+			else if (ok)
+				set_events(k, EPOLLIN | (c->out.len ? EPOLLOUT
+								    : 0));
+			/* else doomed: removed in the next round */
+		}
+	}
+}
+
+static void
+refuse(int fd, const char *why)
+{
+	char line[128];
+	int n = snprintf(line, sizeof(line), "ERROR :Closing Link: %s\r\n", why);
+
+	if (send(fd, line, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+		/* nothing more to do for a peer we are refusing */
+	}
+	close(fd);
+}
+
+/* Out of descriptors: free the spare one to accept and refuse the peer,
+ * rather than leave it in the backlog, where it would wake us forever. */
+static void
+refuse_for_fds(struct server *s)
+{
+	int fd;
+
+	close(s->spare_fd);
+	fd = accept4(s->listener.fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd >= 0)
+		refuse(fd, "server out of file descriptors");
+	s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	logf_(s, "out of file descriptors: refused a connection");
+}
+
+static void
+add_conn(struct server *s, int fd)
+{
+	char host[NET_ADDRSTRLEN];
+	struct conn *k;
+
+	if (net_peer_host(fd, host) < 0)
+		snprintf(host, sizeof(host), "unknown");
+	net_set_nodelay(fd);	/* chat lines are small: no Nagle delay */
+	if (!(k = calloc(1, sizeof(*k)))) {
+		refuse(fd, "server out of memory");
+		return;
+	}
+	k->srv = s;
+	k->h = (struct evhandler){ .fd = fd, .fn = on_conn_event, .ud = k };
+	linebuf_init(&k->lb, k->line, IRC_TEXT_MAX);
+	if (!(k->c = chat_client_new(s->core, host, evloop_now_ms()))) {
+		free(k);
+		refuse(fd, "server out of memory");
+		return;
+	}
+	if (!(k->t = s->opts->wrap(fd, s->opts->wrap_ctx))) {
+		chat_client_free(k->c);	/* wrap closed fd */
+		free(k);
+		return;
+	}
+	k->c->io = k;
+	k->events = EPOLLIN;
+	if (evloop_add(s->loop, &k->h, EPOLLIN) < 0) {
+		transport_close(k->t);
+		chat_client_free(k->c);
+		free(k);
+		return;
+	}
+	s->nconns++;
+	if (s->opts->verbose)
+		logf_(s, "connection from %s (%zu open)", host, s->nconns);
+}
+
+static void
+on_accept(struct evhandler *h, uint32_t events)
+{
+	struct server *s = h->ud;
+	int i, fd;
+
+	(void)events;
+	for (i = 0; i < 256; i++) {	/* bounded: others get a turn */
+		fd = accept4(h->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE)
+				refuse_for_fds(s);
+			else if (errno != EAGAIN && errno != EINTR &&
+				 errno != ECONNABORTED)
+				logf_(s, "accept: %s", strerror(errno));
+			return;
+		}
+		if (s->nconns >= s->opts->max_clients)
+			refuse(fd, "server full");
+		else
+			add_conn(s, fd);
+	}
+}
+
+static void
+on_signal(struct evhandler *h, uint32_t events)
+{
+	struct server *s = h->ud;
+	struct signalfd_siginfo si;
+
+	(void)events;
+	if (read(h->fd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+		return;
+	logf_(s, "%s: shutting down", strsignal((int)si.ssi_signo));
+	chat_core_shutdown(s->core, "Server shutting down");
+	evloop_stop(s->loop);
+}
+
+static void
+on_tick(void *ud)
+{
+	struct server *s = ud;
+
+	chat_core_tick(s->core, evloop_now_ms());
+	evloop_timer_arm(s->loop, &s->tick, 1000, on_tick, s);
+}
+
+static int
+open_signals(char *err)
+{
+	sigset_t set;
+	int fd;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	signal(SIGPIPE, SIG_IGN);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0 ||
+	    (fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
+		snprintf(err, KIT_ERRLEN, "signalfd: %s", strerror(errno));
+		return -1;
+	}
+	return fd;
+}
+
+static int
+setup(struct server *s, const struct chat_server_opts *opts, char *err)
+{
+	char where[NET_ADDRSTRLEN];
+	int fd;
+
+	s->opts = opts;
+	s->listener.fd = s->signals.fd = s->spare_fd = -1;
+	if (!(s->loop = evloop_new()) || !(s->core = chat_core_new(&opts->chat))) {
+		snprintf(err, KIT_ERRLEN, "out of memory");
+		return -1;
+	}
+	if ((fd = net_listen(opts->bind_addr, opts->port, 4096, err)) < 0)
+		return -1;
+	s->listener = (struct evhandler){ .fd = fd, .fn = on_accept, .ud = s };
+	if ((fd = open_signals(err)) < 0)
+		return -1;
+	s->signals = (struct evhandler){ .fd = fd, .fn = on_signal, .ud = s };
+	s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (evloop_add(s->loop, &s->listener, EPOLLIN) < 0 ||
+	    evloop_add(s->loop, &s->signals, EPOLLIN) < 0) {
+		snprintf(err, KIT_ERRLEN, "epoll: %s", strerror(errno));
+		return -1;
+	}
+	evloop_set_before_sleep(s->loop, before_sleep, s);
+	evloop_timer_arm(s->loop, &s->tick, 1000, on_tick, s);
+	if (net_local_addr(s->listener.fd, where) == 0)
+		logf_(s, "listening on %s", where);
+	return 0;
+}
+
+static void
+teardown(struct server *s)
+{
+	struct chat_client *c;
+
+	if (s->core) {
+		while ((c = s->core->clients) != NULL) {
+			struct conn *k = c->io;
+
+			if (k)
+				close_conn(k);
+			else
+				chat_client_free(c);
+		}
+	}
+	chat_core_free(s->core);
+	evloop_free(s->loop);
+	if (s->listener.fd >= 0)
+		close(s->listener.fd);
+	if (s->signals.fd >= 0)
+		close(s->signals.fd);
+	if (s->spare_fd >= 0)
+		close(s->spare_fd);
+}
+
+int
+chat_server_run(const struct chat_server_opts *opts, char err[static 256])
+{
+	struct server *s = calloc(1, sizeof(*s));
+	int r = -1;
+
+	if (!s) {
+		snprintf(err, KIT_ERRLEN, "out of memory");
+		return -1;
+	}
+	if (setup(s, opts, err) == 0) {
+		if ((r = evloop_run(s->loop)) < 0)
+			snprintf(err, KIT_ERRLEN, "epoll_wait: %s",
+				 strerror(errno));
+	}
+	teardown(s);
+	free(s);
+	return r;
+}

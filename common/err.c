@@ -1,0 +1,63 @@
+/* Kit error codes to text; warn/die for programs (in the spirit of err(3)). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+
+static const char *progname = "kit";
+
+const char *
+kit_strerror(int code)
+{
+	switch (code) {
+	case KIT_OK: return "success";
+	case KIT_EAGAIN: return "operation would block";
+	case KIT_EINCOMPLETE: return "incomplete input";
+	case KIT_EINVAL: return "malformed input";
+	case KIT_ETOOBIG: return "input too large";
+	case KIT_ENOMEM: return "out of memory";
+	case KIT_ESYS: return "system error";
+	case KIT_ECLOSED: return "connection closed";
+	case KIT_EAUTH: return "authentication failed";
+	}
+	return "unknown error";
+}
+
+void
+kit_set_progname(const char *argv0)
+{
+	const char *slash = strrchr(argv0, '/');
+
+	progname = slash ? slash + 1 : argv0;
+}
+
+static void
+vwarn_line(const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", progname);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void
+kit_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn_line(fmt, ap);
+	va_end(ap);
+}
+
+void
+kit_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn_line(fmt, ap);
+	va_end(ap);
+	exit(1);
+}

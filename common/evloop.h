@@ -1,0 +1,60 @@
+/* A small epoll event loop: fd callbacks, one-shot timers, a before-sleep hook. */
+#ifndef KIT_COMMON_EVLOOP_H
+#define KIT_COMMON_EVLOOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct evloop;
+struct evhandler;
+
+typedef void (*evloop_io_fn)(struct evhandler *h, uint32_t events);
+typedef void (*evloop_fn)(void *ud);
+
+/*
+ * Embedded by the owner of an fd (no allocation per registration). The
+ * loop reads fn and ud when an event fires; an owner that closes its fd in
+ * a callback must keep the handler's memory alive until the loop's
+ * before-sleep hook runs, because later events of the same batch may still
+ * point at it (set fn to NULL to make them no-ops).
+ */
+struct evhandler {
+	int fd;
+	evloop_io_fn fn;
+	void *ud;
+};
+
+/* An armed one-shot timer, caller-owned. */
+struct evtimer {
+	uint64_t due_ms;
+	evloop_fn fn;
+	void *ud;
+	struct evtimer *next;
+	bool armed;
+};
+
+/* Returns NULL with errno set on failure. */
+struct evloop *evloop_new(void);
+void evloop_free(struct evloop *loop);
+
+/* events: EPOLLIN/EPOLLOUT flags. Return 0 or -1 with errno set. */
+int evloop_add(struct evloop *loop, struct evhandler *h, uint32_t events);
+int evloop_mod(struct evloop *loop, struct evhandler *h, uint32_t events);
+void evloop_del(struct evloop *loop, struct evhandler *h);
+
+/* Monotonic clock in milliseconds. */
+uint64_t evloop_now_ms(void);
+
+/* Arm t to fire once after ms milliseconds (re-arming moves it). */
+void evloop_timer_arm(struct evloop *loop, struct evtimer *t, uint64_t ms,
+		      evloop_fn fn, void *ud);
+void evloop_timer_cancel(struct evloop *loop, struct evtimer *t);
+
+/* fn runs after each batch of events, before waiting again. */
+void evloop_set_before_sleep(struct evloop *loop, evloop_fn fn, void *ud);
+
+/* Runs until evloop_stop(); returns 0, or -1 with errno if epoll fails. */
+int evloop_run(struct evloop *loop);
+void evloop_stop(struct evloop *loop);
+
+#endif

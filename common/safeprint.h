@@ -1,0 +1,21 @@
+/* Print untrusted bytes to a terminal without letting them control it. */
+#ifndef KIT_COMMON_SAFEPRINT_H
+#define KIT_COMMON_SAFEPRINT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/*
+ * Write p[0..n) to f: printable ASCII and well-formed UTF-8 pass through;
+ * control bytes (ESC, BEL, IRC colour codes...), C1 controls, invalid UTF-8
+ * and bidirectional overrides are written as \xHH or \u{HHHH} escapes, and
+ * backslash as "\\", so the output is unambiguous and a message can never
+ * move the cursor or reorder text on the reader's screen.
+ */
+void safeprint(FILE *f, const char *p, size_t n);
+
+/* Same, into out[0..cap) (always NUL-terminated when cap > 0); returns the
+ * length written. Output that does not fit is cut at an escape boundary. */
+size_t safeprint_str(char *out, size_t cap, const char *p, size_t n);
+
+#endif

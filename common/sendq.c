@@ -1,0 +1,76 @@
+/* Output queue: one contiguous buffer, compacted or doubled as needed. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "sendq.h"
+
+/* First allocation: enough for a burst of replies without regrowing. */
+#define SENDQ_MIN 2048
+/* Drained buffers larger than this are released to keep idle peers small. */
+#define SENDQ_KEEP 16384
+
+void
+sendq_init(struct sendq *q, size_t limit)
+{
+	memset(q, 0, sizeof(*q));
+	q->limit = limit;
+}
+
+void
+sendq_free(struct sendq *q)
+{
+	free(q->data);
+	q->data = NULL;
+	q->off = q->len = q->cap = 0;
+}
+
+static int
+make_room(struct sendq *q, size_t n)
+{
+	size_t need = q->len + n, cap = q->cap ? q->cap : SENDQ_MIN;
+	char *p;
+
+	if (q->off > 0 && need <= q->cap) {
+		memmove(q->data, q->data + q->off, q->len);
+		q->off = 0;
+		return 0;
+	}
+	while (cap < need)
+		cap *= 2;
+	if (!(p = malloc(cap)))
+		return KIT_ENOMEM;
+	if (q->len)
+		memcpy(p, q->data + q->off, q->len);
+	free(q->data);
+	q->data = p;
+	q->off = 0;
+	q->cap = cap;
+	return 0;
+}
+
+int
+sendq_append(struct sendq *q, const void *p, size_t n)
+{
+	int r;
+
+	if (n > q->limit - q->len)
+		return KIT_ETOOBIG;
+	if (n > q->cap - q->off - q->len && (r = make_room(q, n)) < 0)
+		return r;
+	memcpy(q->data + q->off + q->len, p, n);
+	q->len += n;
+	return 0;
+}
+
+void
+sendq_consume(struct sendq *q, size_t n)
+{
+	q->off += n;
+	q->len -= n;
+	if (q->len > 0)
+		return;
+	q->off = 0;
+	if (q->cap > SENDQ_KEEP)
+		sendq_free(q);
+}

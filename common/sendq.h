@@ -1,0 +1,39 @@
+/* A per-connection output queue with a hard byte limit. */
+#ifndef KIT_COMMON_SENDQ_H
+#define KIT_COMMON_SENDQ_H
+
+#include <stddef.h>
+
+/*
+ * Bytes waiting to be written to one peer. The limit caps memory: a peer
+ * that reads more slowly than others write to it fills its queue and is
+ * dropped, instead of growing the server or stalling everyone else.
+ * Storage is allocated on first use and released once drained, so idle
+ * connections cost nothing here.
+ */
+struct sendq {
+	char *data;
+	size_t off;	/* start of unsent bytes */
+	size_t len;	/* unsent bytes */
+	size_t cap;
+	size_t limit;
+};
+
+void sendq_init(struct sendq *q, size_t limit);
+void sendq_free(struct sendq *q);	/* releases storage; q stays usable */
+
+/* Queue n bytes (borrowed). KIT_ETOOBIG past the limit (nothing queued),
+ * KIT_ENOMEM. */
+int sendq_append(struct sendq *q, const void *p, size_t n);
+
+/* The unsent bytes (valid until the next append or consume). */
+static inline const char *
+sendq_data(const struct sendq *q)
+{
+	return q->data + q->off;
+}
+
+/* Forget the first n unsent bytes (n <= q->len), after they were written. */
+void sendq_consume(struct sendq *q, size_t n);
+
+#endif

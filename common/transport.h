@@ -1,0 +1,57 @@
+/* One connection's byte stream: read, write, close. Plain TCP back end. */
+#ifndef KIT_COMMON_TRANSPORT_H
+#define KIT_COMMON_TRANSPORT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/*
+ * The chat core never touches sockets: it moves plaintext through this
+ * interface, so an encrypting transport can replace plain TCP without any
+ * change to the chat (the same idea as redis's ConnectionType).
+ */
+struct transport;
+
+struct transport_ops {
+	const char *name;
+	/* >0 bytes read, 0 when the peer closed, KIT_EAGAIN, or another
+	 * negative KIT_E* code (errno kept for KIT_ESYS). */
+	ssize_t (*read)(struct transport *t, void *buf, size_t len);
+	/* Bytes accepted (possibly fewer than len), KIT_EAGAIN, or error. */
+	ssize_t (*write)(struct transport *t, const void *buf, size_t len);
+	/* Closes the connection and frees t. */
+	void (*close)(struct transport *t);
+};
+
+struct transport {
+	const struct transport_ops *ops;
+	int fd;	/* for the event loop: readiness is watched on it */
+};
+
+/* Creates a transport for a connected socket; takes fd (closed on
+ * failure or by close). Returns NULL when out of memory. */
+typedef struct transport *(*transport_wrap_fn)(int fd, void *ctx);
+
+static inline ssize_t
+transport_read(struct transport *t, void *buf, size_t len)
+{
+	return t->ops->read(t, buf, len);
+}
+
+static inline ssize_t
+transport_write(struct transport *t, const void *buf, size_t len)
+{
+	return t->ops->write(t, buf, len);
+}
+
+static inline void
+transport_close(struct transport *t)
+{
+	if (t)
+		t->ops->close(t);
+}
+
+/* Plain TCP: the bytes go on the wire as they are. ctx is unused. */
+struct transport *tcp_transport_wrap(int fd, void *ctx);
+
+#endif
