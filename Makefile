@@ -43,7 +43,7 @@ COMMON_SRC := $(wildcard common/*.c)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
 LIBKIT     := $(BUILD)/libkit.a
 
-PROGRAMS := $(BIN)/plain-server $(BIN)/plain-client $(BIN)/loadgen
+PROGRAMS := $(BIN)/plain-server $(BIN)/plain-client
 
 all: $(PROGRAMS)
 

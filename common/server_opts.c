@@ -122,7 +122,7 @@ server_opts_parse(struct chat_server_opts *o, int argc, char **argv,
 	int ch;
 
 	set_defaults(o, default_port);
-	o->progname = argv[0];
+	o->progname = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	while ((ch = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'b': o->bind_addr = optarg; break;

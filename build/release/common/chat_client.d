@@ -1,0 +1,14 @@
+build/release/common/chat_client.o: common/chat_client.c \
+ common/client_internal.h common/chat_client.h common/transport.h \
+ common/chat_core.h common/net.h common/sendq.h common/evloop.h \
+ common/irc_msg.h common/linebuf.h common/err.h
+common/client_internal.h:
+common/chat_client.h:
+common/transport.h:
+common/chat_core.h:
+common/net.h:
+common/sendq.h:
+common/evloop.h:
+common/irc_msg.h:
+common/linebuf.h:
+common/err.h:

@@ -1,0 +1,14 @@
+build/release/common/client_view.o: common/client_view.c \
+ common/client_internal.h common/chat_client.h common/transport.h \
+ common/chat_core.h common/net.h common/sendq.h common/evloop.h \
+ common/irc_msg.h common/linebuf.h common/safeprint.h
+common/client_internal.h:
+common/chat_client.h:
+common/transport.h:
+common/chat_core.h:
+common/net.h:
+common/sendq.h:
+common/evloop.h:
+common/irc_msg.h:
+common/linebuf.h:
+common/safeprint.h:

@@ -1,0 +1,115 @@
+/* Chat client command line. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chat_client.h"
+#include "client_opts.h"
+#include "err.h"
+
+static const char usage_text[] =
+"usage: %s --nick NICK [options]\n"
+"  --host HOST            server to connect to (default 127.0.0.1)\n"
+"  --port PORT            server port (default %s)\n"
+"  --nick NICK            nickname (required)\n"
+"  --channel #CHAN        join this channel once registered\n"
+"  --user NAME            user name (default: the nick)\n"
+"  --realname TEXT        real name shown by WHO/WHOIS (default: the nick)\n"
+"  --password PASS        server password (sent as PASS)\n"
+"  --script FILE          read input lines from FILE instead of stdin\n"
+"  --expect-timeout S     how long /expect waits (default 10)\n"
+"  -h, --help             show this help\n"
+"Input lines are chat text for the current channel, or commands: type\n"
+"/help once connected. Input from a file or pipe is a script: it is sent\n"
+"once registered (and joined), /sleep and /expect pace it, and the client\n"
+"quits at its end. Exit status: 0 ok, 1 connection error, 2 usage,\n"
+"3 an /expect timed out.\n";
+
+static void
+usage(const char *prog, const char *port, int status)
+{
+	fprintf(status ? stderr : stdout, usage_text, prog, port);
+	exit(status);
+}
+
+static unsigned
+seconds(const char *s)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > 86400)
+		kit_die("invalid number of seconds '%s'", s);
+	return (unsigned)v;
+}
+
+static void
+check(const struct chat_client_opts *o, const char *prog, const char *port)
+{
+	if (!o->nick) {
+		kit_warn("--nick is required");
+		usage(prog, port, CLIENT_EXIT_USAGE);
+	}
+	if (strpbrk(o->nick, " ,:!@*?#\r\n") || !o->nick[0])
+		kit_die("invalid nick '%s'", o->nick);
+	if (o->channel && (o->channel[0] != '#' || strpbrk(o->channel, " ,\r\n")))
+		kit_die("invalid channel '%s' (channels start with #)",
+			o->channel);
+	if (strpbrk(o->user, " \r\n@") || !o->user[0])
+		kit_die("invalid user name '%s'", o->user);
+	if (strpbrk(o->realname, "\r\n") ||
+	    (o->password && strpbrk(o->password, " \r\n")))
+		kit_die("real name and password must be one line (password "
+			"without spaces)");
+}
+
+void
+client_opts_parse(struct chat_client_opts *o, int argc, char **argv,
+		  const char *default_port)
+{
+	static const struct option longopts[] = {
+		{ "host", required_argument, NULL, 'H' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "nick", required_argument, NULL, 'n' },
+		{ "channel", required_argument, NULL, 'c' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "realname", required_argument, NULL, 'r' },
+		{ "password", required_argument, NULL, 'P' },
+		{ "script", required_argument, NULL, 's' },
+		{ "expect-timeout", required_argument, NULL, 'e' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->host = "127.0.0.1";
+	o->port = default_port;
+	o->expect_timeout_s = 10;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'H': o->host = optarg; break;
+		case 'p': o->port = optarg; break;
+		case 'n': o->nick = optarg; break;
+		case 'c': o->channel = optarg; break;
+		case 'u': o->user = optarg; break;
+		case 'r': o->realname = optarg; break;
+		case 'P': o->password = optarg; break;
+		case 's': o->script = optarg; break;
+		case 'e': o->expect_timeout_s = seconds(optarg); break;
+		case 'h': usage(argv[0], default_port, CLIENT_EXIT_OK); break;
+		default: usage(argv[0], default_port, CLIENT_EXIT_USAGE);
+		}
+	}
+	if (optind < argc)
+		usage(argv[0], default_port, CLIENT_EXIT_USAGE);
+	if (!o->user)
+		o->user = o->nick ? o->nick : "";
+	if (!o->realname)
+		o->realname = o->nick ? o->nick : "";
+	check(o, argv[0], default_port);
+}
