@@ -43,6 +43,13 @@
 #define LG_MAXARG	15		/* RFC 2812 §2.3.1: at most 15 params */
 #define LG_NICK_FMT	"b%" PRIu32
 
+/* Lets the compiler check queue_line() formats like printf's. */
+#if defined(__GNUC__)
+#define LG_PRINTF(f, a)	__attribute__((format(printf, f, a)))
+#else
+#define LG_PRINTF(f, a)
+#endif
+
 /*
  * Latency histogram: 10 µs buckets up to 1 s (p50/p99 within 5 µs), then
  * 1 ms buckets up to 61 s, then one overflow count. 1.3 MB, whatever the
@@ -325,6 +332,9 @@ flush_client(struct lg *lg, uint32_t i)
 		c->woff = c->wlen = 0;
 	set_events(lg, i, EPOLLIN | (c->wlen ? EPOLLOUT : 0));
 }
+
+static bool queue_line(struct lg *, uint32_t, const char *, ...)
+    LG_PRINTF(3, 4);
 
 /* Append one formatted line to the client's output; false if no room. */
 static bool

@@ -1,5 +1,6 @@
 /* Parse and format one IRC message: RFC 1459 §2.3.1, RFC 2812 §2.3.1. */
 #include <ctype.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "err.h"
@@ -160,7 +161,10 @@ irc_msg_format(char *out, size_t cap, const char *prefix, const char *command,
 	if ((len = put(out, cap, len, command)) < 0)
 		return KIT_ETOOBIG;
 	for (i = 0; i < nparams; i++) {
-		const char *sep = (i == nparams - 1 && needs_trailing(params[i]))
+		/* The last of several parameters is always written as trailing,
+		 * as servers do, which naive parsers expect for message text. */
+		bool last = i == nparams - 1;
+		const char *sep = last && (i > 0 || needs_trailing(params[i]))
 				  ? " :" : " ";
 		if ((len = put(out, cap, len, sep)) < 0 ||
 		    (len = put(out, cap, len, params[i])) < 0)

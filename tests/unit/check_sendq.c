@@ -1,0 +1,91 @@
+/* Unit tests: bounded output queue. */
+#include <string.h>
+
+#include "err.h"
+#include "sendq.h"
+#include "suites.h"
+
+START_TEST(test_sendq_keeps_order_across_partial_writes)
+{
+	struct sendq q;
+
+	sendq_init(&q, 1 << 20);
+	ck_assert_int_eq(sendq_append(&q, "hello ", 6), 0);
+	ck_assert_int_eq(sendq_append(&q, "world", 5), 0);
+	ck_assert_uint_eq(q.len, 11);
+	sendq_consume(&q, 4);
+	ck_assert_int_eq(memcmp(sendq_data(&q), "o world", 7), 0);
+	ck_assert_int_eq(sendq_append(&q, "!", 1), 0);
+	ck_assert_int_eq(memcmp(sendq_data(&q), "o world!", 8), 0);
+	sendq_free(&q);
+}
+END_TEST
+
+START_TEST(test_sendq_refuses_past_limit_without_queueing)
+{
+	struct sendq q;
+	char big[5000];
+
+	memset(big, 'x', sizeof(big));
+	sendq_init(&q, 8192);
+	ck_assert_int_eq(sendq_append(&q, big, 5000), 0);
+	ck_assert_int_eq(sendq_append(&q, big, 5000), KIT_ETOOBIG);
+	ck_assert_uint_eq(q.len, 5000);
+	ck_assert_int_eq(sendq_append(&q, big, 3192), 0);
+	ck_assert_int_eq(sendq_append(&q, big, 1), KIT_ETOOBIG);
+	sendq_free(&q);
+}
+END_TEST
+
+START_TEST(test_sendq_grows_and_releases_when_drained)
+{
+	struct sendq q;
+	char chunk[1000];
+	int i;
+
+	memset(chunk, 'y', sizeof(chunk));
+	sendq_init(&q, 1 << 20);
+	ck_assert_ptr_null(q.data);	/* idle peers cost nothing */
+	for (i = 0; i < 100; i++)
+		ck_assert_int_eq(sendq_append(&q, chunk, sizeof(chunk)), 0);
+	ck_assert_uint_ge(q.cap, 100000);
+	sendq_consume(&q, q.len);
+	ck_assert_ptr_null(q.data);
+	ck_assert_uint_eq(q.len, 0);
+	sendq_free(&q);
+}
+END_TEST
+
+START_TEST(test_sendq_compacts_instead_of_growing)
+{
+	struct sendq q;
+	char chunk[1500];
+	size_t cap;
+	int i;
+
+	memset(chunk, 'z', sizeof(chunk));
+	sendq_init(&q, 1 << 20);
+	ck_assert_int_eq(sendq_append(&q, chunk, 1500), 0);
+	cap = q.cap;
+	for (i = 0; i < 50; i++) {
+		sendq_consume(&q, 1000);
+		ck_assert_int_eq(sendq_append(&q, chunk, 1000), 0);
+	}
+	ck_assert_uint_eq(q.cap, cap);
+	sendq_free(&q);
+}
+END_TEST
+
+Suite *
+sendq_suite(void)
+{
+	Suite *s = suite_create("sendq");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_sendq_keeps_order_across_partial_writes);
+	tcase_add_test(tc, test_sendq_refuses_past_limit_without_queueing);
+	tcase_add_test(tc, test_sendq_grows_and_releases_when_drained);
+	tcase_add_test(tc, test_sendq_compacts_instead_of_growing);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,21 @@
+/* Runs every unit suite. CK_RUN_SUITE=name focuses one; CK_FORK=no debugs. */
+#include <stdlib.h>
+
+#include "suites.h"
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(irc_msg_suite());
+	int failed;
+
+	srunner_add_suite(sr, linebuf_suite());
+	srunner_add_suite(sr, irc_map_suite());
+	srunner_add_suite(sr, sendq_suite());
+	srunner_add_suite(sr, safeprint_suite());
+	srunner_add_suite(sr, chat_core_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,14 @@
+/* Every Check suite of the kit, added to one runner by run.c. */
+#ifndef KIT_TESTS_UNIT_SUITES_H
+#define KIT_TESTS_UNIT_SUITES_H
+
+#include <check.h>
+
+Suite *irc_msg_suite(void);
+Suite *linebuf_suite(void);
+Suite *irc_map_suite(void);
+Suite *sendq_suite(void);
+Suite *safeprint_suite(void);
+Suite *chat_core_suite(void);
+
+#endif
