@@ -188,12 +188,12 @@ START_TEST(test_irc_msg_format_stops_at_512_bytes)
 	char out[2 * IRC_LINE_MAX], text[IRC_LINE_MAX];
 	const char *params[] = { "#c", text };
 
-	/* "PRIVMSG #c :" is 13 bytes: 497 bytes of text make 510 + CRLF. */
-	memset(text, 'x', 497);
-	text[497] = '\0';
-	ck_assert_int_eq(irc_msg_format(out, sizeof(out), NULL, "PRIVMSG", 2, params), 512);
-	text[497] = 'x';
+	/* "PRIVMSG #c :" is 12 bytes: 498 bytes of text make 510 + CRLF. */
+	memset(text, 'x', 498);
 	text[498] = '\0';
+	ck_assert_int_eq(irc_msg_format(out, sizeof(out), NULL, "PRIVMSG", 2, params), 512);
+	text[498] = 'x';
+	text[499] = '\0';
 	ck_assert_int_eq(irc_msg_format(out, sizeof(out), NULL, "PRIVMSG", 2, params), KIT_ETOOBIG);
 	ck_assert_int_eq(irc_msg_format(out, 20, NULL, "PRIVMSG", 2, params), KIT_ETOOBIG);
 }
