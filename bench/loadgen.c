@@ -41,6 +41,7 @@
 #define LG_READS_PER_EV	4		/* bounded reads per readiness event */
 #define LG_MAXEV	1024
 #define LG_MAXARG	15		/* RFC 2812 §2.3.1: at most 15 params */
+#define LG_QUIET_MS	500		/* --idle: silence that means "at rest" */
 #define LG_NICK_FMT	"b%" PRIu32
 
 /* Lets the compiler check queue_line() formats like printf's. */
@@ -126,6 +127,7 @@ struct lg {
 	bool sending;		/* senders_left is being kept */
 	uint64_t expected;
 	uint64_t t_start, t_joined, t_first_send, t_last_deliv, t_progress;
+	uint64_t t_quiet;	/* --idle: when the server went quiet */
 	uint64_t now;		/* time of the last receive, ns */
 	char rbuf[LG_RCHUNK];
 };
@@ -323,7 +325,8 @@ flush_client(struct lg *lg, uint32_t i)
 		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			break;
 		if (r <= 0) {
-			kill_client(lg, i, "send failed");
+			kill_client(lg, i, r < 0 ? strerror(errno) :
+			    "send returned 0");
 			return;
 		}
 		c->woff += (uint16_t)r;
@@ -383,23 +386,20 @@ start_connect(struct lg *lg, uint32_t i)
 {
 	struct client *c = &lg->c[i];
 	struct epoll_event ev = { .events = EPOLLOUT, .data.u32 = i };
-	int one = 1, r;
+	int one = 1;
+	bool ok = false;
 
-	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (c->fd < 0) {
-		fprintf(stderr, "loadgen: socket: %s\n", strerror(errno));
-		c->state = C_CONNECTING;
-		lg->inflight++;
-		lg->st.connect_errors++;
-		kill_client(lg, i, "no socket");
-		return;
-	}
-	(void)setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	c->state = C_CONNECTING;
 	lg->inflight++;
-	r = connect(c->fd, (struct sockaddr *)&lg->addr, sizeof(lg->addr));
-	if ((r != 0 && errno != EINPROGRESS) ||
-	    epoll_ctl(lg->ep, EPOLL_CTL_ADD, c->fd, &ev) != 0) {
+	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->fd >= 0) {
+		(void)setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one,
+		    sizeof(one));
+		ok = (connect(c->fd, (struct sockaddr *)&lg->addr,
+		    sizeof(lg->addr)) == 0 || errno == EINPROGRESS) &&
+		    epoll_ctl(lg->ep, EPOLL_CTL_ADD, c->fd, &ev) == 0;
+	}
+	if (!ok) {
 		lg->st.connect_errors++;
 		kill_client(lg, i, strerror(errno));
 		return;
@@ -739,10 +739,31 @@ phase_messages(struct lg *lg)
 			lg->senders_left++;
 	lg->sending = true;
 	lg->t_progress = t0;
-	while (lg->st.delivered < lg->expected && phase_alive(lg, t0)) {
+	while (lg->st.delivered < lg->expected && lg->dead < lg->o.clients &&
+	    phase_alive(lg, t0)) {
 		sent = lg->senders_left > 0 && send_round(lg);
 		poll_once(lg, sent ? 0 : 50);
 	}
+}
+
+/*
+ * --idle: the last 366 does not mean the server is idle; the JOIN echoes
+ * of a big channel may still sit in its output queues. Read until nothing
+ * has arrived for LG_QUIET_MS, so that memory is measured at rest; but
+ * give up after --timeout, as a server that never rests is news too.
+ */
+static void
+phase_quiesce(struct lg *lg)
+{
+	uint64_t t0 = now_ns(), t = t0;
+	uint64_t cap = (uint64_t)lg->o.timeout_s * 1000000000ULL;
+
+	lg->now = t0;
+	while (t - t0 < cap && t - lg->now < LG_QUIET_MS * 1000000ULL) {
+		poll_once(lg, 50);
+		t = now_ns();
+	}
+	lg->t_quiet = t;
 }
 
 /* --idle: keep the clients registered (answering PINGs) for hold_s. */
@@ -771,13 +792,17 @@ report(const struct lg *lg)
 	    " p50_ms=%.3f p99_ms=%.3f order_errors=%" PRIu64
 	    " disconnects=%" PRIu32 " joined=%" PRIu32 " max_ms=%.3f"
 	    " connect_errors=%" PRIu32 " reg_errors=%" PRIu32
-	    " bad_lines=%" PRIu64 " long_lines=%" PRIu64 "\n",
+	    " bad_lines=%" PRIu64 " long_lines=%" PRIu64,
 	    lg->o.clients, lg->o.idle ? 0 : lg->o.messages, reg_s,
 	    st->delivered, lg->expected, rate,
 	    hist_quantile_ms(lg->h, 0.50), hist_quantile_ms(lg->h, 0.99),
 	    st->order_errors, st->disconnects, lg->joined,
 	    (double)lg->h->max_ns / 1e6, st->connect_errors, st->reg_errors,
 	    st->bad_lines, st->long_lines);
+	if (lg->o.idle)
+		printf(" quiet_s=%.3f",
+		    (double)(lg->t_quiet - lg->t_joined) / 1e9);
+	printf("\n");
 	fflush(stdout);
 }
 
@@ -952,6 +977,7 @@ main(int argc, char **argv)
 	}
 	phase_join(lg);
 	if (o.idle) {
+		phase_quiesce(lg);
 		report(lg);
 		phase_hold(lg);
 	} else {

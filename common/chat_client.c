@@ -84,14 +84,51 @@ client_pause(struct client *cl, unsigned ms)
 	evloop_timer_arm(cl->loop, &cl->pause_timer, ms, on_pause_end, cl);
 }
 
-void
-client_check_expect(struct client *cl, const char *shown)
+/* Find cl->expect in the lines seen since the last match; on success the
+ * search resumes after the matching line next time. */
+static bool
+match_seen(struct client *cl)
 {
-	if (cl->expect[0] && strstr(shown, cl->expect)) {
-		cl->expect[0] = '\0';
+	char *hit, *eol;
+
+	cl->seen[cl->seen_len] = '\0';
+	if (!(hit = strstr(cl->seen + cl->seen_from, cl->expect)))
+		return false;
+	eol = strchr(hit, '\n');
+	cl->seen_from = eol ? (size_t)(eol + 1 - cl->seen) : cl->seen_len;
+	cl->expect[0] = '\0';
+	return true;
+}
+
+void
+client_saw(struct client *cl, const char *shown)
+{
+	size_t n = strlen(shown), drop;
+
+	if (n + 2 > sizeof(cl->seen) / 2)
+		n = sizeof(cl->seen) / 2 - 2;
+	if (cl->seen_len + n + 2 > sizeof(cl->seen)) {
+		/* Forget the older half; an old line cannot be awaited. */
+		drop = cl->seen_len - sizeof(cl->seen) / 4;
+		memmove(cl->seen, cl->seen + drop, cl->seen_len - drop);
+		cl->seen_len -= drop;
+		cl->seen_from = cl->seen_from > drop ? cl->seen_from - drop : 0;
+	}
+	memcpy(cl->seen + cl->seen_len, shown, n);
+	cl->seen_len += n;
+	cl->seen[cl->seen_len++] = '\n';
+	if (cl->expect[0] && match_seen(cl)) {
 		cl->paused = false;
 		evloop_timer_cancel(cl->loop, &cl->pause_timer);
 	}
+}
+
+void
+client_expect(struct client *cl, const char *text)
+{
+	snprintf(cl->expect, sizeof(cl->expect), "%s", text);
+	if (!match_seen(cl))
+		client_pause(cl, cl->opts->expect_timeout_s * 1000);
 }
 
 /* Run queued input lines while nothing makes us wait. */

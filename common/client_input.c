@@ -198,10 +198,8 @@ cmd_sleep(struct client *cl, char *args)
 static void
 cmd_expect(struct client *cl, char *args)
 {
-	if (!need(cl, args, "/expect TEXT"))
-		return;
-	snprintf(cl->expect, sizeof(cl->expect), "%s", args);
-	client_pause(cl, cl->opts->expect_timeout_s * 1000);
+	if (need(cl, args, "/expect TEXT"))
+		client_expect(cl, args);
 }
 
 static void cmd_help(struct client *cl, char *args);

@@ -15,6 +15,7 @@
 /* Longest line read from the user or a script; longer text is split into
  * several messages when sent. */
 #define CLIENT_INPUT_MAX 4096
+#define CLIENT_SEEN_MAX (64 * 1024)
 
 enum client_phase {
 	PHASE_REGISTERING,	/* NICK/USER sent, waiting for 001 */
@@ -44,6 +45,11 @@ struct client {
 	struct evtimer pause_timer;
 	bool paused;
 	char expect[CLIENT_INPUT_MAX + 1];	/* /expect text, or "" */
+	/* Lines shown so far (the most recent CLIENT_SEEN_MAX bytes), so that
+	 * /expect also finds a line that arrived before it was run; lines
+	 * before seen_from were already matched by an earlier /expect. */
+	char seen[CLIENT_SEEN_MAX];
+	size_t seen_len, seen_from;
 	unsigned nick_retries;
 };
 
@@ -62,8 +68,10 @@ void client_view_own(const struct client *cl, const char *target,
 /* chat_client.c: send one IRC message built from parts. */
 void client_send(struct client *cl, const char *command, int nparams,
 		 const char *params[]);
-/* Stop waiting for a script's /expect when a received line matches. */
-void client_check_expect(struct client *cl, const char *shown);
+/* Record a shown line; it ends a script's /expect wait if it matches. */
+void client_saw(struct client *cl, const char *shown);
+/* Wait for a line containing text (or find it among those already seen). */
+void client_expect(struct client *cl, const char *text);
 /* Input after registration, joins, /sleep and /expect. */
 void client_pause(struct client *cl, unsigned ms);
 void client_quit(struct client *cl, const char *reason);

@@ -21,7 +21,7 @@ emit(struct client *cl, const char *shown)
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%H:%M:%S", &tm);
 	printf("%s %s\n", stamp, shown);
-	client_check_expect(cl, shown);
+	client_saw(cl, shown);
 }
 
 void

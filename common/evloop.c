@@ -1,5 +1,6 @@
 /* Event loop over epoll(7), in the spirit of redis ae.c. */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <time.h>
@@ -145,6 +146,8 @@ wait_timeout(const struct evloop *loop)
 	now = evloop_now_ms();
 	if (loop->timers->due_ms <= now)
 		return 0;
+	if (loop->timers->due_ms - now > INT_MAX)
+		return INT_MAX;
 	return (int)(loop->timers->due_ms - now);
 }
 
@@ -155,7 +158,13 @@ evloop_run(struct evloop *loop)
 	int i, n;
 
 	loop->stop = false;
-	while (!loop->stop) {
+	for (;;) {
+		/* Before every wait, and once more after a stop, so that what
+		 * the last events produced is still written out. */
+		if (loop->before_sleep)
+			loop->before_sleep(loop->before_sleep_ud);
+		if (loop->stop)
+			break;
 		n = epoll_wait(loop->epfd, evs, EVLOOP_BATCH, wait_timeout(loop));
 		if (n < 0 && errno != EINTR)
 			return -1;
@@ -166,8 +175,6 @@ evloop_run(struct evloop *loop)
 				h->fn(h, evs[i].events);
 		}
 		run_due_timers(loop);
-		if (loop->before_sleep)
-			loop->before_sleep(loop->before_sleep_ud);
 	}
 	return 0;
 }

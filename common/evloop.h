@@ -50,7 +50,8 @@ void evloop_timer_arm(struct evloop *loop, struct evtimer *t, uint64_t ms,
 		      evloop_fn fn, void *ud);
 void evloop_timer_cancel(struct evloop *loop, struct evtimer *t);
 
-/* fn runs after each batch of events, before waiting again. */
+/* fn runs before every wait (after each batch of events and timers), and
+ * once more when the loop stops. */
 void evloop_set_before_sleep(struct evloop *loop, evloop_fn fn, void *ud);
 
 /* Runs until evloop_stop(); returns 0, or -1 with errno if epoll fails. */

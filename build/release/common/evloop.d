@@ -1,2 +1,0 @@
-build/release/common/evloop.o: common/evloop.c common/evloop.h
-common/evloop.h:

@@ -1,2 +1,0 @@
-build/release/tests/unit/run.o: tests/unit/run.c tests/unit/suites.h
-tests/unit/suites.h:
