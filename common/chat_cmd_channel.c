@@ -113,9 +113,9 @@ part_all(struct chat_client *c)
 {
 	while (c->nchans > 0) {
 		struct chat_channel *ch = c->chans[c->nchans - 1];
-		const char *params[] = { ch->name, c->nick };
+		const char *params[] = { ch->name };
 
-		send_from_to_channel(c, ch, "PART", 2, params);
+		send_from_to_channel(c, ch, "PART", 1, params);
 		chat_part(c, ch);
 	}
 }
@@ -138,7 +138,7 @@ void
 chat_cmd_part(struct chat_client *c, const struct irc_msg *m)
 {
 	char list[IRC_LINE_MAX + 1], *rest = list, *name;
-	const char *reason = m->nparams > 1 ? m->params[1] : c->nick;
+	int n = m->nparams > 1 ? 2 : 1;	/* the reason is optional */
 
 	copy_param(list, m->params[0]);
 	while ((name = next_item(&rest)) != NULL) {
@@ -155,8 +155,8 @@ chat_cmd_part(struct chat_client *c, const struct irc_msg *m)
 			continue;
 		}
 		params[0] = ch->name;
-		params[1] = reason;
-		send_from_to_channel(c, ch, "PART", 2, params);
+		params[1] = n > 1 ? m->params[1] : NULL;
+		send_from_to_channel(c, ch, "PART", n, params);
 		chat_part(c, ch);
 	}
 }
@@ -182,7 +182,7 @@ chat_cmd_topic(struct chat_client *c, const struct irc_msg *m)
 	}
 	/* Longer topics are cut to TOPICLEN, as announced in 005. */
 	snprintf(ch->topic, sizeof(ch->topic), "%s", m->params[1]);
-	snprintf(ch->topic_by, sizeof(ch->topic_by), "%s", c->nick);
+	chat_mask(c, ch->topic_by);
 	ch->topic_time = (int64_t)time(NULL);
 	params[0] = ch->name;
 	params[1] = ch->topic;
@@ -194,7 +194,11 @@ chat_cmd_names(struct chat_client *c, const struct irc_msg *m)
 {
 	char list[IRC_LINE_MAX + 1], *rest = list, *name;
 
-	if (m->nparams == 0) {
+	if (m->nparams == 0) {	/* the channels the client is on */
+		size_t i;
+
+		for (i = 0; i < c->nchans; i++)
+			chat_send_names(c, c->chans[i]);
 		chat_reply(c, "366", "*", "End of NAMES list", NULL);
 		return;
 	}
@@ -253,8 +257,8 @@ mode_channel(struct chat_client *c, const struct irc_msg *m)
 		snprintf(created, sizeof(created), "%lld",
 			 (long long)ch->created);
 		chat_reply(c, "329", ch->name, created, NULL);
-	} else if (strcmp(m->params[1], "b") == 0 ||
-		   strcmp(m->params[1], "+b") == 0) {
+	} else if (m->nparams == 2 && (strcmp(m->params[1], "b") == 0 ||
+					 strcmp(m->params[1], "+b") == 0)) {
 		chat_reply(c, "368", ch->name, "End of channel ban list", NULL);
 	} else {
 		chat_reply(c, "482", ch->name, "You're not channel operator",
@@ -265,16 +269,10 @@ mode_channel(struct chat_client *c, const struct irc_msg *m)
 void
 chat_cmd_mode(struct chat_client *c, const struct irc_msg *m)
 {
-	if (m->params[0][0] == '#') {
+	if (m->params[0][0] == '#')
 		mode_channel(c, m);
-		return;
-	}
-	if (irc_casecmp(m->params[0], c->nick) != 0) {
-		chat_reply(c, "502", "Can't change mode for other users", NULL);
-		return;
-	}
-	/* No user modes are kept; a request to set one is not an error. */
-	chat_reply(c, "221", "+", NULL);
+	else
+		chat_cmd_user_mode(c, m);
 }
 
 static void
@@ -284,18 +282,46 @@ who_reply(struct chat_client *c, const char *chan, const struct chat_client *u)
 
 	snprintf(real, sizeof(real), "0 %s", u->realname);
 	chat_reply(c, "352", chan, u->user, u->host, c->core->cfg.server_name,
-		   u->nick, "H", real, NULL);
+		   u->nick, u->away[0] ? "G" : "H", real, NULL);
+}
+
+/* WHO with no mask, "0" or "*": the client and everyone sharing a
+ * channel with it (RFC 2812 §3.6.1 "visible" users). */
+static void
+who_neighbours(struct chat_client *c)
+{
+	unsigned long mark = ++c->core->mark_gen;
+	size_t i, j;
+
+	c->mark = mark;
+	who_reply(c, "*", c);
+	for (i = 0; i < c->nchans; i++) {
+		struct chat_channel *ch = c->chans[i];
+
+		for (j = 0; j < ch->nmembers; j++) {
+			if (ch->members[j]->mark != mark) {
+				ch->members[j]->mark = mark;
+				who_reply(c, ch->name, ch->members[j]);
+			}
+		}
+	}
 }
 
 void
 chat_cmd_who(struct chat_client *c, const struct irc_msg *m)
 {
 	const char *mask = m->nparams > 0 ? m->params[0] : "*";
+	/* "o" asks for operators only: there are none here. */
+	bool opers = m->nparams > 1 && strchr(m->params[1], 'o');
 	struct chat_channel *ch;
 	struct chat_client *u;
 	size_t i;
 
-	if ((ch = chat_find_channel(c->core, mask)) != NULL) {
+	if (opers) {
+		/* nothing to list */
+	} else if (strcmp(mask, "*") == 0 || strcmp(mask, "0") == 0) {
+		who_neighbours(c);
+	} else if ((ch = chat_find_channel(c->core, mask)) != NULL) {
 		for (i = 0; i < ch->nmembers; i++)
 			who_reply(c, ch->name, ch->members[i]);
 	} else if ((u = chat_find_nick(c->core, mask)) != NULL &&
@@ -303,4 +329,51 @@ chat_cmd_who(struct chat_client *c, const struct irc_msg *m)
 		who_reply(c, "*", u);
 	}
 	chat_reply(c, "315", mask, "End of WHO list", NULL);
+}
+
+/* No channel operators here, so nobody may kick (RFC 2812 §3.2.8). */
+void
+chat_cmd_kick(struct chat_client *c, const struct irc_msg *m)
+{
+	struct chat_channel *ch = chat_find_channel(c->core, m->params[0]);
+
+	if (!ch)
+		chat_reply(c, "403", m->params[0], "No such channel", NULL);
+	else if (!chat_is_member(ch, c))
+		chat_reply(c, "442", ch->name, "You're not on that channel",
+			   NULL);
+	else
+		chat_reply(c, "482", ch->name, "You're not channel operator",
+			   NULL);
+}
+
+/* Channels are not invite-only, so any member may invite (§3.2.7). */
+void
+chat_cmd_invite(struct chat_client *c, const struct irc_msg *m)
+{
+	struct chat_client *u = chat_find_nick(c->core, m->params[0]);
+	struct chat_channel *ch = chat_find_channel(c->core, m->params[1]);
+	char line[IRC_LINE_MAX + 1];
+	const char *params[2];
+	int len;
+
+	if (!u || !(u->flags & CLIENT_REGISTERED)) {
+		chat_reply(c, "401", m->params[0], "No such nick/channel", NULL);
+		return;
+	}
+	if (ch && !chat_is_member(ch, c)) {
+		chat_reply(c, "442", ch->name, "You're not on that channel",
+			   NULL);
+		return;
+	}
+	if (ch && chat_is_member(ch, u)) {
+		chat_reply(c, "443", u->nick, ch->name, "is already on channel",
+			   NULL);
+		return;
+	}
+	params[0] = u->nick;
+	params[1] = ch ? ch->name : m->params[1];
+	chat_reply(c, "341", u->nick, params[1], NULL);
+	if ((len = chat_format_from(c, line, "INVITE", 2, params)) > 0)
+		chat_send(u, line, (size_t)len);
 }

@@ -1,4 +1,4 @@
-/* Messages and user queries: PRIVMSG, NOTICE, WHOIS (RFC 2812 §3.3, §3.6.2). */
+/* Messages: PRIVMSG and NOTICE (RFC 2812 §3.3). */
 #include <stdio.h>
 #include <string.h>
 
@@ -49,10 +49,13 @@ deliver(struct chat_client *c, const char *command, const char *target,
 			chat_reply(c, "417", "Input line was too long", NULL);
 		return;
 	}
-	if (ch)
+	if (ch) {
 		chat_send_channel(ch, c, line, (size_t)len);
-	else
-		chat_send(to, line, (size_t)len);
+		return;
+	}
+	chat_send(to, line, (size_t)len);
+	if (replies && to->away[0])
+		chat_reply(c, "301", to->nick, to->away, NULL);
 }
 
 static void
@@ -98,42 +101,4 @@ void
 chat_cmd_notice(struct chat_client *c, const struct irc_msg *m)
 {
 	message(c, m, false);
-}
-
-static void
-whois_channels(struct chat_client *c, const struct chat_client *u)
-{
-	char list[IRC_LINE_MAX];
-	size_t i, len = 0;
-
-	for (i = 0; i < u->nchans; i++) {
-		int n = snprintf(list + len, sizeof(list) - len, "%s%s",
-				 len ? " " : "", u->chans[i]->name);
-
-		if (n < 0 || (size_t)n >= sizeof(list) - len)
-			break;
-		len += (size_t)n;
-	}
-	if (len > 0)
-		chat_reply(c, "319", u->nick, list, NULL);
-}
-
-void
-chat_cmd_whois(struct chat_client *c, const struct irc_msg *m)
-{
-	/* WHOIS [server] nick: the nick is the last parameter. */
-	const char *nick = m->params[m->nparams - 1];
-	struct chat_client *u = chat_find_nick(c->core, nick);
-
-	if (!u || !(u->flags & CLIENT_REGISTERED)) {
-		chat_reply(c, "401", nick, "No such nick/channel", NULL);
-	} else {
-		chat_reply(c, "311", u->nick, u->user, u->host, "*",
-			   u->realname, NULL);
-		whois_channels(c, u);
-		chat_reply(c, "312", u->nick, c->core->cfg.server_name,
-			   "kit chat server", NULL);
-		nick = u->nick;
-	}
-	chat_reply(c, "318", nick, "End of WHOIS list", NULL);
 }

@@ -1,6 +1,6 @@
-/* Connection registration and keep-alive: PASS, NICK, USER, CAP, PING, PONG,
- * QUIT, MOTD, LUSERS (RFC 2812 §3.1, §3.4, §3.7; IRCv3 capability
- * negotiation, answered with an empty capability list). */
+/* Connection registration and keep-alive: PASS, NICK, USER, CAP, PING,
+ * PONG, QUIT (RFC 2812 §3.1, §3.7.2-3.7.3; IRCv3 capability negotiation,
+ * answered with an empty capability list). */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -10,51 +10,6 @@
 #include "err.h"
 #include "irc_map.h"
 #include "irc_msg.h"
-
-#define KIT_VERSION "kit-chat-1.0"
-
-void
-chat_cmd_lusers(struct chat_client *c, const struct irc_msg *m)
-{
-	struct chat_core *core = c->core;
-	char text[128], n[24];
-
-	(void)m;
-	snprintf(text, sizeof(text), "There are %zu users and 0 services on 1 server",
-		 core->nregistered);
-	chat_reply(c, "251", text, NULL);
-	snprintf(n, sizeof(n), "%zu", core->nclients - core->nregistered);
-	chat_reply(c, "253", n, "unknown connection(s)", NULL);
-	snprintf(n, sizeof(n), "%zu", irc_map_count(core->channels));
-	chat_reply(c, "254", n, "channels formed", NULL);
-	snprintf(text, sizeof(text), "I have %zu clients and 0 servers",
-		 core->nregistered);
-	chat_reply(c, "255", text, NULL);
-}
-
-void
-chat_cmd_motd(struct chat_client *c, const struct irc_msg *m)
-{
-	const char *p = c->core->cfg.motd, *nl;
-	char text[IRC_LINE_MAX], head[96];
-
-	(void)m;
-	if (!p) {
-		chat_reply(c, "422", "MOTD File is missing", NULL);
-		return;
-	}
-	snprintf(head, sizeof(head), "- %s Message of the day - ",
-		 c->core->cfg.server_name);
-	chat_reply(c, "375", head, NULL);
-	for (; *p; p = *nl ? nl + 1 : nl) {
-		nl = p + strcspn(p, "\n");
-		/* 80 columns per line, as RFC 2812 §3.4.1 suggests */
-		snprintf(text, sizeof(text), "- %.*s",
-			 (int)((nl - p) > 80 ? 80 : (nl - p)), p);
-		chat_reply(c, "372", text, NULL);
-	}
-	chat_reply(c, "376", "End of MOTD command", NULL);
-}
 
 static void
 send_welcome(struct chat_client *c)
@@ -68,17 +23,18 @@ send_welcome(struct chat_client *c)
 		 cfg->network, c->nick, c->user, c->host);
 	chat_reply(c, "001", text, NULL);
 	snprintf(text, sizeof(text), "Your host is %s, running version %s",
-		 cfg->server_name, KIT_VERSION);
+		 cfg->server_name, CHAT_VERSION);
 	chat_reply(c, "002", text, NULL);
 	gmtime_r(&t, &tm);
 	strftime(created, sizeof(created), "%Y-%m-%d %H:%M:%S UTC", &tm);
 	snprintf(text, sizeof(text), "This server was created %s", created);
 	chat_reply(c, "003", text, NULL);
-	chat_reply(c, "004", cfg->server_name, KIT_VERSION, "i", "n", NULL);
+	chat_reply(c, "004", cfg->server_name, CHAT_VERSION, "i", "n", NULL);
 	snprintf(text, sizeof(text), "NETWORK=%s", cfg->network);
 	chat_reply(c, "005", "CASEMAPPING=rfc1459", "CHANTYPES=#",
 		   "CHANMODES=,,,n", "PREFIX=()", "NICKLEN=30",
-		   "CHANNELLEN=50", "TOPICLEN=390", "CHANLIMIT=#:20", text,
+		   "CHANNELLEN=50", "TOPICLEN=390", "AWAYLEN=160",
+		   "CHANLIMIT=#:20", text,
 		   "are supported by this server", NULL);
 	chat_cmd_lusers(c, NULL);
 	chat_cmd_motd(c, NULL);
@@ -243,7 +199,9 @@ chat_cmd_quit(struct chat_client *c, const struct irc_msg *m)
 {
 	char reason[CHAT_REASON_MAX + 1];
 
-	snprintf(reason, sizeof(reason), "Quit: %s",
-		 m->nparams > 0 ? m->params[0] : c->nick);
+	if (m->nparams > 0 && m->params[0][0])
+		snprintf(reason, sizeof(reason), "Quit: %s", m->params[0]);
+	else
+		snprintf(reason, sizeof(reason), "Client Quit");
 	chat_client_kill(c, reason);
 }

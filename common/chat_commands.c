@@ -33,8 +33,21 @@ static const struct command commands[] = {
 	{ "MODE", chat_cmd_mode, 1, false },
 	{ "WHO", chat_cmd_who, 0, false },
 	{ "WHOIS", chat_cmd_whois, 1, false },
+	{ "WHOWAS", chat_cmd_whowas, 1, false },
+	{ "AWAY", chat_cmd_away, 0, false },
+	{ "USERHOST", chat_cmd_userhost, 1, false },
+	{ "ISON", chat_cmd_ison, 1, false },
+	{ "KICK", chat_cmd_kick, 2, false },
+	{ "INVITE", chat_cmd_invite, 2, false },
 	{ "MOTD", chat_cmd_motd, 0, false },
 	{ "LUSERS", chat_cmd_lusers, 0, false },
+	{ "VERSION", chat_cmd_version, 0, false },
+	{ "TIME", chat_cmd_time, 0, false },
+	{ "ADMIN", chat_cmd_admin, 0, false },
+	{ "INFO", chat_cmd_info, 0, false },
+	{ "LINKS", chat_cmd_links, 0, false },
+	{ "OPER", chat_cmd_oper, 2, false },
+	{ "KILL", chat_cmd_kill, 2, false },
 };
 
 static const struct command *

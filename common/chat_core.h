@@ -17,6 +17,9 @@
 #define CHAT_TOPIC_MAX 390
 #define CHAT_CHANNELS_PER_CLIENT 20
 #define CHAT_REASON_MAX 160
+#define CHAT_AWAY_MAX 160
+/* nick!user@host */
+#define CHAT_MASK_MAX (CHAT_NICK_MAX + CHAT_USER_MAX + NET_ADDRSTRLEN + 2)
 
 struct irc_map;
 struct chat_channel;
@@ -40,6 +43,7 @@ enum chat_client_flag {
 	CLIENT_PING_PENDING = 1 << 5,
 	CLIENT_DOOMED = 1 << 6,		/* to be removed by chat_core_reap */
 	CLIENT_CLOSING = 1 << 7,	/* gone from the chat; flush and close */
+	CLIENT_INVISIBLE = 1 << 8,	/* user mode +i (only reported) */
 };
 
 struct chat_client {
@@ -51,6 +55,7 @@ struct chat_client {
 	char realname[CHAT_REALNAME_MAX + 1];
 	char host[NET_ADDRSTRLEN];
 	char reason[CHAT_REASON_MAX + 1];	/* why it is leaving */
+	char away[CHAT_AWAY_MAX + 1];	/* away message, "" when present */
 	struct chat_channel **chans;
 	size_t nchans;
 	struct sendq out;
@@ -64,7 +69,7 @@ struct chat_client {
 struct chat_channel {
 	char name[CHAT_CHANNEL_MAX + 1];
 	char topic[CHAT_TOPIC_MAX + 1];
-	char topic_by[CHAT_NICK_MAX + 1];
+	char topic_by[CHAT_MASK_MAX + 1];
 	int64_t topic_time, created;
 	struct chat_client **members;	/* in join order */
 	size_t nmembers, cap;

@@ -2,6 +2,8 @@
 #ifndef KIT_COMMON_CHAT_INTERNAL_H
 #define KIT_COMMON_CHAT_INTERNAL_H
 
+#define CHAT_VERSION "kit-chat-1.0"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -28,6 +30,8 @@ void chat_part(struct chat_client *c, struct chat_channel *ch);
 
 /* chat_send.c: output */
 void chat_send(struct chat_client *c, const char *line, size_t len);
+/* "nick!user@host" of c into out[CHAT_MASK_MAX + 1]. */
+const char *chat_mask(const struct chat_client *c, char *out);
 /* ":server NUMERIC target params..." with params NULL-terminated. */
 void chat_reply(struct chat_client *c, const char *numeric, ...);
 /* Format a message from c ("nick!user@host" prefix) into out[IRC_LINE_MAX
@@ -61,6 +65,20 @@ void chat_cmd_list(struct chat_client *c, const struct irc_msg *m);
 void chat_cmd_mode(struct chat_client *c, const struct irc_msg *m);
 void chat_cmd_who(struct chat_client *c, const struct irc_msg *m);
 void chat_cmd_whois(struct chat_client *c, const struct irc_msg *m);
+void chat_cmd_whowas(struct chat_client *c, const struct irc_msg *m);
+void chat_cmd_away(struct chat_client *c, const struct irc_msg *m);
+void chat_cmd_userhost(struct chat_client *c, const struct irc_msg *m);
+void chat_cmd_ison(struct chat_client *c, const struct irc_msg *m);
+void chat_cmd_user_mode(struct chat_client *c, const struct irc_msg *m);
+void chat_cmd_kick(struct chat_client *c, const struct irc_msg *m);
+void chat_cmd_invite(struct chat_client *c, const struct irc_msg *m);
+void chat_cmd_version(struct chat_client *c, const struct irc_msg *m);
+void chat_cmd_time(struct chat_client *c, const struct irc_msg *m);
+void chat_cmd_admin(struct chat_client *c, const struct irc_msg *m);
+void chat_cmd_info(struct chat_client *c, const struct irc_msg *m);
+void chat_cmd_links(struct chat_client *c, const struct irc_msg *m);
+void chat_cmd_oper(struct chat_client *c, const struct irc_msg *m);
+void chat_cmd_kill(struct chat_client *c, const struct irc_msg *m);
 void chat_cmd_privmsg(struct chat_client *c, const struct irc_msg *m);
 void chat_cmd_notice(struct chat_client *c, const struct irc_msg *m);
 

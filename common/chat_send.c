@@ -72,16 +72,22 @@ chat_reply(struct chat_client *c, const char *numeric, ...)
 	chat_send(c, line, (size_t)len);
 }
 
+const char *
+chat_mask(const struct chat_client *c, char *out)
+{
+	snprintf(out, CHAT_MASK_MAX + 1, "%s!%s@%s", c->nick,
+		 c->user[0] ? c->user : "*", c->host);
+	return out;
+}
+
 int
 chat_format_from(const struct chat_client *c, char *out, const char *command,
 		 int nparams, const char *params[])
 {
-	char prefix[CHAT_NICK_MAX + CHAT_USER_MAX + NET_ADDRSTRLEN + 3];
+	char prefix[CHAT_MASK_MAX + 1];
 
-	snprintf(prefix, sizeof(prefix), "%s!%s@%s", c->nick,
-		 c->user[0] ? c->user : "*", c->host);
-	return irc_msg_format(out, IRC_LINE_MAX + 1, prefix, command, nparams,
-			      params);
+	return irc_msg_format(out, IRC_LINE_MAX + 1, chat_mask(c, prefix),
+			      command, nparams, params);
 }
 
 void

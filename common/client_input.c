@@ -62,8 +62,7 @@ say(struct client *cl, const char *command, const char *target,
 		snprintf(piece, sizeof(piece), action ? "\001ACTION %.*s\001"
 						      : "%.*s", (int)n, text);
 		client_send(cl, command, 2, params);
-		if (strcmp(command, "PRIVMSG") == 0)
-			client_view_own(cl, target, piece, action);
+		client_view_own(cl, command, target, piece, action);
 		text += n;
 		left -= n;
 	}

@@ -62,8 +62,8 @@ void client_view_line(struct client *cl, const struct irc_msg *m);
 void client_view_note(const struct client *cl, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Show a message this client sent, as the others will see it. */
-void client_view_own(const struct client *cl, const char *target,
-		     const char *text, bool action);
+void client_view_own(const struct client *cl, const char *command,
+		     const char *target, const char *text, bool action);
 
 /* chat_client.c: send one IRC message built from parts. */
 void client_send(struct client *cl, const char *command, int nparams,

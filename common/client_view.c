@@ -96,14 +96,17 @@ show_message(struct client *cl, const struct irc_msg *m, bool notice)
 }
 
 void
-client_view_own(const struct client *cl, const char *target,
-		const char *text, bool action)
+client_view_own(const struct client *cl, const char *command,
+		const char *target, const char *text, bool action)
 {
 	char to[VIEW_MAX / 4], body[VIEW_MAX / 4], act[IRC_LINE_MAX];
 	char shown[VIEW_MAX];
 
 	esc(to, target);
-	if (action && action_text(text, act))
+	if (strcmp(command, "NOTICE") == 0)
+		snprintf(shown, sizeof(shown), "-> -%s- %s", to,
+			 esc(body, text));
+	else if (action && action_text(text, act))
 		snprintf(shown, sizeof(shown), "%s * %s %s", to, cl->nick,
 			 esc(body, act));
 	else if (target[0] == '#')

@@ -1,6 +1,5 @@
 /* Parse and format one IRC message: RFC 1459 §2.3.1, RFC 2812 §2.3.1. */
 #include <ctype.h>
-#include <stdbool.h>
 #include <string.h>
 
 #include "err.h"
@@ -161,11 +160,9 @@ irc_msg_format(char *out, size_t cap, const char *prefix, const char *command,
 	if ((len = put(out, cap, len, command)) < 0)
 		return KIT_ETOOBIG;
 	for (i = 0; i < nparams; i++) {
-		/* The last of several parameters is always written as trailing,
-		 * as servers do, which naive parsers expect for message text. */
-		bool last = i == nparams - 1;
-		const char *sep = last && (i > 0 || needs_trailing(params[i]))
-				  ? " :" : " ";
+		/* The last parameter is always written as trailing, as most
+		 * servers do: some clients (ii) expect it, e.g. in NICK. */
+		const char *sep = i == nparams - 1 ? " :" : " ";
 		if ((len = put(out, cap, len, sep)) < 0 ||
 		    (len = put(out, cap, len, params[i])) < 0)
 			return KIT_ETOOBIG;

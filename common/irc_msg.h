@@ -35,9 +35,7 @@ int irc_msg_parse(char *line, size_t len, struct irc_msg *msg);
 
 /*
  * Format a message with CR-LF into out[0..cap). prefix may be NULL. The last
- * parameter is written as trailing (with ':') when there are several, or
- * when it must be: empty, containing a space, or starting with ':'.
- * Params are borrowed.
+ * parameter is always written as trailing (with ':'). Params are borrowed.
  * Returns the length written (NUL-terminated, NUL not counted), KIT_ETOOBIG
  * when the line would exceed IRC_LINE_MAX or cap, KIT_EINVAL when a
  * parameter other than the last is empty, holds a space or starts with ':',

@@ -207,10 +207,10 @@ START_TEST(test_chat_join_announces_and_lists_names)
 
 	say(b, "JOIN #Lab");
 	out = drain(b);
-	ck_has(out, ":bob!bob@192.0.2.1 JOIN #lab\r\n");
+	ck_has(out, ":bob!bob@192.0.2.1 JOIN :#lab\r\n");
 	ck_has(out, ":kit.test 353 bob = #lab :alice bob\r\n");
 	ck_has(out, ":kit.test 366 bob #lab :End of NAMES list\r\n");
-	ck_assert_str_eq(drain(a), ":bob!bob@192.0.2.1 JOIN #lab\r\n");
+	ck_assert_str_eq(drain(a), ":bob!bob@192.0.2.1 JOIN :#lab\r\n");
 	say(b, "JOIN #lab");	/* already there: nothing happens */
 	ck_assert_str_eq(drain(b), "");
 	say(b, "JOIN nohash");
@@ -291,7 +291,7 @@ START_TEST(test_chat_part_and_topic)
 	say(a, "TOPIC #lab");
 	out = drain(a);
 	ck_has(out, " 332 alice #lab :Lab 1: sniffing");
-	ck_has(out, " 333 alice #lab bob ");
+	ck_has(out, " 333 alice #lab bob!bob@192.0.2.1 :");
 	say(b, "PART #lab :bye");
 	ck_assert_str_eq(drain(a), ":bob!bob@192.0.2.1 PART #lab :bye\r\n");
 	say(b, "PART #lab");
@@ -328,8 +328,8 @@ START_TEST(test_chat_nick_change_is_seen_by_peers)
 
 	drain(a);
 	say(b, "NICK robert");
-	ck_assert_str_eq(drain(a), ":bob!bob@192.0.2.1 NICK robert\r\n");
-	ck_assert_str_eq(drain(b), ":bob!bob@192.0.2.1 NICK robert\r\n");
+	ck_assert_str_eq(drain(a), ":bob!bob@192.0.2.1 NICK :robert\r\n");
+	ck_assert_str_eq(drain(b), ":bob!bob@192.0.2.1 NICK :robert\r\n");
 	c = registered("bob");
 	ck_assert_ptr_nonnull(c);
 	say(a, "NICK Robert");
@@ -425,12 +425,85 @@ START_TEST(test_chat_queries_who_whois_list_mode_names)
 	ck_has(drain(a), " 324 alice #lab :+n");
 	say(a, "MODE #lab +o alice");
 	ck_has(drain(a), " 482 alice #lab ");
+	say(a, "MODE alice");
+	ck_has(drain(a), " 221 alice :+\r\n");
 	say(a, "MODE alice +i");
-	ck_has(drain(a), " 221 alice :+");
+	ck_assert_str_eq(drain(a), ":alice!alice@192.0.2.1 MODE alice :+i\r\n");
+	say(a, "MODE alice");
+	ck_has(drain(a), " 221 alice :+i\r\n");
+	say(a, "MODE alice +x");
+	ck_has(drain(a), " 501 alice :Unknown MODE flag");
+	say(a, "MODE bob +i");
+	ck_has(drain(a), " 502 alice ");
 	say(a, "NAMES #lab,#none");
 	out = drain(a);
 	ck_has(out, " 353 alice = #lab :alice");
 	ck_has(out, " 366 alice #none :End of NAMES list");
+}
+END_TEST
+
+START_TEST(test_chat_away_userhost_ison)
+{
+	struct chat_client *a = joined("alice", "#lab");
+	struct chat_client *b = joined("bob", "#lab");
+	const char *out;
+
+	say(b, "AWAY :at lunch");
+	ck_has(drain(b), " 306 bob :You have been marked as being away");
+	drain(a);
+	say(a, "PRIVMSG bob :hi");
+	ck_has(drain(a), " 301 alice bob :at lunch");
+	say(a, "WHO #lab");
+	ck_has(drain(a), " 352 alice #lab bob 192.0.2.1 kit.test bob G :0 Real bob");
+	say(a, "USERHOST bob alice ghost");
+	ck_has(drain(a), " 302 alice :bob=-bob@192.0.2.1 alice=+alice@192.0.2.1\r\n");
+	say(a, "ISON :Bob ghost alice");
+	ck_has(drain(a), " 303 alice :bob alice\r\n");
+	say(b, "AWAY");
+	ck_has(drain(b), " 305 bob ");
+	say(a, "PRIVMSG bob :back?");
+	out = drain(a);
+	ck_lacks(out, " 301 ");
+}
+END_TEST
+
+START_TEST(test_chat_server_queries_and_operator_refusals)
+{
+	struct chat_client *a = joined("alice", "#lab");
+	struct chat_client *b = registered("bob");
+
+	say(a, "VERSION");
+	ck_has(drain(a), " 351 alice kit-chat-1.0 kit.test :");
+	say(a, "TIME");
+	ck_has(drain(a), " 391 alice kit.test :");
+	say(a, "WHOWAS ghost");
+	ck_has(drain(a), " 406 alice ghost :There was no such nickname\r\n:kit.test 369 alice ghost :");
+	say(a, "KICK #lab bob");
+	ck_has(drain(a), " 482 alice #lab :You're not channel operator");
+	say(a, "OPER root secret");
+	ck_has(drain(a), " 491 alice ");
+	say(a, "KILL bob :bye");
+	ck_has(drain(a), " 481 alice ");
+	say(a, "INVITE bob #lab");
+	ck_has(drain(a), " 341 alice bob :#lab");
+	ck_assert_str_eq(drain(b), ":alice!alice@192.0.2.1 INVITE bob :#lab\r\n");
+	say(b, "KICK #lab alice");
+	ck_has(drain(b), " 442 bob #lab ");
+}
+END_TEST
+
+START_TEST(test_chat_part_and_quit_reasons_are_optional)
+{
+	struct chat_client *a = joined("alice", "#lab");
+	struct chat_client *b = joined("bob", "#lab");
+
+	drain(a);
+	say(b, "PART #lab");
+	ck_assert_str_eq(drain(a), ":bob!bob@192.0.2.1 PART :#lab\r\n");
+	say(b, "JOIN #lab");
+	drain(a);
+	say(b, "QUIT");
+	ck_assert_str_eq(drain(a), ":bob!bob@192.0.2.1 QUIT :Client Quit\r\n");
 }
 END_TEST
 
@@ -494,6 +567,9 @@ chat_core_suite(void)
 	tcase_add_test(tc, test_chat_tick_times_out_and_pings);
 	tcase_add_test(tc, test_chat_pong_keeps_client_alive);
 	tcase_add_test(tc, test_chat_queries_who_whois_list_mode_names);
+	tcase_add_test(tc, test_chat_away_userhost_ison);
+	tcase_add_test(tc, test_chat_server_queries_and_operator_refusals);
+	tcase_add_test(tc, test_chat_part_and_quit_reasons_are_optional);
 	tcase_add_test(tc, test_chat_names_split_into_512_byte_lines);
 	tcase_add_test(tc, test_chat_shutdown_closes_everyone);
 	suite_add_tcase(s, tc);

@@ -143,7 +143,7 @@ START_TEST(test_irc_msg_rejects_511_byte_line)
 }
 END_TEST
 
-START_TEST(test_irc_msg_formats_trailing_only_when_needed)
+START_TEST(test_irc_msg_formats_last_param_as_trailing)
 {
 	char out[IRC_LINE_MAX + 1];
 	const char *p1[] = { "#lab", "hello world" };
@@ -156,7 +156,7 @@ START_TEST(test_irc_msg_formats_trailing_only_when_needed)
 	ck_assert_int_eq(irc_msg_format(out, sizeof(out), "a!b@c", "PRIVMSG", 2, p1), 34);
 	ck_assert_str_eq(out, ":a!b@c PRIVMSG #lab :hello world\r\n");
 	irc_msg_format(out, sizeof(out), NULL, "JOIN", 1, p2);
-	ck_assert_str_eq(out, "JOIN #lab\r\n");
+	ck_assert_str_eq(out, "JOIN :#lab\r\n");
 	irc_msg_format(out, sizeof(out), NULL, "PRIVMSG", 2, p3);
 	ck_assert_str_eq(out, "PRIVMSG bob :\r\n");
 	irc_msg_format(out, sizeof(out), NULL, "PRIVMSG", 2, p4);
@@ -229,7 +229,7 @@ irc_msg_suite(void)
 			    sizeof(malformed) / sizeof(malformed[0]));
 	tcase_add_test(tc, test_irc_msg_rejects_nul_cr_lf_inside);
 	tcase_add_test(tc, test_irc_msg_rejects_511_byte_line);
-	tcase_add_test(tc, test_irc_msg_formats_trailing_only_when_needed);
+	tcase_add_test(tc, test_irc_msg_formats_last_param_as_trailing);
 	tcase_add_test(tc, test_irc_msg_format_refuses_bad_parts);
 	tcase_add_test(tc, test_irc_msg_format_stops_at_512_bytes);
 	tcase_add_test(tc, test_irc_msg_format_then_parse_round_trips);
