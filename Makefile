@@ -43,7 +43,7 @@ COMMON_SRC := $(wildcard common/*.c)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
 LIBKIT     := $(BUILD)/libkit.a
 
-PROGRAMS := $(BIN)/plain-server $(BIN)/plain-client
+PROGRAMS := $(BIN)/plain-server $(BIN)/plain-client $(BIN)/loadgen
 
 all: $(PROGRAMS)
 
@@ -75,7 +75,11 @@ $(UNIT_BIN): $(UNIT_OBJ) $(LIBKIT)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS)
 
+# Tests run under ASan + UBSan; the kit must also build warning-free
+# with clang, so check builds it with clang too.
 check: deps
+	$(MAKE) --no-print-directory CC=clang BUILD=build/clang \
+		BIN=build/clang/bin all
 	$(MAKE) --no-print-directory SANITIZE=1 test-all
 
 test-all: all $(UNIT_BIN) fuzz

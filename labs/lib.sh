@@ -10,7 +10,9 @@ start_chat_server() {
 	"$prog" --bind 127.0.0.1 --port 0 "$@" 2>"$log" &
 	CHAT_PID=$!
 	for ((i = 0; i < 200; i++)); do
-		CHAT_PORT=$(sed -n 's/.*listening on [^ ]*:\([0-9]*\)$/\1/p' "$log")
+		# the server may not have created the log yet
+		CHAT_PORT=$(sed -n 's/.*listening on [^ ]*:\([0-9]*\)$/\1/p' \
+			"$log" 2>/dev/null || true)
 		[[ -n $CHAT_PORT ]] && return 0
 		kill -0 "$CHAT_PID" 2>/dev/null || break
 		sleep 0.05
