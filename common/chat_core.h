@@ -75,8 +75,12 @@ struct chat_channel {
 	size_t nmembers, cap;
 };
 
+/* Writes what the connection will take now (see chat_core_set_writer). */
+typedef void (*chat_write_fn)(struct chat_client *c);
+
 struct chat_core {
 	struct chat_config cfg;
+	chat_write_fn write_now;	/* NULL: output waits for the I/O layer */
 	struct irc_map *nicks, *channels;
 	struct chat_client *clients;	/* list of all */
 	size_t nclients, nregistered;
@@ -90,6 +94,13 @@ struct chat_core {
 struct chat_core *chat_core_new(const struct chat_config *cfg);
 /* Frees every client and channel; NULL-safe. */
 void chat_core_free(struct chat_core *core);
+
+/*
+ * Let the core write a client's queue at once when it is about to overflow,
+ * so that a reader that keeps up is not dropped because one read of input
+ * fanned out more than its queue holds. fn may kill the client on error.
+ */
+void chat_core_set_writer(struct chat_core *core, chat_write_fn fn);
 
 /* A new connection from host (borrowed). Returns NULL when out of memory. */
 struct chat_client *chat_client_new(struct chat_core *core, const char *host,

@@ -23,9 +23,15 @@ chat_send(struct chat_client *c, const char *line, size_t len)
 	if (c->flags & (CLIENT_DOOMED | CLIENT_CLOSING))
 		return;
 	if (sendq_append(&c->out, line, len) < 0) {
-		/* A reader this slow would stall the room or eat memory. */
-		chat_client_kill(c, "SendQ exceeded");
-		return;
+		if (c->core->write_now)
+			c->core->write_now(c);
+		if ((c->flags & CLIENT_DOOMED) ||
+		    sendq_append(&c->out, line, len) < 0) {
+			/* Too slow a reader would stall the room or eat
+			 * memory: it goes, the others carry on. */
+			chat_client_kill(c, "SendQ exceeded");
+			return;
+		}
 	}
 	mark_pending(c);
 }

@@ -155,6 +155,13 @@ on_conn_event(struct evhandler *h, uint32_t events)
 		set_events(k, EPOLLIN);
 }
 
+/* The core's writer: a queue about to overflow is written out first. */
+static void
+write_now(struct chat_client *c)
+{
+	flush_conn(c->io);
+}
+
 static void
 close_conn(struct conn *k)
 {
@@ -349,6 +356,7 @@ setup(struct server *s, const struct chat_server_opts *opts, char *err)
 		snprintf(err, KIT_ERRLEN, "epoll: %s", strerror(errno));
 		return -1;
 	}
+	chat_core_set_writer(s->core, write_now);
 	evloop_set_before_sleep(s->loop, before_sleep, s);
 	evloop_timer_arm(s->loop, &s->tick, 1000, on_tick, s);
 	if (net_local_addr(s->listener.fd, where) == 0)

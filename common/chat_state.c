@@ -26,6 +26,12 @@ chat_core_new(const struct chat_config *cfg)
 	return core;
 }
 
+void
+chat_core_set_writer(struct chat_core *core, chat_write_fn fn)
+{
+	core->write_now = fn;
+}
+
 struct chat_client *
 chat_client_new(struct chat_core *core, const char *host, uint64_t now_ms)
 {

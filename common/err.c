@@ -33,6 +33,9 @@ kit_set_progname(const char *argv0)
 	progname = slash ? slash + 1 : argv0;
 }
 
+static void vwarn_line(const char *fmt, va_list ap)
+	__attribute__((format(printf, 1, 0)));
+
 static void
 vwarn_line(const char *fmt, va_list ap)
 {

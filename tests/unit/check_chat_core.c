@@ -48,7 +48,8 @@ drain(struct chat_client *c)
 	static char out[1 << 17];
 	size_t n = c->out.len < sizeof(out) - 1 ? c->out.len : sizeof(out) - 1;
 
-	memcpy(out, sendq_data(&c->out), n);
+	if (n > 0)
+		memcpy(out, sendq_data(&c->out), n);
 	out[n] = '\0';
 	sendq_consume(&c->out, c->out.len);
 	chat_core_take_pending(core);
