@@ -52,27 +52,37 @@ NG_INFLIGHT=${NG_INFLIGHT:-10}
 SETTLE=$(( HOLD > 2 ? 1 : 0 ))
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/chat_bench.XXXXXX") || exit 1
-PIDS=()
 
 say() { printf '%s\n' "$*" >&2; }
 die() { say "chat_bench: $*"; exit 1; }
 
+# Every process we start is in LIVE (pid -> 1) until stop_pid reaps it, so
+# that cleanup never signals a pid that may since have been reused.
+declare -A LIVE=()
+
+alive() { # PID: exists and is not a zombie
+	local st
+	st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) && [[ $st != Z ]]
+}
+
 # Kill only what we started, by pid, then reap it (bounded).
 stop_pid() {
 	local pid=$1 i
-	kill -TERM "$pid" 2>/dev/null || return 0
+	[[ -n ${LIVE[$pid]:-} ]] || return 0
+	kill -TERM "$pid" 2>/dev/null
 	for ((i = 0; i < 50; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
+		alive "$pid" || break
 		sleep 0.1
 	done
-	kill -KILL "$pid" 2>/dev/null
+	alive "$pid" && kill -KILL "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
+	unset "LIVE[$pid]"
 	return 0
 }
 
 cleanup() {
 	local pid
-	for pid in "${PIDS[@]}"; do
+	for pid in "${!LIVE[@]}"; do
 		stop_pid "$pid"
 	done
 	if [[ ${KEEP:-0} == 1 ]]; then
@@ -112,7 +122,7 @@ port_listening() {
 wait_listen() {
 	local i
 	for ((i = 0; i < 100; i++)); do
-		kill -0 "$1" 2>/dev/null || return 1
+		alive "$1" || return 1
 		port_listening "$2" && return 0
 		sleep 0.1
 	done
@@ -163,7 +173,7 @@ start_server() {
 			"$NGIRCD" -n -f "$dir/ngircd.conf" >"$dir/log" 2>&1 &
 		fi
 		SRV_PID=$!
-		PIDS+=("$SRV_PID")
+		LIVE[$SRV_PID]=1
 		SRV_PORT=$port
 		wait_listen "$SRV_PID" "$port" && return 0
 		stop_pid "$SRV_PID"
@@ -171,7 +181,8 @@ start_server() {
 	die "$kind did not start; see $dir/log (KEEP=1 keeps it)"
 }
 
-# run_loadgen PORT INFLIGHT ARGS...: prints loadgen's summary line or "".
+# run_loadgen PORT INFLIGHT ARGS...: prints loadgen's summary line or "",
+# once the server (SRV_PID) has settled.
 run_loadgen() {
 	local port=$1 inflight=$2
 	shift 2
@@ -179,7 +190,30 @@ run_loadgen() {
 	    --port "$port" --inflight "$inflight" --timeout "$TIMEOUT" \
 	    --max-time "$MAX_TIME" "$@" 2>>"$TMP/loadgen.err" |
 	    grep '^clients=' | tail -n 1
+	wait_quiet "$SRV_PID"
 	return 0
+}
+
+cpu_ticks() { # PID: user + system clock ticks used so far
+	awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null
+}
+
+# wait_quiet PID: a run ends with every client leaving at once, and the
+# server may still be sending QUITs when loadgen exits; do not start the
+# next run until PID has used no CPU for 0.3 s (at most 15 s).
+wait_quiet() {
+	local i prev cur still=0
+	prev=$(cpu_ticks "$1") || return 0
+	for ((i = 0; i < 150 && still < 3; i++)); do
+		sleep 0.1
+		cur=$(cpu_ticks "$1") || return 0
+		if [[ $cur == "$prev" ]]; then
+			still=$(( still + 1 ))
+		else
+			still=0
+		fi
+		prev=$cur
+	done
 }
 
 field() { # LINE KEY: value of KEY=value in LINE, or "-"
@@ -254,10 +288,10 @@ measure_idle() {
 	    --hold "$HOLD" --inflight "$inflight" --timeout "$TIMEOUT" \
 	    --max-time "$max" >"$out" 2>>"$TMP/loadgen.err" &
 	lg=$!
-	PIDS+=("$lg")
+	LIVE[$lg]=1
 	for ((i = 0; i < (max + TIMEOUT + 30) * 10; i++)); do
 		grep -q '^clients=' "$out" 2>/dev/null && break
-		kill -0 "$lg" 2>/dev/null || break
+		alive "$lg" || break
 		sleep 0.1
 	done
 	sleep "$SETTLE"
