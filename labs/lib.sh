@@ -1,4 +1,4 @@
-# Shell helpers shared by the labs, the demo and the integration tests.
+# Shell helpers shared by the labs and the demo.
 # Source it; it defines functions only.
 
 # start_chat_server PROGRAM LOG [ARGS...]: start a chat server on a free
