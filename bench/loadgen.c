@@ -183,9 +183,10 @@ hist_quantile_ms(const struct hist *h, double q)
 
 	if (h->n == 0)
 		return 0.0;
+	/* Nearest rank: the smallest value with at least q * n at or below. */
 	rank = (uint64_t)(q * (double)h->n);
-	if (rank < 1)
-		rank = 1;
+	if ((double)rank < q * (double)h->n || rank < 1)
+		rank++;
 	for (i = 0; i < HIST_FINE_N; i++) {
 		seen += h->fine[i];
 		if (seen >= rank)
@@ -814,6 +815,9 @@ usage(FILE *f)
 	    "               [--channel NAME] [--timeout SEC] [--max-time SEC]\n"
 	    "               [--inflight K] [--window W]\n"
 	    "       loadgen --port P --clients N --idle [--hold SEC] ...\n"
+	    "  --channel C   channel to join and talk in (#bench)\n"
+	    "  --idle        register and join only, then hold (no messages)\n"
+	    "  --hold S      --idle: seconds to keep the clients (10)\n"
 	    "  --inflight K  clients between connect and 001 at once (256)\n"
 	    "  --window W    unacknowledged messages per sender, 0: none (0)\n"
 	    "  --timeout S   stop after S seconds without progress (20)\n"
