@@ -7,8 +7,6 @@
 
 /* First allocation: enough for a burst of replies without regrowing. */
 #define SENDQ_MIN 2048
-/* Drained buffers larger than this are released to keep idle peers small. */
-#define SENDQ_KEEP 16384
 
 void
 sendq_init(struct sendq *q, size_t limit)
@@ -70,7 +68,7 @@ sendq_consume(struct sendq *q, size_t n)
 	q->len -= n;
 	if (q->len > 0)
 		return;
-	q->off = 0;
-	if (q->cap > SENDQ_KEEP)
-		sendq_free(q);
+	/* Drained: release the buffer, so idle peers hold no memory (a
+	 * busy one gets a new small buffer from malloc's cache). */
+	sendq_free(q);
 }
