@@ -43,7 +43,11 @@ COMMON_SRC := $(wildcard common/*.c)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
 LIBKIT     := $(BUILD)/libkit.a
 
-PROGRAMS := $(BIN)/plain-server $(BIN)/plain-client $(BIN)/loadgen
+PROGRAMS := $(BIN)/plain-server $(BIN)/plain-client $(BIN)/sniffer \
+	$(BIN)/loadgen
+PCAP_LIBS := $(shell pkg-config --libs libpcap 2>/dev/null || echo -lpcap)
+SNIFFER_SRC := $(filter-out sniffer/main.c,$(wildcard sniffer/*.c))
+SNIFFER_OBJ := $(SNIFFER_SRC:%.c=$(BUILD)/%.o)
 
 all: $(PROGRAMS)
 
@@ -59,6 +63,9 @@ $(LIBKIT): $(COMMON_OBJ)
 $(BIN)/plain-server: $(BUILD)/plaintext_chat/server.o $(LIBKIT)
 $(BIN)/plain-client: $(BUILD)/plaintext_chat/client.o $(LIBKIT)
 $(BIN)/loadgen: $(BUILD)/bench/loadgen.o
+$(BIN)/sniffer: $(BUILD)/sniffer/main.o $(SNIFFER_OBJ) $(LIBKIT)
+$(BIN)/sniffer: LDLIBS += $(PCAP_LIBS)
+$(BUILD)/sniffer/%.o: CFLAGS += -Isniffer
 
 $(PROGRAMS):
 	@mkdir -p $(@D)

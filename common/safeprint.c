@@ -95,6 +95,27 @@ safeprint_str(char *out, size_t cap, const char *p, size_t n)
 }
 
 void
+safeprint_text(FILE *f, const char *p, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	size_t i = 0, plen;
+	char piece[16];
+
+	while (i < n) {
+		if (s[i] == '\n' || s[i] == '\t') {
+			fputc(s[i++], f);
+			continue;
+		}
+		if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n') {
+			i++;
+			continue;
+		}
+		i += render_unit(s + i, n - i, piece, &plen);
+		fwrite(piece, 1, plen, f);
+	}
+}
+
+void
 safeprint(FILE *f, const char *p, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)p;

@@ -14,7 +14,11 @@
  */
 void safeprint(FILE *f, const char *p, size_t n);
 
-/* Same, into out[0..cap) (always NUL-terminated when cap > 0); returns the
+/* The same for multi-line text (a reassembled stream): newline and tab
+ * pass through, and CR-LF is shown as a newline. */
+void safeprint_text(FILE *f, const char *p, size_t n);
+
+/* Same as safeprint, into out[0..cap) (always NUL-terminated when cap > 0); returns the
  * length written. Output that does not fit is cut at an escape boundary. */
 size_t safeprint_str(char *out, size_t cap, const char *p, size_t n);
 

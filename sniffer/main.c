@@ -1,0 +1,216 @@
+/* sniffer: what an eavesdropper on the network reads. Captures live or
+ * reads a capture file, reassembles every TCP connection and shows it. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "decode.h"
+#include "err.h"
+#include "flow.h"
+#include "ipfrag.h"
+#include "options.h"
+#include "output.h"
+
+struct run {
+	struct decoder dec;
+	struct flow_table *flows;
+	struct capture *cap;
+	bool progress;
+	uint64_t next_progress_ms, started_ms;
+};
+
+/* The capture a signal should stop (only main's loop reads it). */
+static struct capture *volatile stop_target;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	if (stop_target)
+		capture_stop(stop_target);
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void
+show_progress(struct run *r)
+{
+	uint64_t done, total, now = now_ms();
+	double secs = (double)(now - r->started_ms) / 1000.0;
+
+	r->next_progress_ms = now + 250;
+	capture_progress(r->cap, &done, &total);
+	fprintf(stderr, "\r%5.1f%%  %7.1f MB/s  %llu flows ",
+		total ? 100.0 * (double)done / (double)total : 0.0,
+		secs > 0 ? (double)done / 1e6 / secs : 0.0,
+		(unsigned long long)flow_table_stats(r->flows)->flows);
+}
+
+static void
+on_packet(void *ud, uint64_t ts_us, const uint8_t *frame, size_t caplen,
+	  size_t wire_len)
+{
+	struct run *r = ud;
+	struct tcp_segment seg;
+
+	(void)wire_len;
+	if (decode_frame(&r->dec, frame, caplen, ts_us, &seg) == DECODE_TCP)
+		flow_table_segment(r->flows, &seg, ts_us);
+	if (r->progress && (r->dec.stats.frames & 4095) == 0 &&
+	    now_ms() >= r->next_progress_ms)
+		show_progress(r);
+}
+
+static void
+summary(const struct run *r, const struct options *o)
+{
+	const struct decode_stats *d = &r->dec.stats;
+	const struct flow_stats *f = flow_table_stats(r->flows);
+	uint64_t received, dropped;
+
+	fprintf(stderr, "sniffer: %llu packets (%llu TCP, %llu other, %llu "
+		"truncated, %llu invalid), %llu TCP connections\n",
+		(unsigned long long)d->frames, (unsigned long long)d->tcp,
+		(unsigned long long)d->other, (unsigned long long)d->truncated,
+		(unsigned long long)d->invalid, (unsigned long long)f->flows);
+	if (d->fragments)
+		fprintf(stderr, "sniffer: %llu IP fragments, %llu datagrams "
+			"reassembled, %llu fragments dropped\n",
+			(unsigned long long)d->fragments,
+			(unsigned long long)d->reassembled,
+			(unsigned long long)d->frag_dropped);
+	if (f->evicted)
+		fprintf(stderr, "sniffer: %llu connections ended early: more "
+			"than --max-flows %zu were open at once\n",
+			(unsigned long long)f->evicted, o->max_flows);
+	if (capture_drops(r->cap, &received, &dropped))
+		fprintf(stderr, "sniffer: %llu packets received by the filter, "
+			"%llu dropped by the kernel\n",
+			(unsigned long long)received,
+			(unsigned long long)dropped);
+}
+
+/* The outputs the options ask for, in a fixed order. */
+static int
+build_sinks(const struct options *o, struct sink *sinks[SINK_MAX])
+{
+	bool color = o->color == COLOR_ALWAYS ||
+		     (o->color == COLOR_AUTO && isatty(STDOUT_FILENO));
+	int n = 0;
+
+	if (o->out_dir && !(sinks[n] = files_sink_new(o->out_dir, n)))
+		kit_die("out of memory");
+	n += o->out_dir != NULL;
+	if (o->follow && !(sinks[n++] = follow_sink_new(stdout, o->hex, color)))
+		kit_die("out of memory");
+	if (o->json && !(sinks[n++] = json_sink_new(stdout)))
+		kit_die("out of memory");
+	if (o->stats && !(sinks[n++] = stats_sink_new(stdout)))
+		kit_die("out of memory");
+	return n;
+}
+
+static void
+check_out_dir(const char *dir)
+{
+	if (dir && access(dir, W_OK | X_OK) != 0) {
+		kit_warn("cannot write to the output folder %s: %s", dir,
+			 strerror(errno));
+		exit(SNIFFER_EOPEN);
+	}
+}
+
+static void
+open_capture(struct run *r, const struct options *o)
+{
+	char err[CAPTURE_ERRLEN];
+	int st = capture_open(&r->cap, &o->cap, err);
+
+	if (st != 0) {
+		kit_warn("%s", err);
+		exit(st);
+	}
+	r->dec.linktype = capture_linktype(r->cap);
+	if (!decode_link_supported(r->dec.linktype)) {
+		kit_warn("link type %s (%d) is not supported: the sniffer reads "
+			 "Ethernet, Linux cooked (SLL, SLL2), BSD loopback and "
+			 "raw IP", capture_linktype_name(r->cap),
+			 r->dec.linktype);
+		exit(SNIFFER_EOPEN);
+	}
+}
+
+static int
+run_capture(struct run *r, const struct options *o)
+{
+	char err[CAPTURE_ERRLEN];
+	int st;
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	stop_target = r->cap;
+	r->progress = o->cap.file && isatty(STDERR_FILENO);
+	r->started_ms = now_ms();
+	st = capture_run(r->cap, o->count, on_packet, r, err);
+	stop_target = NULL;
+	if (r->progress)
+		fputs("\r\033[K", stderr);
+	if (st != 0)
+		kit_warn("%s: capture file damaged or unsupported from here on: "
+			 "%s", o->cap.file ? o->cap.file : o->cap.iface, err);
+	return st;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	struct sink *sinks[SINK_MAX], pipeline[SINK_MAX];
+	struct run r;
+	int i, n, st;
+
+	kit_set_progname("sniffer");
+	options_parse(&o, argc, argv);
+	check_out_dir(o.out_dir);
+	memset(&r, 0, sizeof(r));
+	open_capture(&r, &o);
+	n = build_sinks(&o, sinks);
+	for (i = 0; i < n; i++)
+		pipeline[i] = *sinks[i];
+	r.dec.frags = ipfrag_new();
+	r.flows = flow_table_new(&(struct flow_config){
+		.max_flows = o.max_flows,
+		.idle_timeout_us = (uint64_t)o.idle_timeout_s * 1000000,
+		.limits = { .max_ooo = o.max_ooo },
+		.sinks = pipeline, .nsinks = n });
+	if (!r.flows || !r.dec.frags)
+		kit_die("out of memory");
+	st = run_capture(&r, &o);
+	flow_table_finish(r.flows);
+	for (i = 0; i < n; i++)
+		if (sinks[i]->ops->finish)
+			sinks[i]->ops->finish(sinks[i]->self);
+	fflush(stdout);
+	summary(&r, &o);
+	if (o.out_dir && files_sink_errors(sinks[0]) && st == 0)
+		st = SNIFFER_EOPEN;
+	for (i = 0; i < n; i++)
+		sink_free(sinks[i]);
+	flow_table_free(r.flows);
+	ipfrag_free(r.dec.frags);
+	capture_close(r.cap);
+	options_free(&o);
+	return st;
+}
