@@ -112,6 +112,14 @@ FUZZ_BIN   := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 
 fuzz: $(FUZZ_BIN)
 
+# The capture harness also needs the sniffer and libpcap.
+build/fuzz/fuzz_capture: tests/fuzz/fuzz_capture.c $(COMMON_SRC) \
+		$(SNIFFER_SRC) $(wildcard sniffer/*.h common/*.h)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -Isniffer -o $@ $< $(COMMON_SRC) \
+		$(SNIFFER_SRC) $(PCAP_LIBS)
+
 build/fuzz/%: tests/fuzz/%.c $(COMMON_SRC) $(wildcard common/*.h)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  FUZZ    $@")

@@ -61,7 +61,8 @@ stats_finish(void *self)
 	char c[64], s[64], when[TIME_TEXT_LEN];
 	size_t i;
 
-	qsort(st->rows, st->nrows, sizeof(*st->rows), by_id);
+	if (st->nrows > 1)
+		qsort(st->rows, st->nrows, sizeof(*st->rows), by_id);
 	fprintf(st->out, "%6s %-26s %-26s %-26s %9s %8s %11s %8s %11s %9s %9s %9s  %s\n",
 		"flow", "client", "server", "start (UTC)", "seconds",
 		"c2s pkts", "c2s bytes", "s2c pkts", "s2c bytes", "missing",
