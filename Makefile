@@ -142,7 +142,8 @@ clean:
 # --- Debian packages ---------------------------------------------------------
 # What building and testing need; the benchmark adds its reference servers.
 DEB_PACKAGES := build-essential pkg-config libpcap-dev libssl-dev check \
-	clang libclang-rt-14-dev ii procps psmisc iproute2 python3
+	clang libclang-rt-14-dev ii procps psmisc iproute2 python3 tcpdump \
+	tcpflow
 BENCH_PACKAGES := ngircd
 
 deps:

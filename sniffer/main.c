@@ -150,6 +150,11 @@ open_capture(struct run *r, const struct options *o)
 			 r->dec.linktype);
 		exit(SNIFFER_EOPEN);
 	}
+	if (o->cap.iface)	/* lines show as they are captured */
+		setvbuf(stdout, NULL, _IOLBF, 0);
+	if (o->cap.iface)	/* as tcpdump does; scripts wait for it too */
+		fprintf(stderr, "sniffer: listening on %s, link-type %s\n",
+			o->cap.iface, capture_linktype_name(r->cap));
 }
 
 static int
