@@ -77,10 +77,10 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(BUILD)/tests/unit-tests
 
-$(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS)
-$(UNIT_BIN): $(UNIT_OBJ) $(LIBKIT)
+$(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS) -Isniffer
+$(UNIT_BIN): $(UNIT_OBJ) $(SNIFFER_OBJ) $(LIBKIT)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PCAP_LIBS)
 
 # Tests run under ASan + UBSan; the kit must also build warning-free
 # with clang, so check builds it with clang too.

@@ -10,5 +10,6 @@ Suite *irc_map_suite(void);
 Suite *sendq_suite(void);
 Suite *safeprint_suite(void);
 Suite *chat_core_suite(void);
+Suite *reassembly_suite(void);
 
 #endif
