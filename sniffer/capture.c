@@ -62,9 +62,16 @@ open_file(struct capture *c, const struct capture_opts *o, char *err)
 	c->p = pcap_open_offline_with_tstamp_precision(
 		o->file, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
 	if (!c->p) {
-		snprintf(err, CAPTURE_ERRLEN, "cannot read %.500s: %s",
-			 strcmp(o->file, "-") ? o->file : "standard input",
-			 ebuf);
+		size_t n = strlen(o->file);
+		const char *why = ebuf;
+
+		/* libpcap repeats the path before strerror's text */
+		if (!strncmp(ebuf, o->file, n) && !strncmp(ebuf + n, ": ", 2))
+			why = ebuf + n + 2;
+		snprintf(err, CAPTURE_ERRLEN, "cannot read %.500s: %s%s",
+			 strcmp(o->file, "-") ? o->file : "standard input", why,
+			 strstr(why, "unknown file format") ?
+			 " (not a pcap or pcapng capture file)" : "");
 		return CAPTURE_EOPEN;
 	}
 	if (strcmp(o->file, "-") && stat(o->file, &st) == 0)
