@@ -1,19 +1,43 @@
 /* \summary: packet sources over libpcap: live (immediate mode, so a class
- * sees each message as it is typed) or offline (pcap and pcapng). */
+ * sees each message as it is typed) or offline (pcap and pcapng). Classic
+ * pcap files are mapped and read in place (pcapfile.c), with libpcap still
+ * compiling and applying the filter and writing -w; everything else is
+ * read by libpcap. */
 #include <errno.h>
+#include <fcntl.h>
 #include <pcap/pcap.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "capture.h"
+#include "decode.h"
+#include "pcapfile.h"
+
+#define LINKTYPE_RAW 101
+/* Mapped pages already read are let go in steps of this size, so a large
+ * file does not count against the sniffer's memory (packets are never
+ * referred to after their callback). */
+#define UNMAP_STEP (16u << 20)
 
 struct capture {
-	pcap_t *p;
+	pcap_t *p;		/* live, file, or a "dead" handle for mapped */
 	pcap_dumper_t *dump;
 	bool live;
 	uint64_t file_size;
+	/* mapped classic pcap */
+	bool mapped, unmap;
+	void *map;
+	size_t map_size;
+	struct pcapfile pf;
+	size_t released;	/* mapped bytes before this were let go */
+	struct bpf_program prog;
+	bool filtering;
+	volatile sig_atomic_t stop;
 	capture_fn fn;
 	void *ud;
 	uint64_t left;		/* packets still wanted, when counting */
@@ -53,12 +77,63 @@ open_live(struct capture *c, const struct capture_opts *o, char *err)
 	return 0;
 }
 
+/* Read a classic pcap in place when its link type is one we decode. */
+static bool
+use_mapped(struct capture *c, void *data, size_t size)
+{
+	int dlt;
+
+	if (pcapfile_open(&c->pf, data, size) < 0)
+		return false;
+	dlt = c->pf.linktype == LINKTYPE_RAW ? DLT_RAW : (int)c->pf.linktype;
+	if (!decode_link_supported(dlt))
+		return false;
+	c->p = pcap_open_dead_with_tstamp_precision(dlt,
+		c->pf.snaplen ? (int)c->pf.snaplen : 262144,
+		PCAP_TSTAMP_PRECISION_MICRO);
+	if (!c->p)
+		return false;
+	c->mapped = true;
+	c->map = data;
+	c->map_size = size;
+	c->file_size = size;
+	return true;
+}
+
+static bool
+try_map(struct capture *c, const char *path)
+{
+	struct stat st;
+	void *data;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size < 24 || (uint64_t)st.st_size > SIZE_MAX) {
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	data = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (data == MAP_FAILED)
+		return false;
+	madvise(data, (size_t)st.st_size, MADV_SEQUENTIAL);
+	if (use_mapped(c, data, (size_t)st.st_size)) {
+		c->unmap = true;
+		return true;
+	}
+	munmap(data, (size_t)st.st_size);
+	return false;
+}
+
 static int
 open_file(struct capture *c, const struct capture_opts *o, char *err)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	struct stat st;
 
+	if (strcmp(o->file, "-") && try_map(c, o->file))
+		return 0;
 	c->p = pcap_open_offline_with_tstamp_precision(
 		o->file, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
 	if (!c->p) {
@@ -89,6 +164,11 @@ set_filter(struct capture *c, const char *expr, char *err)
 		snprintf(err, CAPTURE_ERRLEN, "bad filter expression '%.500s': %s",
 			 expr, pcap_geterr(c->p));
 		return CAPTURE_EFILTER;
+	}
+	if (c->mapped) {	/* applied per packet by capture_run */
+		c->prog = prog;
+		c->filtering = true;
+		return 0;
 	}
 	r = pcap_setfilter(c->p, &prog);
 	pcap_freecode(&prog);
@@ -135,8 +215,12 @@ capture_close(struct capture *c)
 		return;
 	if (c->dump)
 		pcap_dump_close(c->dump);
+	if (c->filtering)
+		pcap_freecode(&c->prog);
 	if (c->p)
 		pcap_close(c->p);
+	if (c->unmap)
+		munmap(c->map, c->map_size);
 	free(c);
 }
 
@@ -167,6 +251,52 @@ on_packet(u_char *ud, const struct pcap_pkthdr *h, const u_char *bytes)
 		pcap_breakloop(c->p);
 }
 
+static void
+release_read_pages(struct capture *c)
+{
+	size_t upto = c->pf.off & ~((size_t)UNMAP_STEP - 1);
+
+	if (!c->unmap || upto <= c->released)
+		return;
+	madvise((char *)c->map + c->released, upto - c->released,
+		MADV_DONTNEED);
+	c->released = upto;
+}
+
+/* The mapped file's records, filtered and copied to -w as libpcap would. */
+static int
+run_mapped(struct capture *c, char *err)
+{
+	struct pcapfile_rec rec;
+	const char *why = NULL;
+	int r = 0;
+
+	while (!c->stop && (r = pcapfile_next(&c->pf, &rec, &why)) > 0) {
+		struct pcap_pkthdr h = {
+			.ts = { .tv_sec = (time_t)(rec.ts_us / 1000000),
+				.tv_usec = (suseconds_t)(rec.ts_us % 1000000) },
+			.caplen = rec.caplen, .len = rec.len,
+		};
+
+		if (c->pf.off - c->released >= 2 * (size_t)UNMAP_STEP)
+			release_read_pages(c);
+		if (c->filtering && !pcap_offline_filter(&c->prog, &h, rec.bytes))
+			continue;
+		if (c->dump)
+			pcap_dump((u_char *)c->dump, &h, rec.bytes);
+		c->fn(c->ud, rec.ts_us, rec.bytes, rec.caplen, rec.len);
+		if (c->counting && --c->left == 0)
+			break;
+	}
+	if (c->dump)
+		pcap_dump_flush(c->dump);
+	if (!c->stop && r < 0) {
+		snprintf(err, CAPTURE_ERRLEN, "%s", why);
+		return CAPTURE_EREAD;
+	}
+	return 0;
+}
+
 int
 capture_run(struct capture *c, uint64_t count, capture_fn fn, void *ud,
 	    char err[static CAPTURE_ERRLEN])
@@ -177,6 +307,8 @@ capture_run(struct capture *c, uint64_t count, capture_fn fn, void *ud,
 	c->ud = ud;
 	c->counting = count > 0;
 	c->left = count;
+	if (c->mapped)
+		return run_mapped(c, err);
 	do
 		r = pcap_dispatch(c->p, -1, on_packet, (u_char *)c);
 	while (r >= 0 && !(r == 0 && !c->live));
@@ -192,7 +324,9 @@ capture_run(struct capture *c, uint64_t count, capture_fn fn, void *ud,
 void
 capture_stop(struct capture *c)
 {
-	pcap_breakloop(c->p);
+	c->stop = 1;
+	if (!c->mapped)
+		pcap_breakloop(c->p);
 }
 
 bool
@@ -210,9 +344,9 @@ capture_drops(struct capture *c, uint64_t *received, uint64_t *dropped)
 void
 capture_progress(struct capture *c, uint64_t *done, uint64_t *total)
 {
-	FILE *f = c->live ? NULL : pcap_file(c->p);
+	FILE *f = c->live || c->mapped ? NULL : pcap_file(c->p);
 	long pos = f ? ftell(f) : -1;
 
-	*done = pos > 0 ? (uint64_t)pos : 0;
+	*done = c->mapped ? c->pf.off : pos > 0 ? (uint64_t)pos : 0;
 	*total = c->file_size;
 }

@@ -201,8 +201,8 @@ decode_ipv4(struct decoder *d, struct cur *c, uint64_t ts_us,
 	/* Trim link-layer padding (60-byte Ethernet minimum) to the datagram. */
 	cur_limit(c, total - ihl);
 	seg->family = AF_INET;
-	memcpy(seg->src, k.src, 4);
-	memcpy(seg->dst, k.dst, 4);
+	memcpy(seg->src, k.src, 16);	/* zero-padded: flows compare 16 bytes */
+	memcpy(seg->dst, k.dst, 16);
 	if (frag & 0x3fff)	/* More Fragments, or an offset */
 		return add_fragment(d, &k, (size_t)(frag & 0x1fff) * 8,
 				    frag & 0x2000, c, total - ihl, ts_us, seg);

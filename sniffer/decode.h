@@ -12,7 +12,7 @@ struct ipfrag_table;
  * table's reassembly buffer): valid until the next decode call. */
 struct tcp_segment {
 	int family;		/* AF_INET or AF_INET6 */
-	uint8_t src[16], dst[16];	/* IPv4 uses the first 4 bytes */
+	uint8_t src[16], dst[16];	/* IPv4: the first 4 bytes, then zeros */
 	uint16_t sport, dport;
 	uint32_t seq, ack;
 	uint16_t window;

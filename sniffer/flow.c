@@ -2,9 +2,10 @@
  * finds the same flow), an LRU list for timeouts and eviction, and a free
  * list so that the steady state allocates nothing.
  *
- * A flow that ended by FIN or RST stays a while as a "tombstone" so that
- * late packets (retransmitted FINs, ACKs) do not start a new flow; a new
- * SYN on its 4-tuple starts a new connection at once. */
+ * A flow leaves the table as soon as it ends (FIN both ways, or RST). The
+ * packets that trail a close (the last ACK, a repeated FIN or RST) carry no
+ * data, and a packet without data or SYN never starts a flow, so they pass
+ * unnoticed; a new SYN on the 4-tuple starts the next connection. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,16 +15,13 @@
 #include "decode.h"
 #include "flow.h"
 
-/* How long, in capture time, a closed flow absorbs late packets. */
-#define TOMBSTONE_US (5ULL * 1000000)
 #define SWEEP_EVERY_US (1000000ULL)
 
 struct flow_table {
 	struct flow_config cfg;
 	struct flow **buckets;
 	size_t nbuckets;	/* power of two */
-	size_t count;		/* flows in the table, tombstones included */
-	size_t open;		/* flows not yet ended */
+	size_t count;		/* flows in the table */
 	struct flow *lru_head, *lru_tail;
 	struct flow *free_list;
 	struct ooo_pool *pool;
@@ -38,24 +36,27 @@ struct dir_ctx {
 	int dir;
 };
 
+/* Addresses are zero-padded to 16 bytes (see decode.h), so they hash and
+ * compare as four words whatever the family. */
 static uint32_t
-hash_endpoint(int family, const uint8_t *addr, uint16_t port)
+hash_endpoint(const uint8_t *addr, uint16_t port)
 {
-	uint32_t h = 2166136261u ^ (uint32_t)family;
-	size_t i, n = family == AF_INET6 ? 16 : 4;
+	uint32_t w[4], h;
 
-	for (i = 0; i < n; i++)
-		h = (h ^ addr[i]) * 16777619u;
-	h = (h ^ port) * 16777619u;
-	return h ^ (h >> 15);
+	memcpy(w, addr, 16);
+	h = (w[0] * 0x9e3779b1u) ^ (w[1] * 0x85ebca77u) ^
+	    (w[2] * 0xc2b2ae3du) ^ (w[3] * 0x27d4eb2fu) ^ port;
+	h ^= h >> 15;
+	h *= 0x2c1b3c6du;
+	return h ^ (h >> 12);
 }
 
 /* Symmetric, so that both directions hash alike. */
 static uint32_t
 hash_segment(const struct tcp_segment *seg)
 {
-	return hash_endpoint(seg->family, seg->src, seg->sport) +
-	       hash_endpoint(seg->family, seg->dst, seg->dport);
+	return hash_endpoint(seg->src, seg->sport) +
+	       hash_endpoint(seg->dst, seg->dport);
 }
 
 static bool
@@ -63,7 +64,7 @@ is_endpoint(const struct endpoint *e, int family, const uint8_t *addr,
 	    uint16_t port)
 {
 	return e->port == port && e->family == family &&
-	       !memcmp(e->addr, addr, family == AF_INET6 ? 16 : 4);
+	       !memcmp(e->addr, addr, 16);
 }
 
 static struct flow *
@@ -127,14 +128,44 @@ flow_end_name(enum flow_end why)
 	return "open";
 }
 
+/* Decimal digits of v at p; returns the end. */
+static char *
+put_decimal(char *p, unsigned v)
+{
+	char digits[12];
+	int n = 0;
+
+	do
+		digits[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	while (n > 0)
+		*p++ = digits[--n];
+	return p;
+}
+
+/* Written by hand: --stats and --json print two per flow, and snprintf
+ * with inet_ntop would cost more than reassembling a short connection. */
 const char *
 endpoint_str(const struct endpoint *e, char out[64])
 {
-	char host[INET6_ADDRSTRLEN];
+	char *p = out;
+	int i;
 
-	inet_ntop(e->family, e->addr, host, sizeof(host));
-	snprintf(out, 64, e->family == AF_INET6 ? "[%s]:%u" : "%s:%u", host,
-		 e->port);
+	if (e->family == AF_INET6) {
+		*p++ = '[';
+		inet_ntop(AF_INET6, e->addr, p, INET6_ADDRSTRLEN);
+		p += strlen(p);
+		*p++ = ']';
+	} else {
+		for (i = 0; i < 4; i++) {
+			p = put_decimal(p, e->addr[i]);
+			*p++ = i < 3 ? '.' : ':';
+		}
+		p--;
+	}
+	*p++ = ':';
+	p = put_decimal(p, e->port);
+	*p = '\0';
 	return out;
 }
 
@@ -226,7 +257,6 @@ end_flow(struct flow_table *t, struct flow *f, enum flow_end why)
 		stream_flush(&f->dir[d], t->pool, &out);
 	}
 	f->end = why;
-	t->open--;
 	notify(t, f, false);
 }
 
@@ -267,18 +297,16 @@ grow_buckets(struct flow_table *t)
 	t->nbuckets = n;
 }
 
-/* Make room under --max-flows: the least recently active flow goes (an
- * open one is ended and counted as evicted). */
+/* Make room under --max-flows: the least recently active flow is ended
+ * and counted as evicted. */
 static void
 make_room(struct flow_table *t)
 {
 	struct flow *f;
 
 	while (t->count >= t->cfg.max_flows && (f = t->lru_head) != NULL) {
-		if (f->end == END_NONE) {
-			t->stats.evicted++;
-			end_flow(t, f, END_EVICTED);
-		}
+		t->stats.evicted++;
+		end_flow(t, f, END_EVICTED);
 		remove_flow(t, f);
 	}
 }
@@ -287,9 +315,8 @@ static void
 set_endpoint(struct endpoint *e, int family, const uint8_t *addr,
 	     uint16_t port)
 {
-	memset(e, 0, sizeof(*e));
 	e->family = family;
-	memcpy(e->addr, addr, family == AF_INET6 ? 16 : 4);
+	memcpy(e->addr, addr, 16);
 	e->port = port;
 }
 
@@ -319,8 +346,8 @@ create_flow(struct flow_table *t, const struct tcp_segment *seg, uint32_t h,
 	lru_append(t, f);
 	if (++t->count > t->nbuckets)
 		grow_buckets(t);
-	if (++t->open > t->stats.max_open)
-		t->stats.max_open = t->open;
+	if (t->count > t->stats.max_open)
+		t->stats.max_open = t->count;
 	notify(t, f, true);
 	return f;
 }
@@ -331,23 +358,19 @@ sweep(struct flow_table *t, uint64_t ts_us)
 	struct flow *f;
 
 	t->last_sweep_us = ts_us;
-	while ((f = t->lru_head) != NULL) {
-		uint64_t limit = f->end ? TOMBSTONE_US : t->cfg.idle_timeout_us;
-
-		if (f->last_us + limit >= ts_us)
-			break;
-		if (f->end == END_NONE) {
-			t->stats.timed_out++;
-			end_flow(t, f, END_TIMEOUT);
-		}
+	while ((f = t->lru_head) != NULL &&
+	       f->last_us + t->cfg.idle_timeout_us < ts_us) {
+		t->stats.timed_out++;
+		end_flow(t, f, END_TIMEOUT);
 		remove_flow(t, f);
 	}
 }
 
 /*
- * The flow a segment belongs to, created if needed. A SYN (without ACK)
- * that does not repeat the client's first SYN starts a new connection:
- * the old one on the same 4-tuple has ended (or was abandoned unseen).
+ * The flow a segment belongs to, created if needed; NULL for a packet that
+ * is no part of a known connection and cannot start one (no data, no SYN).
+ * A SYN (without ACK) that does not repeat the client's first SYN starts a
+ * new connection: the old one on this 4-tuple was abandoned unseen.
  */
 static struct flow *
 flow_for(struct flow_table *t, const struct tcp_segment *seg, uint64_t ts_us,
@@ -357,15 +380,14 @@ flow_for(struct flow_table *t, const struct tcp_segment *seg, uint64_t ts_us,
 	bool syn = (seg->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN;
 	struct flow *f = lookup(t, seg, h, dir);
 
-	if (f && syn && (f->end != END_NONE || !f->syn_seen ||
-			 f->isn != seg->seq || *dir != DIR_C2S)) {
-		if (f->end == END_NONE)
-			end_flow(t, f, END_TIMEOUT);
+	if (f && syn && (!f->syn_seen || f->isn != seg->seq ||
+			 *dir != DIR_C2S)) {
+		end_flow(t, f, END_TIMEOUT);
 		remove_flow(t, f);
 		f = NULL;
 	}
-	if (f && f->end != END_NONE)
-		return NULL;	/* a late packet of a closed connection */
+	if (!f && !(seg->flags & TCP_SYN) && seg->wire_paylen == 0)
+		return NULL;
 	if (!f)
 		f = create_flow(t, seg, h, ts_us, dir);
 	if (f && syn && !f->syn_seen) {
@@ -401,6 +423,8 @@ flow_table_segment(struct flow_table *t, const struct tcp_segment *seg,
 		end_flow(t, f, END_RST);
 	else if (f->dir[0].done && f->dir[1].done)
 		end_flow(t, f, END_FIN);
+	if (f->end != END_NONE)
+		remove_flow(t, f);
 }
 
 void

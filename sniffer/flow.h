@@ -34,7 +34,7 @@ struct flow {
 	uint64_t first_us, last_us;
 	bool syn_seen;		/* the client's SYN, with sequence number isn */
 	uint32_t isn;
-	enum flow_end end;	/* END_NONE while open */
+	enum flow_end end;	/* END_NONE while in the table */
 	struct stream dir[2];	/* DIR_C2S, DIR_S2C */
 	void *sink_state[SINK_MAX];
 	/* table internals */
@@ -53,7 +53,6 @@ struct flow_config {
 
 struct flow_stats {
 	uint64_t flows, evicted, timed_out, max_open;
-	bool evict_warned;
 };
 
 struct flow_table;
