@@ -110,8 +110,11 @@ build_sinks(const struct options *o, struct sink *sinks[SINK_MAX])
 		     (o->color == COLOR_AUTO && isatty(STDOUT_FILENO));
 	int n = 0;
 
-	if (o->out_dir && !(sinks[n] = files_sink_new(o->out_dir, n)))
-		kit_die("out of memory");
+	if (o->out_dir && !(sinks[n] = files_sink_new(o->out_dir, n))) {
+		kit_warn("cannot open the output folder %s: %s", o->out_dir,
+			 strerror(errno));
+		exit(SNIFFER_EOPEN);
+	}
 	n += o->out_dir != NULL;
 	if (o->follow && !(sinks[n++] = follow_sink_new(stdout, o->hex, color)))
 		kit_die("out of memory");

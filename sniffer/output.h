@@ -13,8 +13,9 @@
 struct sink *follow_sink_new(FILE *out, bool hex, bool color);
 
 /* -o DIR: one file per direction per connection, named as tcpflow names
- * them; slot is this sink's flow->sink_state index. Errors (a full disk)
- * are reported once on stderr and counted. */
+ * them; slot is this sink's flow->sink_state index. NULL if DIR cannot be
+ * opened (errno says why). Write errors (a full disk) are reported once
+ * on stderr and counted. */
 struct sink *files_sink_new(const char *dir, int slot);
 /* Write errors seen by the files sink (0 when all went well). */
 uint64_t files_sink_errors(const struct sink *k);

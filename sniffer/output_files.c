@@ -32,6 +32,7 @@ struct dirfile {
 
 struct files {
 	char dir[4096];
+	int dirfd;		/* files are opened relative to it */
 	int slot;
 	size_t buffered;	/* bytes allocated for buffers */
 	uint64_t errors;
@@ -62,7 +63,7 @@ static int
 create(struct files *fs, struct dirfile *df, const struct endpoint *from,
        const struct endpoint *to)
 {
-	char a[64], b[64], path[sizeof(fs->dir) + NAME_MAX_ + 2];
+	char a[64], b[64];
 	unsigned count;
 	int fd;
 
@@ -71,8 +72,8 @@ create(struct files *fs, struct dirfile *df, const struct endpoint *from,
 	for (count = 0; count < 100000; count++) {
 		snprintf(df->name, sizeof(df->name), count ? "%s.%05u-%s.%05uc%u"
 			 : "%s.%05u-%s.%05u", a, from->port, b, to->port, count);
-		snprintf(path, sizeof(path), "%s/%s", fs->dir, df->name);
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		fd = openat(fs->dirfd, df->name,
+			    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 		if (fd >= 0 || errno != EEXIST)
 			return fd;
 	}
@@ -84,7 +85,6 @@ static void
 write_out(struct files *fs, struct flow *f, int dir, struct dirfile *df,
 	  const uint8_t *p, size_t n)
 {
-	char path[sizeof(fs->dir) + NAME_MAX_ + 2];
 	int fd;
 
 	if (!df->created) {
@@ -94,8 +94,8 @@ write_out(struct files *fs, struct flow *f, int dir, struct dirfile *df,
 		}
 		df->created = true;
 	} else {
-		snprintf(path, sizeof(path), "%s/%s", fs->dir, df->name);
-		if ((fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)) < 0) {
+		fd = openat(fs->dirfd, df->name, O_WRONLY | O_APPEND | O_CLOEXEC);
+		if (fd < 0) {
 			report(fs, "open", df->name);
 			return;
 		}
@@ -193,10 +193,20 @@ files_end(void *self, struct flow *f)
 	f->sink_state[fs->slot] = NULL;
 }
 
+static void
+files_destroy(void *self)
+{
+	struct files *fs = self;
+
+	close(fs->dirfd);
+	free(fs);
+}
+
 static const struct sink_ops files_ops = {
 	.name = "files",
 	.data = files_data,
 	.flow_end = files_end,
+	.destroy = files_destroy,
 };
 
 struct sink *
@@ -205,7 +215,8 @@ files_sink_new(const char *dir, int slot)
 	struct sink *k = calloc(1, sizeof(*k));
 	struct files *fs = calloc(1, sizeof(*fs));
 
-	if (!k || !fs || strlen(dir) >= sizeof(fs->dir)) {
+	if (!k || !fs || strlen(dir) >= sizeof(fs->dir) ||
+	    (fs->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		free(k);
 		free(fs);
 		return NULL;
