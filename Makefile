@@ -129,8 +129,25 @@ build/fuzz/%: tests/fuzz/%.c $(COMMON_SRC) $(wildcard common/*.h)
 demo: deps all
 	$(Q)bash labs/demo.sh $(BIN)
 
-bench: deps-bench all
+# Benchmark helpers: capture generator with ground truth, the pcap_next_ex
+# floor, and a libnids reassembler (Debian ships libnids only as a shared
+# library in libnids1.21; its -dev package's static one needs libnet/glib).
+BENCH_TOOLS := $(BUILD)/bench/gen_capture $(BUILD)/bench/pcap_loop \
+	$(BUILD)/bench/nids_count
+$(BUILD)/bench/gen_capture: $(BUILD)/bench/gen_capture.o
+$(BUILD)/bench/gen_capture: LDLIBS += $(shell pkg-config --libs libcrypto)
+$(BUILD)/bench/pcap_loop: $(BUILD)/bench/pcap_loop.o
+$(BUILD)/bench/pcap_loop: LDLIBS += $(PCAP_LIBS)
+$(BUILD)/bench/nids_count: $(BUILD)/bench/nids_count.o
+$(BUILD)/bench/nids_count: LDLIBS += -l:libnids.so.1.21 $(PCAP_LIBS)
+$(BENCH_TOOLS):
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+bench: deps-bench all $(BENCH_TOOLS)
 	$(Q)bash bench/chat_bench.sh
+	$(Q)KIT_BIN=$(BIN) BENCH_BIN=$(BUILD)/bench bash bench/sniffer_bench.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
@@ -144,7 +161,7 @@ clean:
 DEB_PACKAGES := build-essential pkg-config libpcap-dev libssl-dev check \
 	clang libclang-rt-14-dev ii procps psmisc iproute2 python3 tcpdump \
 	tcpflow
-BENCH_PACKAGES := ngircd
+BENCH_PACKAGES := ngircd libnids-dev time
 
 deps:
 	$(Q)bash tests/install-packages.sh $(DEB_PACKAGES)
@@ -153,6 +170,8 @@ deps-bench: deps
 	$(Q)bash tests/install-packages.sh $(BENCH_PACKAGES)
 
 .PHONY: all check test-all unit integration fuzz demo bench install clean \
-	deps deps-bench
+	deps deps-bench bench-tools
+
+bench-tools: $(BENCH_TOOLS)
 
 -include $(shell find build -name '*.d' 2>/dev/null)
