@@ -13,7 +13,7 @@ PKGS    := openssl libpcap
 
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
 	-Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
-	-Wformat=2 -MMD -MP -Icommon
+	-Wformat=2 -MMD -MP -iquote common
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 
@@ -65,7 +65,7 @@ $(BIN)/plain-client: $(BUILD)/plaintext_chat/client.o $(LIBKIT)
 $(BIN)/loadgen: $(BUILD)/bench/loadgen.o
 $(BIN)/sniffer: $(BUILD)/sniffer/main.o $(SNIFFER_OBJ) $(LIBKIT)
 $(BIN)/sniffer: LDLIBS += $(PCAP_LIBS)
-$(BUILD)/sniffer/%.o: CFLAGS += -Isniffer
+$(BUILD)/sniffer/%.o: CFLAGS += -iquote sniffer
 
 $(PROGRAMS):
 	@mkdir -p $(@D)
@@ -77,7 +77,7 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(BUILD)/tests/unit-tests
 
-$(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS) -Isniffer
+$(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS) -iquote sniffer
 $(UNIT_BIN): $(UNIT_OBJ) $(SNIFFER_OBJ) $(LIBKIT)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PCAP_LIBS)
@@ -105,7 +105,7 @@ integration: all
 
 # --- fuzzing (clang + libFuzzer) ------------------------------------------------
 FUZZ_CC    ?= clang
-FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Icommon \
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -iquote common \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN   := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
@@ -117,7 +117,7 @@ build/fuzz/fuzz_capture: tests/fuzz/fuzz_capture.c $(COMMON_SRC) \
 		$(SNIFFER_SRC) $(wildcard sniffer/*.h common/*.h)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  FUZZ    $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -Isniffer -o $@ $< $(COMMON_SRC) \
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -iquote sniffer -o $@ $< $(COMMON_SRC) \
 		$(SNIFFER_SRC) $(PCAP_LIBS)
 
 build/fuzz/%: tests/fuzz/%.c $(COMMON_SRC) $(wildcard common/*.h)
