@@ -19,9 +19,8 @@
 #include "pcapfile.h"
 
 #define LINKTYPE_RAW 101
-/* Mapped pages already read are let go in steps of this size, so a large
- * file does not count against the sniffer's memory (packets are never
- * referred to after their callback). */
+/* Mapped pages no longer needed are let go in steps of this size, so a
+ * large file does not count against the sniffer's memory. */
 #define UNMAP_STEP (16u << 20)
 
 struct capture {
@@ -246,18 +245,24 @@ on_packet(u_char *ud, const struct pcap_pkthdr *h, const u_char *bytes)
 
 	if (c->dump)
 		pcap_dump((u_char *)c->dump, h, bytes);
-	c->fn(c->ud, ts, bytes, h->caplen, h->len);
+	c->fn(c->ud, ts, bytes, h->caplen, h->len, false);
 	if (c->counting && --c->left == 0)
 		pcap_breakloop(c->p);
 }
 
-static void
-release_read_pages(struct capture *c)
+void
+capture_release_before(struct capture *c, const uint8_t *p)
 {
-	size_t upto = c->pf.off & ~((size_t)UNMAP_STEP - 1);
+	const uint8_t *base = c->map;
+	size_t upto;
 
-	if (!c->unmap || upto <= c->released)
+	if (!c->unmap || p < base || p > base + c->map_size)
 		return;
+	upto = (size_t)(p - base) & ~((size_t)UNMAP_STEP - 1);
+	if (upto <= c->released)
+		return;
+	/* The file is mapped read-only and private: a page let go here is
+	 * read again from the page cache if it is ever touched. */
 	madvise((char *)c->map + c->released, upto - c->released,
 		MADV_DONTNEED);
 	c->released = upto;
@@ -278,13 +283,11 @@ run_mapped(struct capture *c, char *err)
 			.caplen = rec.caplen, .len = rec.len,
 		};
 
-		if (c->pf.off - c->released >= 2 * (size_t)UNMAP_STEP)
-			release_read_pages(c);
 		if (c->filtering && !pcap_offline_filter(&c->prog, &h, rec.bytes))
 			continue;
 		if (c->dump)
 			pcap_dump((u_char *)c->dump, &h, rec.bytes);
-		c->fn(c->ud, rec.ts_us, rec.bytes, rec.caplen, rec.len);
+		c->fn(c->ud, rec.ts_us, rec.bytes, rec.caplen, rec.len, true);
 		if (c->counting && --c->left == 0)
 			break;
 	}

@@ -28,9 +28,11 @@ enum capture_err {
 
 struct capture;
 
-/* Called for each packet: ts in microseconds, caplen bytes of wire_len. */
+/* Called for each packet: ts in microseconds, caplen bytes of wire_len.
+ * stable: the frame's memory stays valid until capture_close (a mapped
+ * file), so its bytes may be referred to later instead of copied. */
 typedef void (*capture_fn)(void *ud, uint64_t ts_us, const uint8_t *frame,
-			   size_t caplen, size_t wire_len);
+			   size_t caplen, size_t wire_len, bool stable);
 
 /* Open as opts say. Returns 0, or a capture_err with a message in err. */
 int capture_open(struct capture **out, const struct capture_opts *opts,
@@ -46,6 +48,13 @@ const char *capture_linktype_name(const struct capture *c);
  */
 int capture_run(struct capture *c, uint64_t count, capture_fn fn, void *ud,
 		char err[static CAPTURE_ERRLEN]);
+
+/*
+ * The caller will not refer to the packet bytes of a mapped file that lie
+ * before p again (stable frames, see capture_fn): their memory may be let
+ * go. A no-op for other captures.
+ */
+void capture_release_before(struct capture *c, const uint8_t *p);
 
 /* Ask capture_run to return; safe in a signal handler. */
 void capture_stop(struct capture *c);

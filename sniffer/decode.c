@@ -145,6 +145,7 @@ decode_reassembled(struct decoder *d, const uint8_t *p, size_t len,
 	struct cur c = cur_make(p, len);
 
 	d->stats.reassembled++;
+	seg->stable = false;	/* the fragment table reuses its buffers */
 	return decode_tcp(d, &c, len, seg);
 }
 
@@ -312,10 +313,12 @@ count(struct decoder *d, int r)
 
 int
 decode_frame(struct decoder *d, const uint8_t *frame, size_t caplen,
-	     uint64_t ts_us, struct tcp_segment *seg)
+	     uint64_t ts_us, bool stable, struct tcp_segment *seg)
 {
 	struct cur c = cur_make(frame, caplen);
 	int net;
+
+	seg->stable = stable;
 
 	d->stats.frames++;
 	if (!decode_link_supported(d->linktype))

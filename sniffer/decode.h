@@ -18,6 +18,7 @@ struct tcp_segment {
 	uint16_t window;
 	uint8_t flags;		/* TCP_FIN, TCP_SYN... */
 	const uint8_t *payload;
+	bool stable;		/* payload valid until the capture closes */
 	size_t paylen;		/* payload bytes captured */
 	size_t wire_paylen;	/* payload bytes the IP header announces */
 };
@@ -55,9 +56,10 @@ bool decode_link_supported(int linktype);
 
 /*
  * Decode one frame of caplen captured bytes taken at ts_us (for fragment
- * timeouts). Returns a decode_result; seg is filled for DECODE_TCP.
+ * timeouts); stable as for capture_fn. Returns a decode_result; seg is
+ * filled for DECODE_TCP.
  */
 int decode_frame(struct decoder *d, const uint8_t *frame, size_t caplen,
-		 uint64_t ts_us, struct tcp_segment *seg);
+		 uint64_t ts_us, bool stable, struct tcp_segment *seg);
 
 #endif

@@ -172,7 +172,7 @@ endpoint_str(const struct endpoint *e, char out[64])
 /* --- delivery to the sinks ------------------------------------------------ */
 
 static void
-out_data(void *ctx, const uint8_t *p, size_t n)
+out_data(void *ctx, const uint8_t *p, size_t n, bool stable)
 {
 	struct dir_ctx *c = ctx;
 	int i;
@@ -181,7 +181,7 @@ out_data(void *ctx, const uint8_t *p, size_t n)
 		const struct sink *k = &c->t->cfg.sinks[i];
 
 		if (k->ops->data)
-			k->ops->data(k->self, c->f, c->dir, p, n);
+			k->ops->data(k->self, c->f, c->dir, p, n, stable);
 	}
 }
 
@@ -414,9 +414,10 @@ flow_table_segment(struct flow_table *t, const struct tcp_segment *seg,
 		f->last_us = ts_us;
 	lru_unlink(t, f);
 	lru_append(t, f);
-	stream_segment(&f->dir[ctx.dir], t->pool, &t->cfg.limits, seg->seq,
-		       seg->flags, seg->payload, seg->paylen, seg->wire_paylen,
-		       &out);
+	stream_segment(&f->dir[ctx.dir], t->pool, &t->cfg.limits,
+		       &(struct seg_data){ seg->seq, seg->flags, seg->payload,
+					   seg->paylen, seg->wire_paylen,
+					   seg->stable }, &out);
 	if (seg->flags & TCP_ACK)
 		stream_peer_ack(&f->dir[!ctx.dir], seg->ack);
 	if (seg->flags & TCP_RST)

@@ -18,6 +18,7 @@
 
 struct run {
 	struct decoder dec;
+	const struct sink *files;	/* the -o sink, or NULL */
 	struct flow_table *flows;
 	struct capture *cap;
 	bool progress;
@@ -58,16 +59,29 @@ show_progress(struct run *r)
 		(unsigned long long)flow_table_stats(r->flows)->flows);
 }
 
+/* Let the mapped file's pages go once nothing refers to them. */
+static void
+release_pages(struct run *r, const uint8_t *frame)
+{
+	const uint8_t *oldest = r->files ? files_sink_oldest(r->files) : NULL;
+
+	capture_release_before(r->cap, oldest && oldest < frame ? oldest
+								: frame);
+}
+
 static void
 on_packet(void *ud, uint64_t ts_us, const uint8_t *frame, size_t caplen,
-	  size_t wire_len)
+	  size_t wire_len, bool stable)
 {
 	struct run *r = ud;
 	struct tcp_segment seg;
 
 	(void)wire_len;
-	if (decode_frame(&r->dec, frame, caplen, ts_us, &seg) == DECODE_TCP)
+	if (decode_frame(&r->dec, frame, caplen, ts_us, stable, &seg) ==
+	    DECODE_TCP)
 		flow_table_segment(r->flows, &seg, ts_us);
+	if (stable && (r->dec.stats.frames & 255) == 0)
+		release_pages(r, frame);
 	if (r->progress && (r->dec.stats.frames & 4095) == 0 &&
 	    now_ms() >= r->next_progress_ms)
 		show_progress(r);
@@ -195,6 +209,7 @@ main(int argc, char **argv)
 	memset(&r, 0, sizeof(r));
 	open_capture(&r, &o);
 	n = build_sinks(&o, sinks);
+	r.files = o.out_dir ? sinks[0] : NULL;
 	for (i = 0; i < n; i++)
 		pipeline[i] = *sinks[i];
 	r.dec.frags = ipfrag_new();

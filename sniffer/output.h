@@ -17,6 +17,8 @@ struct sink *follow_sink_new(FILE *out, bool hex, bool color);
  * opened (errno says why). Write errors (a full disk) are reported once
  * on stderr and counted. */
 struct sink *files_sink_new(const char *dir, int slot);
+/* The oldest mapped byte the files sink still refers to, or NULL. */
+const uint8_t *files_sink_oldest(const struct sink *k);
 /* Write errors seen by the files sink (0 when all went well). */
 uint64_t files_sink_errors(const struct sink *k);
 

@@ -2,15 +2,17 @@
  * byte-exact, named as tcpflow names them (its default template
  * "%A.%a-%B.%b%C%c": zero-padded IPv4 address and port, IPv6 as
  * inet_ntop writes it, and "c1", "c2"... when the name is taken, e.g. by an
- * earlier connection on the same 4-tuple). Bytes are buffered per direction
- * and written in large pieces: one write per segment would cost more than
- * the rest of the sniffer together. */
+ * earlier connection on the same 4-tuple). Bytes are gathered per direction
+ * and written a megabyte at a time: one write per segment would cost more
+ * than the rest of the sniffer together. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <arpa/inet.h>
 #include <unistd.h>
 
@@ -19,22 +21,42 @@
 
 #define BUF_FIRST (4 * 1024)
 #define BUF_MAX (256 * 1024)
-/* All buffers together; past this a buffer is written out at once. */
+/* All copy buffers together; past this a buffer is written out at once. */
 #define BUFFERED_MAX (128u << 20)
+/* Pending bytes that make a write worthwhile. */
+#define FLUSH_BYTES (1u << 20)
+/* How far behind the newest packet a pending piece of a mapped capture
+ * may lie before it is written: it keeps those pages in memory. */
+#define PIN_MAX ((uintptr_t)64 << 20)
 #define NAME_MAX_ 160
 
+/*
+ * One direction's bytes waiting to be written, as a list of pieces: bytes
+ * of a mapped capture are referred to where they lie (they stay valid, see
+ * sink.h), other bytes are copied into buf first. One writev sends them
+ * all: one system call for up to a megabyte, and no copy of our own.
+ */
 struct dirfile {
-	char *buf;
+	/* directions holding pieces of the mapped file, oldest first */
+	struct dirfile *older, *newer;
+	const uint8_t *first_stable;	/* NULL when none is pending */
+	struct flow *flow;
+	int dir;
+	struct iovec *iov;
+	int niov, iov_cap;
+	size_t pending;		/* bytes in iov */
+	char *buf;		/* copies; iov entries may point into it */
 	size_t len, cap;
 	bool created;		/* name is set and the file exists */
 	char name[NAME_MAX_];
 };
 
 struct files {
+	struct dirfile *oldest, *newest;	/* pinning mapped pages */
 	char dir[4096];
 	int dirfd;		/* files are opened relative to it */
 	int slot;
-	size_t buffered;	/* bytes allocated for buffers */
+	size_t buffered;	/* bytes allocated for copy buffers */
 	uint64_t errors;
 };
 
@@ -81,45 +103,76 @@ create(struct files *fs, struct dirfile *df, const struct endpoint *from,
 	return -1;
 }
 
-static void
-write_out(struct files *fs, struct flow *f, int dir, struct dirfile *df,
-	  const uint8_t *p, size_t n)
+static int
+open_for_writing(struct files *fs, struct flow *f, int dir, struct dirfile *df)
 {
 	int fd;
 
-	if (!df->created) {
-		if ((fd = create(fs, df, &f->ep[dir], &f->ep[!dir])) < 0) {
-			report(fs, "create a file in", df->name);
-			return;
-		}
-		df->created = true;
-	} else {
+	if (df->created) {
 		fd = openat(fs->dirfd, df->name, O_WRONLY | O_APPEND | O_CLOEXEC);
-		if (fd < 0) {
+		if (fd < 0)
 			report(fs, "open", df->name);
-			return;
-		}
+		return fd;
 	}
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			report(fs, "write", df->name);
-			break;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	close(fd);
+	if ((fd = create(fs, df, &f->ep[dir], &f->ep[!dir])) < 0)
+		report(fs, "create a file in", df->name);
+	else
+		df->created = true;
+	return fd;
 }
 
 static void
+unpin(struct files *fs, struct dirfile *df)
+{
+	if (!df->first_stable)
+		return;
+	*(df->older ? &df->older->newer : &fs->oldest) = df->newer;
+	*(df->newer ? &df->newer->older : &fs->newest) = df->older;
+	df->older = df->newer = NULL;
+	df->first_stable = NULL;
+}
+
+/* The direction now refers to mapped bytes at p: it joins the list. */
+static void
+pin(struct files *fs, struct dirfile *df, const uint8_t *p)
+{
+	if (df->first_stable)
+		return;
+	df->first_stable = p;
+	df->older = fs->newest;
+	*(fs->newest ? &fs->newest->newer : &fs->oldest) = df;
+	fs->newest = df;
+}
+
+/* Write every pending piece, in order, and forget them. */
+static void
 flush(struct files *fs, struct flow *f, int dir, struct dirfile *df)
 {
-	if (df->len > 0)
-		write_out(fs, f, dir, df, (const uint8_t *)df->buf, df->len);
+	struct iovec *iov = df->iov;
+	int fd, n = df->niov;
+	ssize_t w;
+
+	unpin(fs, df);
+	if (n > 0 && (fd = open_for_writing(fs, f, dir, df)) >= 0) {
+		while (n > 0) {
+			w = writev(fd, iov, n);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				report(fs, "write", df->name);
+				break;
+			}
+			for (; n > 0 && (size_t)w >= iov->iov_len; iov++, n--)
+				w -= (ssize_t)iov->iov_len;
+			if (n > 0) {	/* a short write: go on mid-piece */
+				iov->iov_base = (char *)iov->iov_base + w;
+				iov->iov_len -= (size_t)w;
+			}
+		}
+		close(fd);
+	}
+	df->niov = 0;
+	df->pending = 0;
 	df->len = 0;
 }
 
@@ -128,32 +181,92 @@ state(struct files *fs, struct flow *f)
 {
 	struct dirfile *df = f->sink_state[fs->slot];
 
-	if (!df && (df = calloc(2, sizeof(*df))) != NULL)
+	if (!df && (df = calloc(2, sizeof(*df))) != NULL) {
 		f->sink_state[fs->slot] = df;
+		df[0] = (struct dirfile){ .flow = f, .dir = 0 };
+		df[1] = (struct dirfile){ .flow = f, .dir = 1 };
+	}
 	return df;
 }
 
-/* Make room for n more bytes, growing the buffer or writing it out. */
-static bool
-room(struct files *fs, struct dirfile *df, size_t n)
+/* Write out directions whose pieces lie too far behind p. */
+static void
+unpin_old(struct files *fs, const uint8_t *p)
 {
-	size_t cap = df->cap ? df->cap * 2 : BUF_FIRST;
+	struct dirfile *df;
+
+	while ((df = fs->oldest) != NULL &&
+	       (uintptr_t)p - (uintptr_t)df->first_stable > PIN_MAX)
+		flush(fs, df->flow, df->dir, df);
+}
+
+/* Append a piece, joined to the previous one when they are contiguous. */
+static bool
+add_piece(struct dirfile *df, const void *p, size_t n)
+{
+	struct iovec *last = df->niov ? &df->iov[df->niov - 1] : NULL;
+
+	if (last && (const char *)last->iov_base + last->iov_len == p) {
+		last->iov_len += n;
+	} else {
+		if (df->niov == df->iov_cap) {
+			int cap = df->iov_cap ? df->iov_cap * 4 : 8;
+			void *q;
+
+			if (cap > IOV_MAX)
+				cap = IOV_MAX;
+			if (df->niov == cap ||
+			    !(q = realloc(df->iov, (size_t)cap * sizeof(*df->iov))))
+				return false;
+			df->iov = q;
+			df->iov_cap = cap;
+		}
+		df->iov[df->niov++] = (struct iovec){ (void *)p, n };
+	}
+	df->pending += n;
+	return true;
+}
+
+/* Room for n more copied bytes; only called with nothing pending in buf. */
+static bool
+grow_buffer(struct files *fs, struct dirfile *df, size_t n)
+{
+	size_t cap = df->cap ? df->cap : BUF_FIRST;
 	char *p;
 
-	if (n <= df->cap - df->len)
-		return true;
-	if (df->cap >= BUF_MAX || fs->buffered > BUFFERED_MAX)
-		return false;
+	while (cap < n && cap < BUF_MAX)
+		cap *= 2;
+	if (cap < n || cap == df->cap || fs->buffered > BUFFERED_MAX)
+		return n <= df->cap;
 	if (!(p = realloc(df->buf, cap)))
 		return false;
 	fs->buffered += cap - df->cap;
 	df->buf = p;
 	df->cap = cap;
-	return n <= df->cap - df->len;
+	return true;
+}
+
+/* Queue a copy of bytes that will not stay valid. */
+static void
+add_copy(struct files *fs, struct flow *f, int dir, struct dirfile *df,
+	 const uint8_t *p, size_t n)
+{
+	if (n > df->cap - df->len || df->niov == IOV_MAX) {
+		flush(fs, f, dir, df);
+		if (!grow_buffer(fs, df, n)) {	/* too big for any buffer */
+			add_piece(df, p, n);
+			flush(fs, f, dir, df);
+			return;
+		}
+	}
+	memcpy(df->buf + df->len, p, n);
+	add_piece(df, df->buf + df->len, n);
+	df->len += n;
 }
 
 static void
-files_data(void *self, struct flow *f, int dir, const uint8_t *p, size_t n)
+files_data(void *self, struct flow *f, int dir, const uint8_t *p, size_t n,
+	   bool stable)
 {
 	struct files *fs = self;
 	struct dirfile *dfs = state(fs, f), *df;
@@ -164,15 +277,18 @@ files_data(void *self, struct flow *f, int dir, const uint8_t *p, size_t n)
 		return;
 	}
 	df = &dfs[dir];
-	if (!room(fs, df, n)) {
-		flush(fs, f, dir, df);
-		if (!room(fs, df, n)) {	/* larger than any buffer */
-			write_out(fs, f, dir, df, p, n);
-			return;
+	if (!stable) {
+		add_copy(fs, f, dir, df, p, n);
+	} else {
+		unpin_old(fs, p);
+		if (!add_piece(df, p, n)) {	/* the list is full */
+			flush(fs, f, dir, df);
+			add_piece(df, p, n);
 		}
+		pin(fs, df, p);
 	}
-	memcpy(df->buf + df->len, p, n);
-	df->len += n;
+	if (df->pending >= FLUSH_BYTES || df->niov == IOV_MAX)
+		flush(fs, f, dir, df);
 }
 
 static void
@@ -188,6 +304,7 @@ files_end(void *self, struct flow *f)
 		flush(fs, f, d, &dfs[d]);
 		fs->buffered -= dfs[d].cap;
 		free(dfs[d].buf);
+		free(dfs[d].iov);
 	}
 	free(dfs);
 	f->sink_state[fs->slot] = NULL;
@@ -225,6 +342,14 @@ files_sink_new(const char *dir, int slot)
 	fs->slot = slot;
 	*k = (struct sink){ &files_ops, fs };
 	return k;
+}
+
+const uint8_t *
+files_sink_oldest(const struct sink *k)
+{
+	const struct files *fs = k->self;
+
+	return fs->oldest ? fs->oldest->first_stable : NULL;
 }
 
 uint64_t

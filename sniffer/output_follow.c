@@ -48,11 +48,13 @@ hex_dump(FILE *out, const uint8_t *p, size_t n)
 }
 
 static void
-follow_data(void *self, struct flow *f, int dir, const uint8_t *p, size_t n)
+follow_data(void *self, struct flow *f, int dir, const uint8_t *p, size_t n,
+	    bool stable)
 {
 	struct follow *fw = self;
 	char what[48];
 
+	(void)stable;
 	snprintf(what, sizeof(what), "%zu bytes", n);
 	header(fw, f, dir, what);
 	if (fw->hex) {

@@ -99,20 +99,21 @@ seg_release(struct ooo_pool *pool, struct ooo_seg *s)
 	pool->cached += 256u << s->cls;
 }
 
+/* Deliver n bytes (p is NULL for missing ones); stable as in stream_out. */
 static void
 emit(struct stream *s, const struct stream_out *out, const uint8_t *p,
-     size_t n, bool missing)
+     size_t n, bool stable)
 {
 	if (n == 0)
 		return;
-	if (missing) {
+	if (!p) {
 		s->n.missing += n;
 		if (out->gap)
 			out->gap(out->ctx, n);
 	} else {
 		s->n.bytes += n;
 		if (out->data)
-			out->data(out->ctx, p, n);
+			out->data(out->ctx, p, n, stable);
 	}
 	s->next_seq += (uint32_t)n;
 }
@@ -191,8 +192,8 @@ drain(struct stream *s, struct ooo_pool *pool, const struct stream_out *out)
 			s->ooo_bytes -= q->len;
 		over = seqdiff(s->next_seq, q->seq);
 		if ((uint32_t)over < q->len)
-			emit(s, out, q->data + over, q->len - (uint32_t)over,
-			     q->missing);
+			emit(s, out, q->missing ? NULL : q->data + over,
+			     q->len - (uint32_t)over, false);
 		seg_release(pool, q);
 	}
 }
@@ -203,7 +204,7 @@ skip_hole(struct stream *s, struct ooo_pool *pool, const struct stream_out *out)
 {
 	size_t hole = (size_t)seqdiff(s->ooo->seq, s->next_seq);
 
-	emit(s, out, NULL, hole, true);
+	emit(s, out, NULL, hole, false);
 	drain(s, pool, out);
 }
 
@@ -218,12 +219,13 @@ waited_enough(const struct stream *s, const struct reasm_limits *lim)
 	       s->ooo_bytes >= ACKED_HOLE_QUEUE;
 }
 
-/* Payload of a segment, after the SYN's sequence number if any. */
+/* Payload of a segment, from seq (after the SYN's sequence number). */
 static void
 add_data(struct stream *s, struct ooo_pool *pool, const struct reasm_limits *lim,
-	 uint32_t seq, const uint8_t *p, size_t n, size_t wire_len,
-	 const struct stream_out *out)
+	 uint32_t seq, const struct seg_data *sd, const struct stream_out *out)
 {
+	const uint8_t *p = sd->p;
+	size_t n = sd->n, wire_len = sd->wire_len;
 	int32_t d = seqdiff(seq, s->next_seq);
 
 	if (d < 0) {	/* starts with bytes we already have */
@@ -241,8 +243,8 @@ add_data(struct stream *s, struct ooo_pool *pool, const struct reasm_limits *lim
 		d = 0;
 	}
 	if (d == 0 && !s->ooo) {	/* the common case: in order */
-		emit(s, out, p, n, false);
-		emit(s, out, NULL, wire_len - n, true);
+		emit(s, out, p, n, sd->stable);
+		emit(s, out, NULL, wire_len - n, false);
 		return;
 	}
 	if (d > 0)
@@ -265,10 +267,13 @@ check_done(struct stream *s)
 
 void
 stream_segment(struct stream *s, struct ooo_pool *pool,
-	       const struct reasm_limits *lim, uint32_t seq, uint8_t flags,
-	       const uint8_t *p, size_t n, size_t wire_len,
+	       const struct reasm_limits *lim, const struct seg_data *sd,
 	       const struct stream_out *out)
 {
+	uint32_t seq = sd->seq;
+	uint8_t flags = sd->flags;
+	size_t wire_len = sd->wire_len;
+
 	s->n.packets++;
 	if (flags & TCP_SYN) {
 		if (!s->started)
@@ -284,7 +289,7 @@ stream_segment(struct stream *s, struct ooo_pool *pool,
 	    !(flags & (TCP_SYN | TCP_FIN)))
 		return;	/* keep-alive */
 	if (wire_len > 0)
-		add_data(s, pool, lim, seq, p, n, wire_len, out);
+		add_data(s, pool, lim, seq, sd, out);
 	if ((flags & TCP_FIN) && !s->fin) {
 		s->fin = true;
 		s->fin_seq = seq + (uint32_t)wire_len;
@@ -311,7 +316,7 @@ stream_flush(struct stream *s, struct ooo_pool *pool,
 	/* Bytes announced by a FIN but never captured are missing too. */
 	if (s->fin && seqdiff(s->fin_seq, s->next_seq) > 0)
 		emit(s, out, NULL, (size_t)seqdiff(s->fin_seq, s->next_seq),
-		     true);
+		     false);
 	check_done(s);
 }
 

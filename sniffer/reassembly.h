@@ -34,7 +34,8 @@ struct stream {
 
 /* Where a direction's bytes go: the flow layer fans them out to sinks. */
 struct stream_out {
-	void (*data)(void *ctx, const uint8_t *p, size_t n);
+	/* stable: p stays valid until the capture closes (see capture.h) */
+	void (*data)(void *ctx, const uint8_t *p, size_t n, bool stable);
 	void (*gap)(void *ctx, uint64_t len);
 	void *ctx;
 };
@@ -44,14 +45,20 @@ struct reasm_limits {
 	size_t max_ooo;		/* queued bytes per direction */
 };
 
-/*
- * Feed one segment of this direction: seq, SYN/FIN flags, the captured
- * payload p[0..n) of wire_len announced bytes (n < wire_len when the
- * snaplen cut it). Overlaps keep the bytes that arrived first.
- */
+/* One segment's part in a direction: the captured payload p[0..n) of
+ * wire_len announced bytes (n < wire_len when the snaplen cut it). */
+struct seg_data {
+	uint32_t seq;
+	uint8_t flags;
+	const uint8_t *p;
+	size_t n, wire_len;
+	bool stable;		/* p outlives the call (see capture.h) */
+};
+
+/* Feed one segment of this direction. Overlaps keep the bytes that
+ * arrived first. */
 void stream_segment(struct stream *s, struct ooo_pool *pool,
-		    const struct reasm_limits *lim, uint32_t seq, uint8_t flags,
-		    const uint8_t *p, size_t n, size_t wire_len,
+		    const struct reasm_limits *lim, const struct seg_data *sd,
 		    const struct stream_out *out);
 
 /* The peer acknowledged up to ack: bytes before it reached the peer. */

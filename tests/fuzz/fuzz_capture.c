@@ -56,7 +56,8 @@ run(pcap_t *p, FILE *text)
 		uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000 +
 			      (uint64_t)h->ts.tv_usec;
 
-		if (decode_frame(&dec, bytes, h->caplen, ts, &seg) == DECODE_TCP)
+		if (decode_frame(&dec, bytes, h->caplen, ts, false, &seg) ==
+		    DECODE_TCP)
 			flow_table_segment(t, &seg, ts);
 	}
 	flow_table_finish(t);

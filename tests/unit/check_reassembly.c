@@ -14,9 +14,10 @@ static struct ooo_pool *pool;
 static struct reasm_limits lim;
 
 static void
-on_data(void *ctx, const uint8_t *p, size_t n)
+on_data(void *ctx, const uint8_t *p, size_t n, bool stable)
 {
 	(void)ctx;
+	(void)stable;
 	ck_assert_uint_lt(got_len + n, sizeof(got));
 	memcpy(got + got_len, p, n);
 	got_len += n;
@@ -56,8 +57,8 @@ seg(uint32_t seq, uint8_t flags, const char *text)
 {
 	size_t n = strlen(text);
 
-	stream_segment(&s, pool, &lim, seq, flags, (const uint8_t *)text, n, n,
-		       &out);
+	stream_segment(&s, pool, &lim, &(struct seg_data){ seq, flags,
+		       (const uint8_t *)text, n, n, false }, &out);
 }
 
 START_TEST(test_reasm_in_order_after_syn)
@@ -187,8 +188,8 @@ END_TEST
 START_TEST(test_reasm_snaplen_cut_is_missing)
 {
 	seg(0, TCP_SYN, "");
-	stream_segment(&s, pool, &lim, 1, TCP_ACK, (const uint8_t *)"abcdef", 3,
-		       6, &out);
+	stream_segment(&s, pool, &lim, &(struct seg_data){ 1, TCP_ACK,
+		       (const uint8_t *)"abcdef", 3, 6, false }, &out);
 	seg(7, TCP_ACK, "gh");
 	ck_assert_str_eq(got, "abc[gap 3]gh");
 	ck_assert_uint_eq(s.n.missing, 3);
