@@ -84,12 +84,21 @@ $(UNIT_BIN): $(UNIT_OBJ) $(SNIFFER_OBJ) $(LIBKIT)
 
 # Tests run under ASan + UBSan; the kit must also build warning-free
 # with clang, so check builds it with clang too.
+# --- sniffer test cases (tests/integration/20-sniffer-cases.sh) -------------
+GEN_CAPTURES_SRC := $(wildcard tests/sniffer/*.c)
+GEN_CAPTURES_OBJ := $(GEN_CAPTURES_SRC:%.c=$(BUILD)/%.o)
+GEN_CAPTURES     := $(BUILD)/tests/gen_captures
+
+$(GEN_CAPTURES): $(GEN_CAPTURES_OBJ)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+
 check: deps
 	$(MAKE) --no-print-directory CC=clang BUILD=build/clang \
 		BIN=build/clang/bin all
 	$(MAKE) --no-print-directory SANITIZE=1 test-all
 
-test-all: all $(UNIT_BIN) fuzz
+test-all: all $(UNIT_BIN) $(GEN_CAPTURES) fuzz
 	@echo "== unit tests (Check)"
 	$(Q)$(UNIT_BIN)
 	@echo "== integration tests"
@@ -100,7 +109,7 @@ test-all: all $(UNIT_BIN) fuzz
 unit: all $(UNIT_BIN)
 	$(Q)$(UNIT_BIN)
 
-integration: all
+integration: all $(GEN_CAPTURES)
 	$(Q)KIT_BIN=$(BIN) bash tests/integration/run.sh $(TESTS)
 
 # --- fuzzing (clang + libFuzzer) ------------------------------------------------

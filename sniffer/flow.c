@@ -418,8 +418,13 @@ flow_table_segment(struct flow_table *t, const struct tcp_segment *seg,
 		       &(struct seg_data){ seg->seq, seg->flags, seg->payload,
 					   seg->paylen, seg->wire_paylen,
 					   seg->stable }, &out);
-	if (seg->flags & TCP_ACK)
-		stream_peer_ack(&f->dir[!ctx.dir], seg->ack);
+	if ((seg->flags & TCP_ACK) &&
+	    stream_peer_ack(&f->dir[!ctx.dir], seg->ack)) {
+		struct dir_ctx peer = { t, f, !ctx.dir };
+		struct stream_out pout = { out_data, out_gap, &peer };
+
+		stream_flush(&f->dir[!ctx.dir], t->pool, &pout);
+	}
 	if (seg->flags & TCP_RST)
 		end_flow(t, f, END_RST);
 	else if (f->dir[0].done && f->dir[1].done)

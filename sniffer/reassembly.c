@@ -145,7 +145,7 @@ queue_piece(struct stream *s, struct ooo_pool *pool, struct ooo_seg **pp,
  */
 static void
 queue_insert(struct stream *s, struct ooo_pool *pool, uint32_t seq,
-	     const uint8_t *p, size_t n, bool missing)
+	     const uint8_t *p, size_t n, bool missing, bool ahead)
 {
 	struct ooo_seg **pp = &s->ooo, *cur;
 	size_t take;
@@ -153,7 +153,9 @@ queue_insert(struct stream *s, struct ooo_pool *pool, uint32_t seq,
 	while (n > 0) {
 		cur = *pp;
 		if (!cur || seqdiff(cur->seq, seq) >= (int64_t)n) {
-			queue_piece(s, pool, pp, seq, p, n, missing);
+			if (queue_piece(s, pool, pp, seq, p, n, missing) &&
+			    ahead && !missing)
+				s->n.out_of_order += n;
 			return;
 		}
 		if (seqdiff(cur->seq + cur->len, seq) <= 0) {
@@ -171,6 +173,8 @@ queue_insert(struct stream *s, struct ooo_pool *pool, uint32_t seq,
 			if (!(pp = queue_piece(s, pool, pp, seq, p, take,
 					       missing)))
 				return;
+			if (ahead && !missing)
+				s->n.out_of_order += take;
 		}
 		seq += (uint32_t)take;
 		p = missing ? p : p + take;
@@ -247,12 +251,11 @@ add_data(struct stream *s, struct ooo_pool *pool, const struct reasm_limits *lim
 		emit(s, out, NULL, wire_len - n, false);
 		return;
 	}
-	if (d > 0)
-		s->n.out_of_order += wire_len;
-	queue_insert(s, pool, seq, p, n, false);
+	/* Only bytes that arrive ahead of a hole count as out of order. */
+	queue_insert(s, pool, seq, p, n, false, d > 0);
 	if (n < wire_len)
 		queue_insert(s, pool, seq + (uint32_t)n, NULL, wire_len - n,
-			     true);
+			     true, false);
 	drain(s, pool, out);
 	while (waited_enough(s, lim))
 		skip_hole(s, pool, out);
@@ -297,7 +300,7 @@ stream_segment(struct stream *s, struct ooo_pool *pool,
 	check_done(s);
 }
 
-void
+bool
 stream_peer_ack(struct stream *s, uint32_t ack)
 {
 	if (s->started && seqdiff(ack, s->next_seq) > 0 &&
@@ -305,6 +308,10 @@ stream_peer_ack(struct stream *s, uint32_t ack)
 		s->peer_acked = true;
 		s->peer_ack = ack;
 	}
+	/* The peer has everything up to and with the FIN: whatever this
+	 * direction still lacks, the capture lost; wait no more. */
+	return s->fin && !s->done && s->peer_acked &&
+	       seqdiff(s->peer_ack, s->fin_seq) > 0;
 }
 
 void

@@ -61,8 +61,10 @@ void stream_segment(struct stream *s, struct ooo_pool *pool,
 		    const struct reasm_limits *lim, const struct seg_data *sd,
 		    const struct stream_out *out);
 
-/* The peer acknowledged up to ack: bytes before it reached the peer. */
-void stream_peer_ack(struct stream *s, uint32_t ack);
+/* The peer acknowledged up to ack: bytes before it reached the peer.
+ * Returns true when the peer has acknowledged this direction's FIN while
+ * bytes are still missing: the caller should stream_flush it. */
+bool stream_peer_ack(struct stream *s, uint32_t ack);
 
 /* Deliver everything queued, skipping holes as gaps (the flow ends). */
 void stream_flush(struct stream *s, struct ooo_pool *pool,
