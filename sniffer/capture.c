@@ -153,6 +153,32 @@ open_file(struct capture *c, const struct capture_opts *o, char *err)
 	return 0;
 }
 
+int
+capture_open_memory(struct capture **out, const uint8_t *data, size_t size,
+		    char err[static CAPTURE_ERRLEN])
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	struct capture *c = calloc(1, sizeof(*c));
+	FILE *f;
+
+	if (!c) {
+		snprintf(err, CAPTURE_ERRLEN, "out of memory");
+		return CAPTURE_EOPEN;
+	}
+	if (!use_mapped(c, (void *)data, size)) {
+		if (!(f = fmemopen((void *)data, size, "rb")) ||
+		    !(c->p = pcap_fopen_offline(f, ebuf))) {
+			snprintf(err, CAPTURE_ERRLEN, "not a capture: %s", ebuf);
+			if (f)
+				fclose(f);
+			free(c);
+			return CAPTURE_EOPEN;
+		}
+	}
+	*out = c;
+	return 0;
+}
+
 static int
 set_filter(struct capture *c, const char *expr, char *err)
 {

@@ -39,6 +39,11 @@ int capture_open(struct capture **out, const struct capture_opts *opts,
 		 char err[static CAPTURE_ERRLEN]);
 void capture_close(struct capture *c);
 
+/* The same over a capture file held in memory (data is borrowed and must
+ * outlive the capture), for tests and fuzzing. */
+int capture_open_memory(struct capture **out, const uint8_t *data,
+			size_t size, char err[static CAPTURE_ERRLEN]);
+
 int capture_linktype(const struct capture *c);
 const char *capture_linktype_name(const struct capture *c);
 
