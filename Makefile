@@ -46,6 +46,11 @@ LIBKIT     := $(BUILD)/libkit.a
 PROGRAMS := $(BIN)/plain-server $(BIN)/plain-client $(BIN)/sniffer \
 	$(BIN)/loadgen
 PCAP_LIBS := $(shell pkg-config --libs libpcap 2>/dev/null || echo -lpcap)
+SSL_CFLAGS := $(shell pkg-config --cflags openssl 2>/dev/null)
+SSL_LIBS := $(shell pkg-config --libs openssl 2>/dev/null || echo -lssl -lcrypto)
+SECURE_SRC := $(filter-out secure_chat/server.c secure_chat/client.c \
+	secure_chat/keys_main.c,$(wildcard secure_chat/*.c))
+SECURE_OBJ := $(SECURE_SRC:%.c=$(BUILD)/%.o)
 SNIFFER_SRC := $(filter-out sniffer/main.c,$(wildcard sniffer/*.c))
 SNIFFER_OBJ := $(SNIFFER_SRC:%.c=$(BUILD)/%.o)
 
@@ -66,6 +71,7 @@ $(BIN)/loadgen: $(BUILD)/bench/loadgen.o
 $(BIN)/sniffer: $(BUILD)/sniffer/main.o $(SNIFFER_OBJ) $(LIBKIT)
 $(BIN)/sniffer: LDLIBS += $(PCAP_LIBS)
 $(BUILD)/sniffer/%.o: CFLAGS += -iquote sniffer
+$(BUILD)/secure_chat/%.o: CFLAGS += -iquote secure_chat $(SSL_CFLAGS)
 
 $(PROGRAMS):
 	@mkdir -p $(@D)
@@ -77,10 +83,10 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(BUILD)/tests/unit-tests
 
-$(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS) -iquote sniffer
-$(UNIT_BIN): $(UNIT_OBJ) $(SNIFFER_OBJ) $(LIBKIT)
+$(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS) -iquote sniffer -iquote secure_chat
+$(UNIT_BIN): $(UNIT_OBJ) $(SNIFFER_OBJ) $(SECURE_OBJ) $(LIBKIT)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PCAP_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PCAP_LIBS) $(SSL_LIBS)
 
 # Tests run under ASan + UBSan; the kit must also build warning-free
 # with clang, so check builds it with clang too.

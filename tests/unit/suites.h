@@ -11,5 +11,6 @@ Suite *sendq_suite(void);
 Suite *safeprint_suite(void);
 Suite *chat_core_suite(void);
 Suite *reassembly_suite(void);
+Suite *record_suite(void);
 
 #endif

@@ -1,0 +1,90 @@
+/* \summary: HKDF-SHA256 (RFC 5869) through OpenSSL's EVP_KDF, and the
+ * labelled expansion of docs/PROTOCOL.md (shaped like TLS 1.3's
+ * HKDF-Expand-Label, RFC 8446 §7.1). */
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/kdf.h>
+#include <openssl/params.h>
+#include <string.h>
+
+#include "err.h"
+#include "keysched.h"
+
+#define LABEL_PREFIX "kit1 "
+
+static int
+hkdf(int mode, const uint8_t *key, size_t keylen, const uint8_t *salt,
+     size_t saltlen, const uint8_t *info, size_t infolen, uint8_t *out,
+     size_t n)
+{
+	EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
+	EVP_KDF_CTX *ctx = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
+	OSSL_PARAM params[6], *p = params;
+	int ok;
+
+	*p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
+						(char *)"SHA256", 0);
+	*p++ = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
+	*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
+						 (void *)key, keylen);
+	if (salt)
+		*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT,
+							 (void *)salt, saltlen);
+	if (info)
+		*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO,
+							 (void *)info, infolen);
+	*p = OSSL_PARAM_construct_end();
+	ok = ctx && EVP_KDF_derive(ctx, out, n, params) > 0;
+	EVP_KDF_CTX_free(ctx);
+	EVP_KDF_free(kdf);
+	return ok ? 0 : KIT_EINVAL;
+}
+
+int
+ks_extract(const uint8_t *salt, size_t saltlen, const uint8_t *ikm,
+	   size_t ikmlen, uint8_t out[static KS_HASH_LEN])
+{
+	static const uint8_t zero[KS_HASH_LEN];
+
+	/* RFC 5869 §2.2: no salt means a string of HashLen zeros. */
+	if (!salt || saltlen == 0) {
+		salt = zero;
+		saltlen = sizeof(zero);
+	}
+	return hkdf(EVP_KDF_HKDF_MODE_EXTRACT_ONLY, ikm, ikmlen, salt, saltlen,
+		    NULL, 0, out, KS_HASH_LEN);
+}
+
+int
+ks_expand_raw(const uint8_t *prk, size_t prklen, const uint8_t *info,
+	      size_t infolen, uint8_t *out, size_t n)
+{
+	return hkdf(EVP_KDF_HKDF_MODE_EXPAND_ONLY, prk, prklen, NULL, 0, info,
+		    infolen, out, n);
+}
+
+int
+ks_expand(const uint8_t secret[static KS_HASH_LEN], const char *label,
+	  const uint8_t *context, size_t ctxlen, uint8_t *out, size_t n)
+{
+	uint8_t info[2 + 1 + 255 + 1 + 255];
+	size_t lablen = strlen(LABEL_PREFIX) + strlen(label), len = 0;
+	int r;
+
+	if (lablen > 255 || ctxlen > 255 || n > 255 * KS_HASH_LEN)
+		return KIT_ETOOBIG;
+	info[len++] = (uint8_t)(n >> 8);
+	info[len++] = (uint8_t)n;
+	info[len++] = (uint8_t)lablen;
+	memcpy(info + len, LABEL_PREFIX, strlen(LABEL_PREFIX));
+	len += strlen(LABEL_PREFIX);
+	memcpy(info + len, label, strlen(label));
+	len += strlen(label);
+	info[len++] = (uint8_t)ctxlen;
+	if (ctxlen)
+		memcpy(info + len, context, ctxlen);
+	len += ctxlen;
+	r = ks_expand_raw(secret, KS_HASH_LEN, info, len, out, n);
+	OPENSSL_cleanse(info, sizeof(info));
+	return r;
+}
