@@ -98,6 +98,7 @@ flow_table_new(const struct flow_config *cfg)
 	if (!t)
 		return NULL;
 	t->cfg = *cfg;
+	t->cfg.limits.cap_hits = &t->stats.ooo_cap_hits;
 	t->nbuckets = 1024;
 	t->buckets = calloc(t->nbuckets, sizeof(*t->buckets));
 	t->pool = ooo_pool_new();

@@ -53,6 +53,7 @@ struct flow_config {
 
 struct flow_stats {
 	uint64_t flows, evicted, timed_out, max_open;
+	uint64_t ooo_cap_hits;	/* holes given up at --max-ooo */
 };
 
 struct flow_table;

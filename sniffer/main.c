@@ -105,6 +105,11 @@ summary(const struct run *r, const struct options *o)
 			(unsigned long long)d->fragments,
 			(unsigned long long)d->reassembled,
 			(unsigned long long)d->frag_dropped);
+	if (f->ooo_cap_hits)
+		fprintf(stderr, "sniffer: %llu holes given up when --max-ooo %zu "
+			"bytes waited behind them (reported as missing; the "
+			"bytes after them were delivered)\n",
+			(unsigned long long)f->ooo_cap_hits, o->max_ooo);
 	if (f->evicted)
 		fprintf(stderr, "sniffer: %llu connections ended early: more "
 			"than --max-flows %zu were open at once\n",

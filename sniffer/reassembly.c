@@ -217,8 +217,11 @@ waited_enough(const struct stream *s, const struct reasm_limits *lim)
 {
 	if (!s->ooo)
 		return false;
-	if (s->ooo_bytes > lim->max_ooo || s->ooo_count > OOO_SEGS_MAX)
+	if (s->ooo_bytes > lim->max_ooo || s->ooo_count > OOO_SEGS_MAX) {
+		if (lim->cap_hits)
+			(*lim->cap_hits)++;
 		return true;
+	}
 	return s->peer_acked && seqdiff(s->peer_ack, s->next_seq) > 0 &&
 	       s->ooo_bytes >= ACKED_HOLE_QUEUE;
 }

@@ -43,6 +43,7 @@ struct stream_out {
 /* Limits, shared by every stream. */
 struct reasm_limits {
 	size_t max_ooo;		/* queued bytes per direction */
+	uint64_t *cap_hits;	/* counts holes given up at max_ooo; may be NULL */
 };
 
 /* One segment's part in a direction: the captured payload p[0..n) of
