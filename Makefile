@@ -83,7 +83,8 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(BUILD)/tests/unit-tests
 
-$(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS) -iquote sniffer -iquote secure_chat
+$(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS) -iquote sniffer -iquote secure_chat \
+	$(SSL_CFLAGS)
 $(UNIT_BIN): $(UNIT_OBJ) $(SNIFFER_OBJ) $(SECURE_OBJ) $(LIBKIT)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PCAP_LIBS) $(SSL_LIBS)

@@ -16,6 +16,7 @@ main(void)
 	srunner_add_suite(sr, chat_core_suite());
 	srunner_add_suite(sr, reassembly_suite());
 	srunner_add_suite(sr, record_suite());
+	srunner_add_suite(sr, handshake_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -12,5 +12,6 @@ Suite *safeprint_suite(void);
 Suite *chat_core_suite(void);
 Suite *reassembly_suite(void);
 Suite *record_suite(void);
+Suite *handshake_suite(void);
 
 #endif

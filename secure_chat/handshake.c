@@ -1,0 +1,613 @@
+/* \summary: the secure_chat handshake (docs/PROTOCOL.md): SIGMA-I with
+ * ephemeral X25519 (RFC 7748), Ed25519 signatures (RFC 8032) and the HKDF
+ * key schedule of keysched.h. Each step checks the state it expects, works
+ * on locals and commits to h only when every check has passed, as
+ * WireGuard's noise.c does. */
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cur.h"
+#include "err.h"
+#include "handshake.h"
+#include "hs_crypto.h"
+
+#define VERSION 1
+#define HELLO_MAX (1 + 32 + 32 + 1 + 8)
+#define SERVER_CONTEXT "kit-chat v1 server signature"
+#define CLIENT_CONTEXT "kit-chat v1 client signature"
+
+enum hs_msg { MSG_SERVER_AUTH = 1, MSG_CLIENT_AUTH = 2, MSG_ACCEPT = 3 };
+
+enum hs_state {
+	C_START, C_WAIT_SERVER_HELLO, C_WAIT_SERVER_AUTH, C_WAIT_ACCEPT,
+	S_WAIT_CLIENT_HELLO, S_WAIT_CLIENT_AUTH, HS_STATE_DONE, HS_FAILED,
+};
+
+struct hs {
+	struct hs_config cfg;
+	enum hs_state state;
+	struct transcript th;
+	struct x25519 eph;
+	uint8_t client_random[32];
+	int suite;
+	uint8_t hs_secret[KS_HASH_LEN], c_hs[KS_HASH_LEN], s_hs[KS_HASH_LEN];
+	struct rec_dir hs_send, hs_recv, ap_send, ap_recv;
+	char peer_nick[HS_NICK_MAX + 1];
+	int peer_method;
+	char error[160];
+};
+
+const char *
+hs_alert_name(int alert)
+{
+	switch (alert) {
+	case ALERT_CLOSE_NOTIFY: return "close_notify";
+	case ALERT_UNEXPECTED_MESSAGE: return "unexpected_message";
+	case ALERT_BAD_RECORD_MAC: return "bad_record_mac";
+	case ALERT_RECORD_OVERFLOW: return "record_overflow";
+	case ALERT_HANDSHAKE_FAILURE: return "handshake_failure";
+	case ALERT_BAD_IDENTITY: return "bad_identity";
+	case ALERT_UNKNOWN_IDENTITY: return "unknown_identity";
+	case ALERT_ACCESS_DENIED: return "access_denied";
+	case ALERT_DECODE_ERROR: return "decode_error";
+	case ALERT_PROTOCOL_VERSION: return "protocol_version";
+	}
+	return "unknown_alert";
+}
+
+struct hs *
+hs_new(const struct hs_config *cfg)
+{
+	struct hs *h = calloc(1, sizeof(*h));
+
+	if (!h)
+		return NULL;
+	h->cfg = *cfg;
+	h->state = cfg->server ? S_WAIT_CLIENT_HELLO : C_START;
+	if (transcript_init(&h->th) < 0) {
+		free(h);
+		return NULL;
+	}
+	return h;
+}
+
+void
+hs_free(struct hs *h)
+{
+	if (!h)
+		return;
+	transcript_free(&h->th);
+	x25519_free(&h->eph);
+	rec_dir_wipe(&h->hs_send);
+	rec_dir_wipe(&h->hs_recv);
+	rec_dir_wipe(&h->ap_send);
+	rec_dir_wipe(&h->ap_recv);
+	OPENSSL_cleanse(h, sizeof(*h));
+	free(h);
+}
+
+/* Fail with an alert; the reason is kept for the log. */
+static int
+fail(struct hs *h, int alert, const char *why)
+{
+	snprintf(h->error, sizeof(h->error), "%s (%s)", why,
+		 hs_alert_name(alert));
+	h->state = HS_FAILED;
+	return -alert;
+}
+
+const char *
+hs_error(const struct hs *h)
+{
+	return h->error[0] ? h->error : "no error";
+}
+
+const char *
+hs_peer_nick(const struct hs *h)
+{
+	return h->peer_nick;
+}
+
+int
+hs_peer_method(const struct hs *h)
+{
+	return h->peer_method;
+}
+
+int
+hs_suite(const struct hs *h)
+{
+	return h->suite;
+}
+
+void
+hs_take_keys(struct hs *h, struct rec_dir *send, struct rec_dir *recv)
+{
+	*send = h->ap_send;
+	*recv = h->ap_recv;
+	memset(&h->ap_send, 0, sizeof(h->ap_send));
+	memset(&h->ap_recv, 0, sizeof(h->ap_recv));
+}
+
+/* --- key schedule (docs/PROTOCOL.md, "Key schedule") ------------------------ */
+
+static void
+keylog(struct hs *h, const char *name, const uint8_t secret[static 32])
+{
+	if (h->cfg.keylog)
+		h->cfg.keylog(h->cfg.ud, h->client_random, name, secret);
+}
+
+/* Own and peer traffic secrets: the client sends with c_*, the server s_*. */
+static int
+init_dirs(struct hs *h, const uint8_t c[static 32], const uint8_t s[static 32],
+	  struct rec_dir *send, struct rec_dir *recv)
+{
+	char err[KIT_ERRLEN];
+
+	if (rec_dir_init(send, h->suite, h->cfg.server ? s : c, err) < 0 ||
+	    rec_dir_init(recv, h->suite, h->cfg.server ? c : s, err) < 0)
+		return KIT_EINVAL;
+	return 0;
+}
+
+/* After the hellos: hs_secret, c_hs, s_hs and the handshake record keys. */
+static int
+derive_handshake(struct hs *h, const uint8_t peer_eph[static 32])
+{
+	uint8_t shared[32], th1[32];
+	int r;
+
+	if ((r = x25519_shared(&h->eph, peer_eph, shared)) < 0)
+		goto out;
+	if ((r = transcript_hash(&h->th, th1)) < 0 ||
+	    (r = ks_extract((const uint8_t *)KS_SALT, strlen(KS_SALT), shared,
+			    32, h->hs_secret)) < 0 ||
+	    (r = ks_expand(h->hs_secret, KS_C_HS, th1, 32, h->c_hs, 32)) < 0 ||
+	    (r = ks_expand(h->hs_secret, KS_S_HS, th1, 32, h->s_hs, 32)) < 0 ||
+	    (r = init_dirs(h, h->c_hs, h->s_hs, &h->hs_send, &h->hs_recv)) < 0)
+		goto out;
+	keylog(h, "CLIENT_HANDSHAKE_TRAFFIC_SECRET", h->c_hs);
+	keylog(h, "SERVER_HANDSHAKE_TRAFFIC_SECRET", h->s_hs);
+out:
+	OPENSSL_cleanse(shared, sizeof(shared));
+	return r;
+}
+
+/* After ClientAuth: the application keys from TH3. */
+static int
+derive_application(struct hs *h)
+{
+	static const uint8_t zero[32];
+	uint8_t salt[32], master[32], th3[32], c_ap[32], s_ap[32];
+	int r;
+
+	if ((r = transcript_hash(&h->th, th3)) < 0 ||
+	    (r = ks_expand(h->hs_secret, KS_DERIVED, NULL, 0, salt, 32)) < 0 ||
+	    (r = ks_extract(salt, 32, zero, 32, master)) < 0 ||
+	    (r = ks_expand(master, KS_C_AP, th3, 32, c_ap, 32)) < 0 ||
+	    (r = ks_expand(master, KS_S_AP, th3, 32, s_ap, 32)) < 0 ||
+	    (r = init_dirs(h, c_ap, s_ap, &h->ap_send, &h->ap_recv)) < 0)
+		goto out;
+	keylog(h, "CLIENT_TRAFFIC_SECRET_0", c_ap);
+	keylog(h, "SERVER_TRAFFIC_SECRET_0", s_ap);
+out:
+	OPENSSL_cleanse(salt, sizeof(salt));
+	OPENSSL_cleanse(master, sizeof(master));
+	OPENSSL_cleanse(c_ap, sizeof(c_ap));
+	OPENSSL_cleanse(s_ap, sizeof(s_ap));
+	OPENSSL_cleanse(h->hs_secret, sizeof(h->hs_secret));
+	return r;
+}
+
+/* Finished MAC: HMAC(Expand(traffic, "finished"), transcript || body). */
+static int
+finished_mac(const uint8_t traffic[static 32], const uint8_t th[static 32],
+	     const uint8_t *body, size_t n, uint8_t out[static 32])
+{
+	uint8_t key[32];
+	int r = ks_expand(traffic, KS_FINISHED, NULL, 0, key, 32);
+
+	if (r == 0)
+		r = hmac_sha256(key, th, 32, body, n, out);
+	OPENSSL_cleanse(key, sizeof(key));
+	return r;
+}
+
+/* context || 0x00 || transcript hash: what identities sign. */
+static size_t
+to_sign(uint8_t out[static 96], const char *context,
+	const uint8_t th[static 32])
+{
+	size_t n = strlen(context);
+
+	memcpy(out, context, n);
+	out[n] = 0;
+	memcpy(out + n + 1, th, 32);
+	return n + 33;
+}
+
+/* Seal a handshake message under the handshake (or application) keys and
+ * append the frame to out. */
+static int
+send_sealed(struct rec_dir *d, const uint8_t *msg, size_t n, uint8_t *out,
+	    size_t cap, size_t *out_len)
+{
+	int r = rec_seal(d, INNER_HANDSHAKE, msg, n, 0, out + *out_len,
+			 cap - *out_len);
+
+	if (r < 0)
+		return r;
+	*out_len += (size_t)r;
+	return 0;
+}
+
+/* Open a handshake record into msg; returns its length or -alert. */
+static int
+open_sealed(struct hs *h, struct rec_dir *d, const uint8_t *frame,
+	    size_t len, uint8_t *msg, size_t cap)
+{
+	uint8_t inner;
+	size_t n;
+
+	if (len < 1 || frame[0] != FRAME_RECORD)
+		return fail(h, ALERT_UNEXPECTED_MESSAGE, "expected a record");
+	if (rec_open(d, frame, len, msg, cap, &inner, &n) < 0)
+		return fail(h, ALERT_BAD_RECORD_MAC, "a handshake record does "
+			    "not authenticate");
+	if (inner != INNER_HANDSHAKE)
+		return fail(h, ALERT_UNEXPECTED_MESSAGE, "expected a handshake "
+			    "message");
+	return (int)n;
+}
+
+/* --- hellos ------------------------------------------------------------------ */
+
+/* version | random(32) | ephemeral(32) | n | suites  (ClientHello)
+ * version | random(32) | ephemeral(32) | suite      (ServerHello) */
+static int
+write_hello(struct hs *h, uint8_t type, uint8_t *out, size_t cap)
+{
+	uint8_t body[HELLO_MAX], *p = body;
+	int n;
+
+	if (x25519_new(&h->eph) < 0)
+		return KIT_EINVAL;
+	*p++ = VERSION;
+	if (RAND_bytes(p, 32) != 1)
+		return KIT_EINVAL;
+	if (type == FRAME_CLIENT_HELLO)
+		memcpy(h->client_random, p, 32);
+	p += 32;
+	memcpy(p, h->eph.pub, 32);
+	p += 32;
+	if (type == FRAME_CLIENT_HELLO) {
+		*p++ = (uint8_t)h->cfg.nsuites;
+		memcpy(p, h->cfg.suites, h->cfg.nsuites);
+		p += h->cfg.nsuites;
+	} else {
+		*p++ = (uint8_t)h->suite;
+	}
+	n = frame_write(type, body, (size_t)(p - body), out, cap);
+	if (n > 0 && transcript_add(&h->th, out, (size_t)n) < 0)
+		return KIT_EINVAL;
+	return n;
+}
+
+int
+hs_client_hello(struct hs *h, uint8_t *out, size_t cap)
+{
+	int n;
+
+	if (h->state != C_START || h->cfg.nsuites < 1 || h->cfg.nsuites > 8)
+		return KIT_EINVAL;
+	if ((n = write_hello(h, FRAME_CLIENT_HELLO, out, cap)) > 0)
+		h->state = C_WAIT_SERVER_HELLO;
+	return n;
+}
+
+static bool
+accepts(const struct hs_config *cfg, uint8_t suite)
+{
+	return memchr(cfg->suites, suite, cfg->nsuites) != NULL;
+}
+
+/* Parse either hello; the server picks the client's first suite it takes. */
+static int
+read_hello(struct hs *h, const uint8_t *frame, size_t len,
+	   uint8_t peer_eph[static 32])
+{
+	struct cur c = cur_make(frame + FRAME_HEADER_LEN, len - FRAME_HEADER_LEN);
+	uint8_t version = cur_u8(&c), random[32], n, suites[8], suite = 0;
+	int i;
+
+	cur_bytes(&c, random, 32);
+	cur_bytes(&c, peer_eph, 32);
+	if (h->cfg.server) {
+		n = cur_u8(&c);
+		if (n < 1 || n > 8 || !cur_bytes(&c, suites, n))
+			return fail(h, ALERT_DECODE_ERROR, "bad ClientHello");
+		for (i = 0; i < n && !suite; i++)
+			if (accepts(&h->cfg, suites[i]))
+				suite = suites[i];
+		memcpy(h->client_random, random, 32);
+	} else {
+		suite = cur_u8(&c);
+	}
+	if (c.err || c.left)
+		return fail(h, ALERT_DECODE_ERROR, "bad hello");
+	if (version != VERSION)
+		return fail(h, ALERT_PROTOCOL_VERSION, "unsupported version");
+	if (!suite || !accepts(&h->cfg, suite))
+		return fail(h, ALERT_HANDSHAKE_FAILURE, h->cfg.server ?
+			    "no cipher suite in common" :
+			    "the server chose a suite that was not offered");
+	h->suite = suite;
+	return transcript_add(&h->th, frame, len) < 0 ?
+	       fail(h, ALERT_HANDSHAKE_FAILURE, "hash failed") : 0;
+}
+
+/* --- ServerAuth: 1 | identity(32) | signature(64) | finished(32) ------------- */
+
+#define SERVER_AUTH_LEN (1 + 32 + 64 + 32)
+
+static int
+send_server_auth(struct hs *h, uint8_t *out, size_t cap, size_t *out_len)
+{
+	uint8_t msg[SERVER_AUTH_LEN], th1[32], signed_part[96];
+	int r;
+
+	msg[0] = MSG_SERVER_AUTH;
+	memcpy(msg + 1, h->cfg.identity, 32);
+	if ((r = transcript_hash(&h->th, th1)) < 0 ||
+	    (r = h->cfg.sign(h->cfg.ud, signed_part,
+			     to_sign(signed_part, SERVER_CONTEXT, th1),
+			     msg + 33)) < 0 ||
+	    (r = finished_mac(h->s_hs, th1, msg, 97, msg + 97)) < 0 ||
+	    (r = send_sealed(&h->hs_send, msg, sizeof(msg), out, cap,
+			     out_len)) < 0 ||
+	    (r = transcript_add(&h->th, msg, sizeof(msg))) < 0)
+		return fail(h, ALERT_HANDSHAKE_FAILURE, "cannot sign the "
+			    "handshake");
+	return 0;
+}
+
+static int
+check_server_auth(struct hs *h, const uint8_t *msg, size_t n)
+{
+	uint8_t th1[32], mac[32], signed_part[96];
+	int r;
+
+	if (n != SERVER_AUTH_LEN || msg[0] != MSG_SERVER_AUTH)
+		return fail(h, ALERT_DECODE_ERROR, "bad ServerAuth");
+	if (transcript_hash(&h->th, th1) < 0)
+		return fail(h, ALERT_HANDSHAKE_FAILURE, "hash failed");
+	/* The pin first: a changed key must be reported as such. */
+	if ((r = h->cfg.check_server(h->cfg.ud, msg + 1)) != 0)
+		return fail(h, r, "the server's identity key is not the "
+			    "expected one");
+	if (h->cfg.verify(msg + 1, signed_part,
+			  to_sign(signed_part, SERVER_CONTEXT, th1),
+			  msg + 33) < 0 ||
+	    finished_mac(h->s_hs, th1, msg, 97, mac) < 0 ||
+	    CRYPTO_memcmp(mac, msg + 97, 32))
+		return fail(h, ALERT_BAD_IDENTITY, "the server's signature "
+			    "or MAC is wrong");
+	return transcript_add(&h->th, msg, n) < 0 ?
+	       fail(h, ALERT_HANDSHAKE_FAILURE, "hash failed") : 0;
+}
+
+/* --- ClientAuth: 2 | method | nick_len | nick | proof | finished(32) --------- */
+
+#define CLIENT_AUTH_MAX (3 + HS_NICK_MAX + 1 + HS_PASSWORD_MAX + 32)
+
+/* method, nick and proof into msg; returns the length so far or -alert. */
+static int
+client_proof(struct hs *h, const uint8_t th2[static 32], uint8_t *msg)
+{
+	size_t nick = strlen(h->cfg.nick), pw, n = 0;
+	uint8_t signed_part[96];
+
+	if (nick < 1 || nick > HS_NICK_MAX)
+		return fail(h, ALERT_HANDSHAKE_FAILURE, "bad nick");
+	msg[n++] = MSG_CLIENT_AUTH;
+	msg[n++] = (uint8_t)h->cfg.method;
+	msg[n++] = (uint8_t)nick;
+	memcpy(msg + n, h->cfg.nick, nick);
+	n += nick;
+	if (h->cfg.method == HS_KEY) {
+		memcpy(msg + n, h->cfg.identity, 32);
+		if (h->cfg.sign(h->cfg.ud, signed_part,
+				to_sign(signed_part, CLIENT_CONTEXT, th2),
+				msg + n + 32) < 0)
+			return fail(h, ALERT_HANDSHAKE_FAILURE, "cannot sign");
+		n += 96;
+	} else if (h->cfg.method == HS_PASSWORD) {
+		pw = strlen(h->cfg.password);
+		if (pw < 1 || pw > HS_PASSWORD_MAX)
+			return fail(h, ALERT_HANDSHAKE_FAILURE, "bad password");
+		msg[n++] = (uint8_t)pw;
+		memcpy(msg + n, h->cfg.password, pw);
+		n += pw;
+	}
+	return (int)n;
+}
+
+static int
+send_client_auth(struct hs *h, uint8_t *out, size_t cap, size_t *out_len)
+{
+	uint8_t msg[CLIENT_AUTH_MAX], th2[32];
+	int n, r = -ALERT_HANDSHAKE_FAILURE;
+
+	if (transcript_hash(&h->th, th2) < 0 ||
+	    (n = client_proof(h, th2, msg)) < 0)
+		goto out;
+	if (finished_mac(h->c_hs, th2, msg, (size_t)n, msg + n) < 0 ||
+	    send_sealed(&h->hs_send, msg, (size_t)n + 32, out, cap,
+			out_len) < 0 ||
+	    transcript_add(&h->th, msg, (size_t)n + 32) < 0 ||
+	    derive_application(h) < 0) {
+		r = fail(h, ALERT_HANDSHAKE_FAILURE, "cannot send ClientAuth");
+		goto out;
+	}
+	r = 0;
+out:
+	OPENSSL_cleanse(msg, sizeof(msg));	/* it may hold the password */
+	return r;
+}
+
+/* Parse ClientAuth into its parts; returns 0 or -alert. */
+static int
+parse_client_auth(struct hs *h, const uint8_t *msg, size_t n, int *method,
+		  char nick[static HS_NICK_MAX + 1], const uint8_t **proof,
+		  size_t *proof_len)
+{
+	struct cur c = cur_make(msg, n < 32 ? 0 : n - 32);
+	uint8_t type = cur_u8(&c), len;
+
+	*method = cur_u8(&c);
+	len = cur_u8(&c);
+	if (type != MSG_CLIENT_AUTH || len < 1 || len > HS_NICK_MAX ||
+	    !cur_bytes(&c, nick, len) || memchr(nick, 0, len))
+		return fail(h, ALERT_DECODE_ERROR, "bad ClientAuth");
+	nick[len] = '\0';
+	*proof = c.p;
+	*proof_len = c.left;
+	if ((*method == HS_ANONYMOUS && c.left != 0) ||
+	    (*method == HS_KEY && c.left != 96) ||
+	    (*method == HS_PASSWORD && (c.left < 2 || c.p[0] != c.left - 1)) ||
+	    *method > HS_PASSWORD)
+		return fail(h, ALERT_DECODE_ERROR, "bad ClientAuth proof");
+	return 0;
+}
+
+static int
+check_client_auth(struct hs *h, const uint8_t *msg, size_t n)
+{
+	char nick[HS_NICK_MAX + 1], password[HS_PASSWORD_MAX + 1] = "";
+	uint8_t th2[32], mac[32], signed_part[96];
+	const uint8_t *proof;
+	size_t plen;
+	int method, r;
+
+	if ((r = parse_client_auth(h, msg, n, &method, nick, &proof, &plen)) < 0)
+		return r;
+	if (transcript_hash(&h->th, th2) < 0 ||
+	    finished_mac(h->c_hs, th2, msg, n - 32, mac) < 0 ||
+	    CRYPTO_memcmp(mac, msg + n - 32, 32))
+		return fail(h, ALERT_ACCESS_DENIED, "ClientAuth MAC is wrong");
+	if (method == HS_KEY &&
+	    h->cfg.verify(proof, signed_part,
+			  to_sign(signed_part, CLIENT_CONTEXT, th2),
+			  proof + 32) < 0)
+		return fail(h, ALERT_ACCESS_DENIED, "client signature is wrong");
+	if (method == HS_PASSWORD)
+		memcpy(password, proof + 1, plen - 1);
+	r = h->cfg.authorize(h->cfg.ud, method, nick,
+			     method == HS_KEY ? proof : NULL,
+			     method == HS_PASSWORD ? password : NULL);
+	OPENSSL_cleanse(password, sizeof(password));
+	if (r != 0)
+		return fail(h, r, "client refused");
+	snprintf(h->peer_nick, sizeof(h->peer_nick), "%s", nick);
+	h->peer_method = method;
+	return transcript_add(&h->th, msg, n) < 0 ?
+	       fail(h, ALERT_HANDSHAKE_FAILURE, "hash failed") : 0;
+}
+
+/* --- the state machine --------------------------------------------------------- */
+
+static int
+server_step(struct hs *h, const uint8_t *frame, size_t len, uint8_t *out,
+	    size_t cap, size_t *out_len)
+{
+	uint8_t peer[32], msg[FRAME_BODY_MAX], accept = MSG_ACCEPT;
+	int r, n;
+
+	if (h->state == S_WAIT_CLIENT_HELLO) {
+		if (frame[0] != FRAME_CLIENT_HELLO)
+			return fail(h, ALERT_UNEXPECTED_MESSAGE,
+				    "expected ClientHello");
+		if ((r = read_hello(h, frame, len, peer)) < 0)
+			return r;
+		if ((n = write_hello(h, FRAME_SERVER_HELLO, out, cap)) < 0 ||
+		    derive_handshake(h, peer) < 0)
+			return fail(h, ALERT_HANDSHAKE_FAILURE, "key exchange "
+				    "failed");
+		*out_len = (size_t)n;
+		if ((r = send_server_auth(h, out, cap, out_len)) < 0)
+			return r;
+		h->state = S_WAIT_CLIENT_AUTH;
+		return HS_CONTINUE;
+	}
+	if ((n = open_sealed(h, &h->hs_recv, frame, len, msg, sizeof(msg))) < 0)
+		return n;
+	if ((r = check_client_auth(h, msg, (size_t)n)) < 0)
+		return r;
+	if (derive_application(h) < 0 ||
+	    send_sealed(&h->ap_send, &accept, 1, out, cap, out_len) < 0)
+		return fail(h, ALERT_HANDSHAKE_FAILURE, "cannot accept");
+	h->state = HS_STATE_DONE;
+	return HS_DONE;
+}
+
+static int
+client_step(struct hs *h, const uint8_t *frame, size_t len, uint8_t *out,
+	    size_t cap, size_t *out_len)
+{
+	uint8_t peer[32], msg[FRAME_BODY_MAX];
+	int r, n;
+
+	if (h->state == C_WAIT_SERVER_HELLO) {
+		if (frame[0] != FRAME_SERVER_HELLO)
+			return fail(h, ALERT_UNEXPECTED_MESSAGE,
+				    "expected ServerHello");
+		if ((r = read_hello(h, frame, len, peer)) < 0)
+			return r;
+		if (derive_handshake(h, peer) < 0)
+			return fail(h, ALERT_HANDSHAKE_FAILURE, "key exchange "
+				    "failed");
+		h->state = C_WAIT_SERVER_AUTH;
+		return HS_CONTINUE;
+	}
+	if (h->state == C_WAIT_SERVER_AUTH) {
+		if ((n = open_sealed(h, &h->hs_recv, frame, len, msg,
+				     sizeof(msg))) < 0)
+			return n;
+		if ((r = check_server_auth(h, msg, (size_t)n)) < 0 ||
+		    (r = send_client_auth(h, out, cap, out_len)) < 0)
+			return r;
+		h->state = C_WAIT_ACCEPT;
+		return HS_CONTINUE;
+	}
+	if ((n = open_sealed(h, &h->ap_recv, frame, len, msg, sizeof(msg))) < 0)
+		return n;
+	if (n != 1 || msg[0] != MSG_ACCEPT)
+		return fail(h, ALERT_DECODE_ERROR, "bad ServerAccept");
+	h->state = HS_STATE_DONE;
+	return HS_DONE;
+}
+
+int
+hs_input(struct hs *h, const uint8_t *frame, size_t len, uint8_t *out,
+	 size_t cap, size_t *out_len)
+{
+	*out_len = 0;
+	if (len < FRAME_HEADER_LEN)
+		return fail(h, ALERT_DECODE_ERROR, "short frame");
+	switch (h->state) {
+	case S_WAIT_CLIENT_HELLO:
+	case S_WAIT_CLIENT_AUTH:
+		return server_step(h, frame, len, out, cap, out_len);
+	case C_WAIT_SERVER_HELLO:
+	case C_WAIT_SERVER_AUTH:
+	case C_WAIT_ACCEPT:
+		return client_step(h, frame, len, out, cap, out_len);
+	default:
+		return fail(h, ALERT_UNEXPECTED_MESSAGE, "no handshake under way");
+	}
+}

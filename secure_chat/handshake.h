@@ -1,0 +1,106 @@
+/* The secure_chat handshake as a state machine without I/O
+ * (docs/PROTOCOL.md, "Handshake"). */
+#ifndef KIT_SECURE_HANDSHAKE_H
+#define KIT_SECURE_HANDSHAKE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "record.h"
+
+#define HS_KEY_LEN 32
+#define HS_SIG_LEN 64
+#define HS_NICK_MAX 30
+#define HS_PASSWORD_MAX 255
+
+enum hs_method { HS_ANONYMOUS = 0, HS_KEY = 1, HS_PASSWORD = 2 };
+
+/* Alert codes (docs/PROTOCOL.md, "Alerts and close"). */
+enum hs_alert {
+	ALERT_CLOSE_NOTIFY = 0,
+	ALERT_UNEXPECTED_MESSAGE = 10,
+	ALERT_BAD_RECORD_MAC = 20,
+	ALERT_RECORD_OVERFLOW = 22,
+	ALERT_HANDSHAKE_FAILURE = 40,
+	ALERT_BAD_IDENTITY = 42,
+	ALERT_UNKNOWN_IDENTITY = 43,
+	ALERT_ACCESS_DENIED = 49,
+	ALERT_DECODE_ERROR = 50,
+	ALERT_PROTOCOL_VERSION = 70,
+};
+
+/* "bad_record_mac"... for messages. */
+const char *hs_alert_name(int alert);
+
+/*
+ * What the handshake needs from its owner. Long-term keys stay with the
+ * owner: the handshake only asks for signatures and verifications.
+ */
+struct hs_config {
+	bool server;
+	const uint8_t *suites;	/* client: offered, in order; server: accepted */
+	size_t nsuites;
+	const uint8_t *identity;	/* own Ed25519 public key (server, or
+					 * a client using HS_KEY) */
+	/* Ed25519 signature of msg by the own identity. 0 or KIT_E*. */
+	int (*sign)(void *ud, const uint8_t *msg, size_t n,
+		    uint8_t sig[static HS_SIG_LEN]);
+	/* Ed25519 verification with a raw public key. 0 or KIT_EAUTH. */
+	int (*verify)(const uint8_t pub[static HS_KEY_LEN], const uint8_t *msg,
+		      size_t n, const uint8_t sig[static HS_SIG_LEN]);
+	/* client: is this the server we expect? 0, or an hs_alert code. */
+	int (*check_server)(void *ud, const uint8_t pub[static HS_KEY_LEN]);
+	/* server: may this client in? key is NULL unless HS_KEY, password
+	 * NULL unless HS_PASSWORD. 0, or an hs_alert code. */
+	int (*authorize)(void *ud, int method, const char *nick,
+			 const uint8_t *key, const char *password);
+	/* client credentials */
+	int method;
+	const char *nick;
+	const char *password;
+	void *ud;
+	/* --keylog: called with each secret's name and value; may be NULL */
+	void (*keylog)(void *ud, const uint8_t client_random[static 32],
+		       const char *name, const uint8_t secret[static 32]);
+};
+
+struct hs;
+
+/* Returns NULL when out of memory. cfg and its strings are borrowed. */
+struct hs *hs_new(const struct hs_config *cfg);
+void hs_free(struct hs *h);	/* wipes every secret; NULL-safe */
+
+enum hs_status {
+	HS_CONTINUE = 0,	/* send the output, wait for the next frame */
+	HS_DONE = 1,		/* keys are ready (hs_take_keys) */
+};
+
+/*
+ * Client: write the ClientHello into out[0..cap). Returns its length, or a
+ * negative KIT_E* code.
+ */
+int hs_client_hello(struct hs *h, uint8_t *out, size_t cap);
+
+/*
+ * Feed one complete frame. Frames to send are appended to out[0..cap) and
+ * *out_len says how many bytes. Returns HS_CONTINUE or HS_DONE, or minus
+ * an hs_alert code (the caller sends that alert and closes); a reason for
+ * the log is in hs_error().
+ */
+int hs_input(struct hs *h, const uint8_t *frame, size_t len, uint8_t *out,
+	     size_t cap, size_t *out_len);
+
+/* Why the handshake failed, for logs. */
+const char *hs_error(const struct hs *h);
+
+/* After HS_DONE: the application record keys (moved out of h). */
+void hs_take_keys(struct hs *h, struct rec_dir *send, struct rec_dir *recv);
+
+/* After HS_DONE: the peer's identity (server side: the client's nick and
+ * method; client side: the server's key). */
+const char *hs_peer_nick(const struct hs *h);
+int hs_peer_method(const struct hs *h);
+int hs_suite(const struct hs *h);
+
+#endif

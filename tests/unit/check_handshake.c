@@ -1,0 +1,336 @@
+/* Unit tests: the secure_chat handshake, client and server in memory. */
+#include <openssl/evp.h>
+#include <string.h>
+
+#include "err.h"
+#include "handshake.h"
+#include "suites.h"
+
+/* Ed25519 keys for the tests (the programs load theirs from files). */
+struct test_key {
+	EVP_PKEY *pkey;
+	uint8_t pub[32];
+};
+
+static struct test_key server_key, client_key, other_key;
+
+static void
+make_key(struct test_key *k)
+{
+	size_t len = 32;
+
+	k->pkey = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+	ck_assert_ptr_nonnull(k->pkey);
+	ck_assert(EVP_PKEY_get_raw_public_key(k->pkey, k->pub, &len));
+}
+
+static int
+sign(void *ud, const uint8_t *msg, size_t n, uint8_t sig[static 64])
+{
+	struct test_key *k = ud;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	size_t len = 64;
+	int ok = EVP_DigestSignInit_ex(ctx, NULL, NULL, NULL, NULL, k->pkey,
+				       NULL) &&
+		 EVP_DigestSign(ctx, sig, &len, msg, n);
+
+	EVP_MD_CTX_free(ctx);
+	return ok ? 0 : KIT_EINVAL;
+}
+
+static int
+verify(const uint8_t pub[static 32], const uint8_t *msg, size_t n,
+       const uint8_t sig[static 64])
+{
+	EVP_PKEY *k = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, 32);
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok = k && EVP_DigestVerifyInit_ex(ctx, NULL, NULL, NULL, NULL, k,
+					      NULL) &&
+		 EVP_DigestVerify(ctx, sig, 64, msg, n) == 1;
+
+	EVP_MD_CTX_free(ctx);
+	EVP_PKEY_free(k);
+	return ok ? 0 : KIT_EAUTH;
+}
+
+/* What the client accepts as the server, and the server as clients. */
+static const uint8_t *pinned;
+static bool client_sent_auth;
+
+static int
+check_server(void *ud, const uint8_t pub[static 32])
+{
+	(void)ud;
+	return memcmp(pub, pinned, 32) ? ALERT_UNKNOWN_IDENTITY : 0;
+}
+
+static int
+authorize(void *ud, int method, const char *nick, const uint8_t *key,
+	  const char *password)
+{
+	(void)ud;
+	if (method == HS_ANONYMOUS)
+		return 0;
+	if (method == HS_KEY)
+		return !strcmp(nick, "alice") && !memcmp(key, client_key.pub, 32)
+		       ? 0 : ALERT_ACCESS_DENIED;
+	return !strcmp(nick, "bob") && !strcmp(password, "s3cret")
+	       ? 0 : ALERT_ACCESS_DENIED;
+}
+
+static const uint8_t both[] = { SUITE_CHACHA20_POLY1305, SUITE_AES_256_GCM };
+
+static struct hs_config
+client_config(int method, const char *nick, const char *password)
+{
+	return (struct hs_config){
+		.server = false, .suites = both, .nsuites = 2,
+		.identity = client_key.pub, .sign = sign, .verify = verify,
+		.check_server = check_server, .method = method, .nick = nick,
+		.password = password, .ud = &client_key,
+	};
+}
+
+static struct hs_config
+server_config(void)
+{
+	return (struct hs_config){
+		.server = true, .suites = both, .nsuites = 2,
+		.identity = server_key.pub, .sign = sign, .verify = verify,
+		.authorize = authorize, .ud = &server_key,
+	};
+}
+
+/* A man in the middle: may change message number k (0: ClientHello,
+ * 1: ServerHello + ServerAuth, 2: ClientAuth, 3: ServerAccept). */
+typedef void (*tamper_fn)(int k, uint8_t *buf, size_t len);
+
+struct outcome {
+	int client, server;	/* last hs_input results */
+	struct hs *c, *s;
+};
+
+/* Feed every frame of buf[0..len) to h; stop at the first failure. */
+static int
+feed(struct hs *h, uint8_t *buf, size_t len, uint8_t *out, size_t *out_len)
+{
+	size_t off = 0, flen, produced;
+	uint8_t type;
+	int r = HS_CONTINUE;
+
+	*out_len = 0;
+	while (off < len && r == HS_CONTINUE) {
+		if (frame_peek(buf + off, len - off, &type, &flen) < 0 ||
+		    flen > len - off)
+			return -ALERT_DECODE_ERROR;
+		r = hs_input(h, buf + off, flen, out + *out_len,
+			     4 * FRAME_MAX - *out_len, &produced);
+		*out_len += produced;
+		off += flen;
+	}
+	return r;
+}
+
+static struct outcome
+run(struct hs_config cc, tamper_fn tamper)
+{
+	static uint8_t a[4 * FRAME_MAX], b[4 * FRAME_MAX];
+	struct hs_config sc = server_config();
+	struct outcome o = { 0, 0, hs_new(&cc), hs_new(&sc) };
+	size_t alen, blen;
+	int n;
+
+	client_sent_auth = false;
+	n = hs_client_hello(o.c, a, sizeof(a));
+	ck_assert_int_gt(n, 0);
+	alen = (size_t)n;
+	if (tamper) tamper(0, a, alen);
+	if ((o.server = feed(o.s, a, alen, b, &blen)) < 0) return o;
+	if (tamper) tamper(1, b, blen);
+	if ((o.client = feed(o.c, b, blen, a, &alen)) < 0) return o;
+	client_sent_auth = alen > 0;
+	if (tamper) tamper(2, a, alen);
+	if ((o.server = feed(o.s, a, alen, b, &blen)) < 0) return o;
+	if (tamper) tamper(3, b, blen);
+	o.client = feed(o.c, b, blen, a, &alen);
+	return o;
+}
+
+static void
+done(struct outcome *o)
+{
+	hs_free(o->c);
+	hs_free(o->s);
+}
+
+static void
+setup(void)
+{
+	make_key(&server_key);
+	make_key(&client_key);
+	make_key(&other_key);
+	pinned = server_key.pub;
+}
+
+static void
+teardown(void)
+{
+	EVP_PKEY_free(server_key.pkey);
+	EVP_PKEY_free(client_key.pkey);
+	EVP_PKEY_free(other_key.pkey);
+}
+
+/* After a handshake, each side's records open on the other side. */
+static void
+check_keys(struct outcome *o)
+{
+	struct rec_dir cs, cr, ss, sr;
+	uint8_t frame[FRAME_MAX], out[FRAME_MAX], inner;
+	size_t n;
+	int len;
+
+	hs_take_keys(o->c, &cs, &cr);
+	hs_take_keys(o->s, &ss, &sr);
+	len = rec_seal(&cs, INNER_DATA, (const uint8_t *)"NICK alice", 10, 0,
+		       frame, sizeof(frame));
+	ck_assert_int_gt(len, 0);
+	ck_assert_int_eq(rec_open(&sr, frame, (size_t)len, out, sizeof(out),
+				  &inner, &n), 0);
+	ck_assert_mem_eq(out, "NICK alice", 10);
+	len = rec_seal(&ss, INNER_DATA, (const uint8_t *)"001", 3, 0, frame,
+		       sizeof(frame));
+	ck_assert_int_eq(rec_open(&cr, frame, (size_t)len, out, sizeof(out),
+				  &inner, &n), 0);
+	rec_dir_wipe(&cs);
+	rec_dir_wipe(&cr);
+	rec_dir_wipe(&ss);
+	rec_dir_wipe(&sr);
+}
+
+START_TEST(test_handshake_with_client_key)
+{
+	struct outcome o = run(client_config(HS_KEY, "alice", NULL), NULL);
+
+	ck_assert_int_eq(o.server, HS_DONE);
+	ck_assert_int_eq(o.client, HS_DONE);
+	ck_assert_str_eq(hs_peer_nick(o.s), "alice");
+	ck_assert_int_eq(hs_peer_method(o.s), HS_KEY);
+	ck_assert_int_eq(hs_suite(o.c), SUITE_CHACHA20_POLY1305);
+	check_keys(&o);
+	done(&o);
+}
+END_TEST
+
+START_TEST(test_handshake_with_password_and_anonymous)
+{
+	struct outcome o = run(client_config(HS_PASSWORD, "bob", "s3cret"), NULL);
+
+	ck_assert_int_eq(o.client, HS_DONE);
+	check_keys(&o);
+	done(&o);
+	o = run(client_config(HS_ANONYMOUS, "guest", NULL), NULL);
+	ck_assert_int_eq(o.client, HS_DONE);
+	done(&o);
+}
+END_TEST
+
+START_TEST(test_handshake_refuses_wrong_password_and_unknown_key)
+{
+	struct outcome o = run(client_config(HS_PASSWORD, "bob", "guess"), NULL);
+
+	ck_assert_int_eq(o.server, -ALERT_ACCESS_DENIED);
+	done(&o);
+	o = run(client_config(HS_KEY, "mallory", NULL), NULL);
+	ck_assert_int_eq(o.server, -ALERT_ACCESS_DENIED);
+	done(&o);
+}
+END_TEST
+
+START_TEST(test_handshake_wrong_server_key_stops_before_any_client_byte)
+{
+	struct outcome o;
+
+	pinned = other_key.pub;
+	o = run(client_config(HS_PASSWORD, "bob", "s3cret"), NULL);
+	ck_assert_int_eq(o.client, -ALERT_UNKNOWN_IDENTITY);
+	ck_assert(!client_sent_auth);	/* the password never left */
+	done(&o);
+}
+END_TEST
+
+/* Every single-byte flip of every handshake message fails the handshake. */
+static int flip_msg;
+static size_t flip_at;
+static bool flipped;
+
+static void
+flip(int k, uint8_t *buf, size_t len)
+{
+	if (k == flip_msg && flip_at < len) {
+		buf[flip_at] ^= 0x01;
+		flipped = true;
+	}
+}
+
+START_TEST(test_handshake_every_flipped_byte_fails)
+{
+	size_t tried = 0;
+
+	flip_msg = _i;
+	for (flip_at = 0;; flip_at++) {
+		struct outcome o;
+
+		flipped = false;
+		o = run(client_config(HS_KEY, "alice", NULL), flip);
+		if (!flipped) {
+			done(&o);
+			break;
+		}
+		ck_assert_msg(!(o.client == HS_DONE && o.server == HS_DONE),
+			      "message %d byte %zu flipped, yet the handshake "
+			      "completed", flip_msg, flip_at);
+		tried++;
+		done(&o);
+	}
+	ck_assert_uint_gt(tried, 3);
+}
+END_TEST
+
+/* A man in the middle offers only AES-GCM to the server. */
+static void
+downgrade(int k, uint8_t *buf, size_t len)
+{
+	(void)len;
+	if (k == 0)	/* ClientHello body: version, random, key, n, suites */
+		buf[3 + 1 + 32 + 32 + 1] = SUITE_AES_256_GCM;
+}
+
+START_TEST(test_handshake_detects_cipher_downgrade)
+{
+	struct outcome o = run(client_config(HS_KEY, "alice", NULL), downgrade);
+
+	ck_assert_int_eq(o.server, HS_CONTINUE);	/* it believed the list */
+	/* The hellos are hashed into the handshake keys, so the client
+	 * cannot even open ServerAuth (whose signature covers them too). */
+	ck_assert_int_eq(o.client, -ALERT_BAD_RECORD_MAC);
+	done(&o);
+}
+END_TEST
+
+Suite *
+handshake_suite(void)
+{
+	Suite *s = suite_create("handshake");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_handshake_with_client_key);
+	tcase_add_test(tc, test_handshake_with_password_and_anonymous);
+	tcase_add_test(tc, test_handshake_refuses_wrong_password_and_unknown_key);
+	tcase_add_test(tc, test_handshake_wrong_server_key_stops_before_any_client_byte);
+	tcase_add_loop_test(tc, test_handshake_every_flipped_byte_fails, 0, 4);
+	tcase_add_test(tc, test_handshake_detects_cipher_downgrade);
+	suite_add_tcase(s, tc);
+	return s;
+}
