@@ -303,8 +303,7 @@ read_net(struct client *cl)
 	if (n == 0)
 		server_closed(cl, "closed by the server");
 	else if (n < 0)
-		server_closed(cl, n == KIT_ESYS ? strerror(errno)
-						: kit_strerror((int)n));
+		server_closed(cl, transport_strerror(cl->t, (int)n));
 	else
 		linebuf_feed(&cl->net_lb, buf, (size_t)n, on_net_line, cl);
 }
@@ -320,21 +319,23 @@ set_events(struct client *cl, struct evhandler *h, uint32_t *now,
 static void
 flush_net(struct client *cl)
 {
-	ssize_t n;
+	ssize_t n = 0, f;
 
 	while (cl->out.len > 0) {
 		n = transport_write(cl->t, sendq_data(&cl->out), cl->out.len);
-		if (n == KIT_EAGAIN)
+		if (n < 0)
 			break;
-		if (n < 0) {
-			server_closed(cl, n == KIT_ESYS ? strerror(errno)
-							: kit_strerror((int)n));
-			return;
-		}
 		sendq_consume(&cl->out, (size_t)n);
 	}
-	set_events(cl, &cl->net, &cl->net_events,
-		   EPOLLIN | (cl->out.len ? EPOLLOUT : 0));
+	f = n < 0 && n != KIT_EAGAIN && n != KIT_EINCOMPLETE ? n
+							     : transport_flush(cl->t);
+	if (f < 0 && f != KIT_EAGAIN) {
+		server_closed(cl, transport_strerror(cl->t, (int)f));
+		return;
+	}
+	/* Not ready (a handshake) needs no EPOLLOUT: a read moves it on. */
+	set_events(cl, &cl->net, &cl->net_events, EPOLLIN |
+		   (n == KIT_EAGAIN || f == KIT_EAGAIN ? EPOLLOUT : 0));
 }
 
 static void
@@ -344,6 +345,7 @@ on_net_event(struct evhandler *h, uint32_t events)
 
 	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
 		read_net(cl);
+	/* EPOLLOUT: before_sleep writes what is waiting */
 }
 
 static void

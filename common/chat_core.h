@@ -116,6 +116,9 @@ void chat_core_handle_line(struct chat_client *c, char *line, size_t len,
 /* The connection ended or failed: the client leaves with this reason. */
 void chat_client_lost(struct chat_client *c, const char *reason);
 
+/* The I/O layer has output of its own for c: put c on the pending list. */
+void chat_core_wake(struct chat_client *c);
+
 /* Queue a client's removal (QUIT to its peers) for the next reap. */
 void chat_client_kill(struct chat_client *c, const char *reason);
 

@@ -37,6 +37,12 @@ chat_send(struct chat_client *c, const char *line, size_t len)
 }
 
 void
+chat_core_wake(struct chat_client *c)
+{
+	mark_pending(c);
+}
+
+void
 chat_client_kill(struct chat_client *c, const char *reason)
 {
 	if (c->flags & (CLIENT_DOOMED | CLIENT_CLOSING))

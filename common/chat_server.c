@@ -104,8 +104,7 @@ read_input(struct conn *k)
 			return;
 		}
 		if (n < 0) {
-			chat_client_lost(k->c, n == KIT_ESYS ? strerror(errno)
-							     : kit_strerror((int)n));
+			chat_client_lost(k->c, transport_strerror(k->t, (int)n));
 			return;
 		}
 		total += (size_t)n;
@@ -123,23 +122,26 @@ set_events(struct conn *k, uint32_t events)
 		k->events = events;
 }
 
-/* Write what the peer will take now; returns false if the link failed. */
+/* Write what the peer will take now; returns false if the link failed.
+ * *blocked: output waits for the socket to become writable. */
 static bool
-flush_conn(struct conn *k)
+flush_conn(struct conn *k, bool *blocked)
 {
 	struct sendq *q = &k->c->out;
-	ssize_t n;
+	ssize_t n = 0, f;
 
 	while (q->len > 0) {
 		n = transport_write(k->t, sendq_data(q), q->len);
-		if (n == KIT_EAGAIN)
+		if (n < 0)
 			break;
-		if (n < 0) {
-			chat_client_lost(k->c, n == KIT_ESYS ? strerror(errno)
-							     : kit_strerror((int)n));
-			return false;
-		}
 		sendq_consume(q, (size_t)n);
+	}
+	f = n < 0 && n != KIT_EAGAIN && n != KIT_EINCOMPLETE ? n
+							     : transport_flush(k->t);
+	*blocked = n == KIT_EAGAIN || f == KIT_EAGAIN;
+	if (f < 0 && f != KIT_EAGAIN) {
+		chat_client_lost(k->c, transport_strerror(k->t, (int)f));
+		return false;
 	}
 	return true;
 }
@@ -149,9 +151,15 @@ on_conn_event(struct evhandler *h, uint32_t events)
 {
 	struct conn *k = (struct conn *)h;
 
-	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+	bool blocked;
+
+	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
 		read_input(k);
-	if ((events & EPOLLOUT) && flush_conn(k) && k->c->out.len == 0)
+		/* a handshake step may have produced bytes to send */
+		if (k->t->ops->flush)
+			chat_core_wake(k->c);
+	}
+	if ((events & EPOLLOUT) && flush_conn(k, &blocked) && !blocked)
 		set_events(k, EPOLLIN);
 }
 
@@ -159,7 +167,9 @@ on_conn_event(struct evhandler *h, uint32_t events)
 static void
 write_now(struct chat_client *c)
 {
-	flush_conn(c->io);
+	bool blocked;
+
+	flush_conn(c->io, &blocked);
 }
 
 static void
@@ -187,15 +197,14 @@ before_sleep(void *ud)
 		for (c = chat_core_take_pending(s->core); c; c = next) {
 			struct conn *k = c->io;
 
-			bool ok;
+			bool ok, blocked;
 
 			next = c->next_pending;
-			ok = flush_conn(k);
+			ok = flush_conn(k, &blocked);
 			if (c->flags & CLIENT_CLOSING)
 				close_conn(k);	/* ERROR sent if it fit */
 			else if (ok)
-				set_events(k, EPOLLIN | (c->out.len ? EPOLLOUT
-								    : 0));
+				set_events(k, EPOLLIN | (blocked ? EPOLLOUT : 0));
 			/* else doomed: removed in the next round */
 		}
 	}

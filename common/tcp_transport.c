@@ -1,6 +1,7 @@
 /* The transport interface over a plain TCP socket. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -49,6 +50,14 @@ static const struct transport_ops tcp_ops = {
 	.write = tcp_write,
 	.close = tcp_close,
 };
+
+const char *
+transport_strerror(const struct transport *t, int r)
+{
+	if (t->ops->error && t->ops->error(t))
+		return t->ops->error(t);
+	return r == KIT_ESYS ? strerror(errno) : kit_strerror(r);
+}
 
 struct transport *
 tcp_transport_wrap(int fd, void *ctx)

@@ -17,10 +17,19 @@ struct transport_ops {
 	/* >0 bytes read, 0 when the peer closed, KIT_EAGAIN, or another
 	 * negative KIT_E* code (errno kept for KIT_ESYS). */
 	ssize_t (*read)(struct transport *t, void *buf, size_t len);
-	/* Bytes accepted (possibly fewer than len), KIT_EAGAIN, or error. */
+	/* Bytes accepted (possibly fewer than len), KIT_EAGAIN (the socket is
+	 * full: wait for it to be writable), KIT_EINCOMPLETE (not ready yet,
+	 * e.g. during a handshake: try again after the next read), or an
+	 * error. */
 	ssize_t (*write)(struct transport *t, const void *buf, size_t len);
 	/* Closes the connection and frees t. */
 	void (*close)(struct transport *t);
+	/* Sends bytes the transport holds itself (a handshake reply, records
+	 * the socket did not take): 0 when none are left, KIT_EAGAIN while
+	 * some wait for the socket, or an error. NULL: it never holds any. */
+	int (*flush)(struct transport *t);
+	/* Why the last call failed, for logs (NULL: errno tells). */
+	const char *(*error)(const struct transport *t);
 };
 
 struct transport {
@@ -43,6 +52,15 @@ transport_write(struct transport *t, const void *buf, size_t len)
 {
 	return t->ops->write(t, buf, len);
 }
+
+static inline int
+transport_flush(struct transport *t)
+{
+	return t->ops->flush ? t->ops->flush(t) : 0;
+}
+
+/* Text for a failed call's code r (KIT_ESYS: errno's text). */
+const char *transport_strerror(const struct transport *t, int r);
 
 static inline void
 transport_close(struct transport *t)
