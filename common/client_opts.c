@@ -8,6 +8,7 @@
 #include "chat_client.h"
 #include "client_opts.h"
 #include "err.h"
+#include "extra_opts.h"
 
 static const char usage_text[] =
 "usage: %s --nick NICK [options]\n"
@@ -27,10 +28,18 @@ static const char usage_text[] =
 "quits at its end. Exit status: 0 ok, 1 connection error, 2 usage,\n"
 "3 an /expect timed out.\n";
 
+static const struct extra_opt *extras;
+static size_t nextras;
+
 static void
 usage(const char *prog, const char *port, int status)
 {
-	fprintf(status ? stderr : stdout, usage_text, prog, port);
+	FILE *f = status ? stderr : stdout;
+	size_t i;
+
+	fprintf(f, usage_text, prog, port);
+	for (i = 0; i < nextras; i++)
+		fputs(extras[i].help, f);
 	exit(status);
 }
 
@@ -69,7 +78,8 @@ check(const struct chat_client_opts *o, const char *prog, const char *port)
 
 void
 client_opts_parse(struct chat_client_opts *o, int argc, char **argv,
-		  const char *default_port)
+		  const char *default_port, const struct extra_opt *extra,
+		  size_t nextra)
 {
 	static const struct option longopts[] = {
 		{ "host", required_argument, NULL, 'H' },
@@ -82,15 +92,24 @@ client_opts_parse(struct chat_client_opts *o, int argc, char **argv,
 		{ "script", required_argument, NULL, 's' },
 		{ "expect-timeout", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
 	};
+	struct option all[sizeof(longopts) / sizeof(longopts[0]) +
+			  EXTRA_OPT_MAX + 1];
 	int ch;
+
+	extras = extra;
+	nextras = nextra;
+	if (!extra_opts_merge(longopts, sizeof(longopts) / sizeof(longopts[0]),
+			      extra, nextra, all))
+		kit_die("too many options");
 
 	memset(o, 0, sizeof(*o));
 	o->host = "127.0.0.1";
 	o->port = default_port;
 	o->expect_timeout_s = 10;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "h", all, NULL)) != -1) {
+		if (extra_opts_take(ch, extra, nextra, optarg))
+			continue;
 		switch (ch) {
 		case 'H': o->host = optarg; break;
 		case 'p': o->port = optarg; break;

@@ -8,6 +8,7 @@
 
 #include "chat_server.h"
 #include "err.h"
+#include "extra_opts.h"
 #include "server_opts.h"
 
 #define MOTD_MAX (64 * 1024)
@@ -27,10 +28,18 @@ static const char usage_text[] =
 "  -v, --verbose          log connections and departures\n"
 "  -h, --help             show this help\n";
 
+static const struct extra_opt *extras;
+static size_t nextras;
+
 static void
 usage(const char *prog, const char *port, int status)
 {
-	fprintf(status ? stderr : stdout, usage_text, prog, port);
+	FILE *f = status ? stderr : stdout;
+	size_t i;
+
+	fprintf(f, usage_text, prog, port);
+	for (i = 0; i < nextras; i++)
+		fputs(extras[i].help, f);
 	exit(status);
 }
 
@@ -103,7 +112,8 @@ set_defaults(struct chat_server_opts *o, const char *port)
 
 void
 server_opts_parse(struct chat_server_opts *o, int argc, char **argv,
-		  const char *default_port)
+		  const char *default_port, const struct extra_opt *extra,
+		  size_t nextra)
 {
 	static const struct option longopts[] = {
 		{ "bind", required_argument, NULL, 'b' },
@@ -117,13 +127,21 @@ server_opts_parse(struct chat_server_opts *o, int argc, char **argv,
 		{ "ping-interval", required_argument, NULL, 'I' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
 	};
+	struct option all[sizeof(longopts) / sizeof(longopts[0]) +
+			  EXTRA_OPT_MAX + 1];
 	int ch;
 
+	extras = extra;
+	nextras = nextra;
+	if (!extra_opts_merge(longopts, sizeof(longopts) / sizeof(longopts[0]),
+			      extra, nextra, all))
+		kit_die("too many options");
 	set_defaults(o, default_port);
 	o->progname = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
-	while ((ch = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "vh", all, NULL)) != -1) {
+		if (extra_opts_take(ch, extra, nextra, optarg))
+			continue;
 		switch (ch) {
 		case 'b': o->bind_addr = optarg; break;
 		case 'p': number(optarg, "port", 0, 65535); o->port = optarg; break;

@@ -11,7 +11,7 @@ main(int argc, char **argv)
 	struct chat_client_opts opts;
 
 	kit_set_progname(argv[0]);
-	client_opts_parse(&opts, argc, argv, "6667");
+	client_opts_parse(&opts, argc, argv, "6667", NULL, 0);
 	opts.wrap = tcp_transport_wrap;
 	opts.wrap_ctx = NULL;
 	return chat_client_run(&opts);

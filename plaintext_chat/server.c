@@ -13,7 +13,7 @@ main(int argc, char **argv)
 	char err[KIT_ERRLEN];
 
 	kit_set_progname(argv[0]);
-	server_opts_parse(&opts, argc, argv, "6667");
+	server_opts_parse(&opts, argc, argv, "6667", NULL, 0);
 	opts.wrap = tcp_transport_wrap;
 	opts.wrap_ctx = NULL;
 	if (chat_server_run(&opts, err) < 0)
