@@ -67,7 +67,8 @@ $(LIBKIT): $(COMMON_OBJ)
 
 $(BIN)/plain-server: $(BUILD)/plaintext_chat/server.o $(LIBKIT)
 $(BIN)/plain-client: $(BUILD)/plaintext_chat/client.o $(LIBKIT)
-$(BIN)/loadgen: $(BUILD)/bench/loadgen.o
+LOADGEN_SRC := $(wildcard bench/loadgen*.c)
+$(BIN)/loadgen: $(LOADGEN_SRC:%.c=$(BUILD)/%.o)
 $(BIN)/sniffer: $(BUILD)/sniffer/main.o $(SNIFFER_OBJ) $(LIBKIT)
 $(BIN)/sniffer: LDLIBS += $(PCAP_LIBS)
 $(BUILD)/sniffer/%.o: CFLAGS += -iquote sniffer
@@ -150,7 +151,8 @@ demo: deps all
 # library in libnids1.21; its -dev package's static one needs libnet/glib).
 BENCH_TOOLS := $(BUILD)/bench/gen_capture $(BUILD)/bench/pcap_loop \
 	$(BUILD)/bench/nids_count
-$(BUILD)/bench/gen_capture: $(BUILD)/bench/gen_capture.o
+GEN_CAPTURE_SRC := $(wildcard bench/gen_capture*.c)
+$(BUILD)/bench/gen_capture: $(GEN_CAPTURE_SRC:%.c=$(BUILD)/%.o)
 $(BUILD)/bench/gen_capture: LDLIBS += $(shell pkg-config --libs libcrypto)
 $(BUILD)/bench/pcap_loop: $(BUILD)/bench/pcap_loop.o
 $(BUILD)/bench/pcap_loop: LDLIBS += $(PCAP_LIBS)
