@@ -1,57 +1,10 @@
 /* Unit tests: the secure_chat handshake, client and server in memory. */
-#include <openssl/evp.h>
 #include <string.h>
 
 #include "err.h"
 #include "handshake.h"
 #include "suites.h"
-
-/* Ed25519 keys for the tests (the programs load theirs from files). */
-struct test_key {
-	EVP_PKEY *pkey;
-	uint8_t pub[32];
-};
-
-static struct test_key server_key, client_key, other_key;
-
-static void
-make_key(struct test_key *k)
-{
-	size_t len = 32;
-
-	k->pkey = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
-	ck_assert_ptr_nonnull(k->pkey);
-	ck_assert(EVP_PKEY_get_raw_public_key(k->pkey, k->pub, &len));
-}
-
-static int
-sign(void *ud, const uint8_t *msg, size_t n, uint8_t sig[static 64])
-{
-	struct test_key *k = ud;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	size_t len = 64;
-	int ok = EVP_DigestSignInit_ex(ctx, NULL, NULL, NULL, NULL, k->pkey,
-				       NULL) &&
-		 EVP_DigestSign(ctx, sig, &len, msg, n);
-
-	EVP_MD_CTX_free(ctx);
-	return ok ? 0 : KIT_EINVAL;
-}
-
-static int
-verify(const uint8_t pub[static 32], const uint8_t *msg, size_t n,
-       const uint8_t sig[static 64])
-{
-	EVP_PKEY *k = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, 32);
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	int ok = k && EVP_DigestVerifyInit_ex(ctx, NULL, NULL, NULL, NULL, k,
-					      NULL) &&
-		 EVP_DigestVerify(ctx, sig, 64, msg, n) == 1;
-
-	EVP_MD_CTX_free(ctx);
-	EVP_PKEY_free(k);
-	return ok ? 0 : KIT_EAUTH;
-}
+#include "test_ed25519.h"
 
 /* What the client accepts as the server, and the server as clients. */
 static const uint8_t *pinned;
@@ -85,7 +38,7 @@ client_config(int method, const char *nick, const char *password)
 {
 	return (struct hs_config){
 		.server = false, .suites = both, .nsuites = 2,
-		.identity = client_key.pub, .sign = sign, .verify = verify,
+		.identity = client_key.pub, .sign = test_sign, .verify = test_verify,
 		.check_server = check_server, .method = method, .nick = nick,
 		.password = password, .ud = &client_key,
 	};
@@ -96,7 +49,7 @@ server_config(void)
 {
 	return (struct hs_config){
 		.server = true, .suites = both, .nsuites = 2,
-		.identity = server_key.pub, .sign = sign, .verify = verify,
+		.identity = server_key.pub, .sign = test_sign, .verify = test_verify,
 		.authorize = authorize, .ud = &server_key,
 	};
 }
@@ -175,9 +128,9 @@ setup(void)
 static void
 teardown(void)
 {
-	EVP_PKEY_free(server_key.pkey);
-	EVP_PKEY_free(client_key.pkey);
-	EVP_PKEY_free(other_key.pkey);
+	free_key(&server_key);
+	free_key(&client_key);
+	free_key(&other_key);
 }
 
 /* After a handshake, each side's records open on the other side. */

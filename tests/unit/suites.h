@@ -13,5 +13,6 @@ Suite *chat_core_suite(void);
 Suite *reassembly_suite(void);
 Suite *record_suite(void);
 Suite *handshake_suite(void);
+Suite *secure_transport_suite(void);
 
 #endif

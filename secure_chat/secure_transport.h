@@ -1,0 +1,32 @@
+/* The transport interface over the secure_chat protocol: handshake, then
+ * AEAD records (docs/PROTOCOL.md). */
+#ifndef KIT_SECURE_SECURE_TRANSPORT_H
+#define KIT_SECURE_SECURE_TRANSPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "handshake.h"
+
+struct transport;
+
+struct secure_opts {
+	struct hs_config hs;	/* copied for each connection */
+	size_t pad;		/* --pad: records padded to multiples */
+	uint64_t rekey_after;	/* records per key; 0: the default 2^20 */
+};
+
+/*
+ * Wrap a connected socket (takes fd). A client starts its handshake at
+ * once (the ClientHello waits in the transport: flush sends it). Returns
+ * NULL when out of memory (fd closed).
+ */
+struct transport *secure_transport_new(int fd, const struct secure_opts *o);
+
+/* transport_wrap_fn for chat_server: ctx is a struct secure_opts. */
+struct transport *secure_transport_wrap(int fd, void *ctx);
+
+/* After the handshake: the peer's nick (server side), "" before. */
+const char *secure_transport_peer(const struct transport *t);
+
+#endif

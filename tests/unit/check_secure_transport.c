@@ -1,0 +1,241 @@
+/* Unit tests: the secure transport end to end over socket pairs, with a
+ * relay in the middle that can tamper, replay or cut. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "net.h"
+#include "secure_transport.h"
+#include "suites.h"
+#include "test_ed25519.h"
+#include "transport.h"
+
+static const uint8_t both[] = { SUITE_CHACHA20_POLY1305, SUITE_AES_256_GCM };
+static const uint8_t *pinned;
+
+static int
+check_server(void *ud, const uint8_t pub[static 32])
+{
+	(void)ud;
+	return memcmp(pub, pinned, 32) ? ALERT_UNKNOWN_IDENTITY : 0;
+}
+
+static int
+authorize(void *ud, int method, const char *nick, const uint8_t *key,
+	  const char *password)
+{
+	(void)ud;
+	(void)key;
+	(void)password;
+	return method == HS_ANONYMOUS && nick[0] ? 0 : ALERT_ACCESS_DENIED;
+}
+
+/* client <-> relay_c  |relay|  relay_s <-> server */
+static struct transport *cli, *srv;
+static int relay_c, relay_s;
+
+static void
+pair(int fds[2])
+{
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+	net_set_nonblock(fds[0]);
+	net_set_nonblock(fds[1]);
+}
+
+static void
+setup(void)
+{
+	struct secure_opts co = { .hs = {
+		.suites = both, .nsuites = 2, .verify = test_verify,
+		.check_server = check_server, .method = HS_ANONYMOUS,
+		.nick = "guest" } };
+	struct secure_opts so = { .hs = {
+		.server = true, .suites = both, .nsuites = 2,
+		.identity = NULL, .sign = test_sign, .verify = test_verify,
+		.authorize = authorize } };
+	int a[2], b[2];
+
+	make_key(&server_key);
+	make_key(&other_key);
+	pinned = server_key.pub;
+	so.hs.identity = server_key.pub;
+	so.hs.ud = &server_key;
+	pair(a);
+	pair(b);
+	cli = secure_transport_new(a[0], &co);
+	srv = secure_transport_new(b[0], &so);
+	relay_c = a[1];
+	relay_s = b[1];
+}
+
+static void
+teardown(void)
+{
+	transport_close(cli);
+	transport_close(srv);
+	close(relay_c);
+	close(relay_s);
+	free_key(&server_key);
+	free_key(&other_key);
+}
+
+/* Move what waits in one relay socket to the other; tamper may change it.
+ * Returns the bytes moved. */
+typedef void (*tamper_fn)(uint8_t *buf, size_t n);
+
+static size_t
+relay(int from, int to, tamper_fn tamper)
+{
+	uint8_t buf[65536];
+	ssize_t n = read(from, buf, sizeof(buf));
+
+	if (n <= 0)
+		return 0;
+	if (tamper)
+		tamper(buf, (size_t)n);
+	ck_assert_int_eq(write(to, buf, (size_t)n), n);
+	return (size_t)n;
+}
+
+/* Run both ends until the client can write or something fails. */
+static void
+pump(void)
+{
+	char buf[256];
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		transport_flush(cli);
+		relay(relay_c, relay_s, NULL);
+		transport_read(srv, buf, sizeof(buf));
+		transport_flush(srv);
+		relay(relay_s, relay_c, NULL);
+		transport_read(cli, buf, sizeof(buf));
+	}
+}
+
+START_TEST(test_secure_transport_carries_lines_both_ways)
+{
+	char buf[256];
+	ssize_t n;
+
+	ck_assert_int_eq(transport_write(cli, "x", 1), KIT_EINCOMPLETE);
+	pump();
+	ck_assert_int_eq(transport_write(cli, "NICK guest\r\n", 12), 12);
+	relay(relay_c, relay_s, NULL);
+	n = transport_read(srv, buf, sizeof(buf));
+	ck_assert_int_eq(n, 12);
+	ck_assert_mem_eq(buf, "NICK guest\r\n", 12);
+	ck_assert_str_eq(secure_transport_peer(srv), "guest");
+	ck_assert_int_eq(transport_write(srv, ":srv 001 guest\r\n", 16), 16);
+	relay(relay_s, relay_c, NULL);
+	ck_assert_int_eq(transport_read(cli, buf, sizeof(buf)), 16);
+}
+END_TEST
+
+static void
+flip_last(uint8_t *buf, size_t n)
+{
+	buf[n - 1] ^= 0x80;
+}
+
+START_TEST(test_secure_transport_rejects_a_tampered_record)
+{
+	char buf[256];
+
+	pump();
+	ck_assert_int_eq(transport_write(cli, "PRIVMSG #a :pay bob\r\n", 21), 21);
+	relay(relay_c, relay_s, flip_last);
+	ck_assert_int_eq(transport_read(srv, buf, sizeof(buf)), KIT_EAUTH);
+	ck_assert_ptr_nonnull(strstr(transport_strerror(srv, KIT_EAUTH),
+				     "does not authenticate"));
+}
+END_TEST
+
+static uint8_t saved[4096];
+static size_t saved_len;
+
+static void
+save(uint8_t *buf, size_t n)
+{
+	memcpy(saved, buf, n);
+	saved_len = n;
+}
+
+START_TEST(test_secure_transport_rejects_a_replayed_record)
+{
+	char buf[256];
+
+	pump();
+	transport_write(cli, "PRIVMSG #a :once\r\n", 18);
+	relay(relay_c, relay_s, save);
+	ck_assert_int_eq(transport_read(srv, buf, sizeof(buf)), 18);
+	ck_assert_int_eq(write(relay_s, saved, saved_len), (ssize_t)saved_len);
+	ck_assert_int_eq(transport_read(srv, buf, sizeof(buf)), KIT_EAUTH);
+}
+END_TEST
+
+START_TEST(test_secure_transport_detects_truncation)
+{
+	char buf[256];
+
+	pump();
+	shutdown(relay_s, SHUT_WR);	/* cut without close_notify */
+	ck_assert_int_eq(transport_read(srv, buf, sizeof(buf)), KIT_ECLOSED);
+	ck_assert_ptr_nonnull(strstr(transport_strerror(srv, KIT_ECLOSED),
+				     "truncated"));
+}
+END_TEST
+
+START_TEST(test_secure_transport_orderly_close_is_end_of_stream)
+{
+	char buf[256];
+
+	pump();
+	transport_close(srv);	/* sends close_notify */
+	srv = NULL;
+	relay(relay_s, relay_c, NULL);
+	ck_assert_int_eq(transport_read(cli, buf, sizeof(buf)), 0);
+}
+END_TEST
+
+START_TEST(test_secure_transport_refuses_an_unknown_server)
+{
+	char buf[256];
+	int i;
+
+	pinned = other_key.pub;
+	for (i = 0; i < 10; i++) {
+		transport_flush(cli);
+		relay(relay_c, relay_s, NULL);
+		transport_read(srv, buf, sizeof(buf));
+		transport_flush(srv);
+		relay(relay_s, relay_c, NULL);
+		if (transport_read(cli, buf, sizeof(buf)) == KIT_EAUTH)
+			break;
+	}
+	ck_assert_ptr_nonnull(strstr(transport_strerror(cli, KIT_EAUTH),
+				     "unknown_identity"));
+	ck_assert_int_eq(transport_write(cli, "x", 1), KIT_EAUTH);
+}
+END_TEST
+
+Suite *
+secure_transport_suite(void)
+{
+	Suite *s = suite_create("secure_transport");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_secure_transport_carries_lines_both_ways);
+	tcase_add_test(tc, test_secure_transport_rejects_a_tampered_record);
+	tcase_add_test(tc, test_secure_transport_rejects_a_replayed_record);
+	tcase_add_test(tc, test_secure_transport_detects_truncation);
+	tcase_add_test(tc, test_secure_transport_orderly_close_is_end_of_stream);
+	tcase_add_test(tc, test_secure_transport_refuses_an_unknown_server);
+	suite_add_tcase(s, tc);
+	return s;
+}
