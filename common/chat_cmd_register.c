@@ -105,6 +105,11 @@ chat_cmd_nick(struct chat_client *c, const struct irc_msg *m)
 	}
 	if (strcmp(nick, c->nick) == 0)
 		return;
+	if (c->proven[0] && irc_casecmp(nick, c->proven) != 0) {
+		chat_reply(c, "432", nick, "Erroneous nickname: you "
+			   "authenticated as another user", NULL);
+		return;
+	}
 	if (c->flags & CLIENT_REGISTERED) {
 		change_nick(c, nick);
 		return;

@@ -56,6 +56,7 @@ struct chat_client {
 	char host[NET_ADDRSTRLEN];
 	char reason[CHAT_REASON_MAX + 1];	/* why it is leaving */
 	char away[CHAT_AWAY_MAX + 1];	/* away message, "" when present */
+	char proven[CHAT_NICK_MAX + 1];	/* nick the transport proved, or "" */
 	struct chat_channel **chans;
 	size_t nchans;
 	struct sendq out;

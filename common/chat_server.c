@@ -80,6 +80,12 @@ static int
 on_line(void *ctx, char *line, size_t len, bool too_long)
 {
 	struct conn *k = ctx;
+	const char *who;
+
+	/* The first line comes after any handshake: learn who proved what. */
+	if (!k->c->proven[0] && k->t->ops->identity &&
+	    (who = k->t->ops->identity(k->t)) != NULL)
+		snprintf(k->c->proven, sizeof(k->c->proven), "%s", who);
 
 	chat_core_handle_line(k->c, line, len, too_long, evloop_now_ms());
 	return (k->c->flags & (CLIENT_DOOMED | CLIENT_CLOSING)) ? 1 : 0;

@@ -30,6 +30,9 @@ struct transport_ops {
 	int (*flush)(struct transport *t);
 	/* Why the last call failed, for logs (NULL: errno tells). */
 	const char *(*error)(const struct transport *t);
+	/* The name the peer proved it owns (a key or a password), once it
+	 * has; NULL otherwise. The chat then lets it use only that nick. */
+	const char *(*identity)(const struct transport *t);
 };
 
 struct transport {

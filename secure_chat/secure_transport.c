@@ -30,6 +30,7 @@ struct secure {
 	uint8_t out[OUT_CAP];
 	size_t out_off, out_len;
 	char peer[HS_NICK_MAX + 1];
+	int peer_method;
 	char error[256];
 };
 
@@ -164,6 +165,7 @@ handshake_frame(struct secure *s, const uint8_t *frame, size_t len)
 	if (r == HS_DONE) {
 		hs_take_keys(s->hs, &s->send, &s->recv);
 		snprintf(s->peer, sizeof(s->peer), "%s", hs_peer_nick(s->hs));
+		s->peer_method = hs_peer_method(s->hs);
 		hs_free(s->hs);
 		s->hs = NULL;
 		s->established = true;
@@ -353,6 +355,16 @@ secure_close(struct transport *t)
 	free(s);
 }
 
+/* A client that proved a key or a password keeps that nick in the chat. */
+static const char *
+secure_identity(const struct transport *t)
+{
+	const struct secure *s = (const struct secure *)t;
+
+	return s->established && s->peer_method != HS_ANONYMOUS && s->peer[0]
+	       ? s->peer : NULL;
+}
+
 static const struct transport_ops secure_ops = {
 	.name = "secure",
 	.read = secure_read,
@@ -360,4 +372,5 @@ static const struct transport_ops secure_ops = {
 	.close = secure_close,
 	.flush = secure_flush,
 	.error = secure_error,
+	.identity = secure_identity,
 };

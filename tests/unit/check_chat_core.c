@@ -508,6 +508,19 @@ START_TEST(test_chat_part_and_quit_reasons_are_optional)
 }
 END_TEST
 
+START_TEST(test_chat_proven_nick_is_the_only_one_allowed)
+{
+	struct chat_client *c = connect_client();
+
+	snprintf(c->proven, sizeof(c->proven), "alice");
+	say(c, "NICK mallory");
+	ck_has(drain(c), " 432 * mallory :Erroneous nickname: you authenticated");
+	say(c, "NICK Alice");
+	say(c, "USER a 0 * :A");
+	ck_has(drain(c), " 001 Alice ");
+}
+END_TEST
+
 START_TEST(test_chat_names_split_into_512_byte_lines)
 {
 	struct chat_client *c;
@@ -571,6 +584,7 @@ chat_core_suite(void)
 	tcase_add_test(tc, test_chat_away_userhost_ison);
 	tcase_add_test(tc, test_chat_server_queries_and_operator_refusals);
 	tcase_add_test(tc, test_chat_part_and_quit_reasons_are_optional);
+	tcase_add_test(tc, test_chat_proven_nick_is_the_only_one_allowed);
 	tcase_add_test(tc, test_chat_names_split_into_512_byte_lines);
 	tcase_add_test(tc, test_chat_shutdown_closes_everyone);
 	suite_add_tcase(s, tc);
