@@ -44,6 +44,7 @@ COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
 LIBKIT     := $(BUILD)/libkit.a
 
 PROGRAMS := $(BIN)/plain-server $(BIN)/plain-client $(BIN)/sniffer \
+	$(BIN)/secure-server $(BIN)/secure-client $(BIN)/secure-keys \
 	$(BIN)/loadgen
 PCAP_LIBS := $(shell pkg-config --libs libpcap 2>/dev/null || echo -lpcap)
 SSL_CFLAGS := $(shell pkg-config --cflags openssl 2>/dev/null)
@@ -71,6 +72,11 @@ LOADGEN_SRC := $(wildcard bench/loadgen*.c)
 $(BIN)/loadgen: $(LOADGEN_SRC:%.c=$(BUILD)/%.o)
 $(BIN)/sniffer: $(BUILD)/sniffer/main.o $(SNIFFER_OBJ) $(LIBKIT)
 $(BIN)/sniffer: LDLIBS += $(PCAP_LIBS)
+$(BIN)/secure-server: $(BUILD)/secure_chat/server.o $(SECURE_OBJ) $(LIBKIT)
+$(BIN)/secure-client: $(BUILD)/secure_chat/client.o $(SECURE_OBJ) $(LIBKIT)
+$(BIN)/secure-keys: $(BUILD)/secure_chat/keys_main.o $(SECURE_OBJ) $(LIBKIT)
+$(BIN)/secure-server $(BIN)/secure-client $(BIN)/secure-keys: \
+	LDLIBS += $(SSL_LIBS)
 $(BUILD)/sniffer/%.o: CFLAGS += -iquote sniffer
 $(BUILD)/secure_chat/%.o: CFLAGS += -iquote secure_chat $(SSL_CFLAGS)
 
@@ -101,12 +107,22 @@ $(GEN_CAPTURES): $(GEN_CAPTURES_OBJ)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 
+# --- mitm_proxy (tests/mitm/): tampering relay for secure_chat tests -------
+MITM_SRC   := $(wildcard tests/mitm/*.c)
+MITM_OBJ   := $(MITM_SRC:%.c=$(BUILD)/%.o)
+MITM_PROXY := $(BUILD)/tests/mitm_proxy
+
+$(MITM_PROXY): $(MITM_OBJ) $(LIBKIT)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+
 check: deps
 	$(MAKE) --no-print-directory CC=clang BUILD=build/clang \
 		BIN=build/clang/bin all
 	$(MAKE) --no-print-directory SANITIZE=1 test-all
 
-test-all: all $(UNIT_BIN) $(GEN_CAPTURES) fuzz
+test-all: all $(UNIT_BIN) $(GEN_CAPTURES) $(MITM_PROXY) fuzz
 	@echo "== unit tests (Check)"
 	$(Q)$(UNIT_BIN)
 	@echo "== integration tests"
@@ -117,7 +133,7 @@ test-all: all $(UNIT_BIN) $(GEN_CAPTURES) fuzz
 unit: all $(UNIT_BIN)
 	$(Q)$(UNIT_BIN)
 
-integration: all $(GEN_CAPTURES)
+integration: all $(GEN_CAPTURES) $(MITM_PROXY)
 	$(Q)KIT_BIN=$(BIN) bash tests/integration/run.sh $(TESTS)
 
 # --- fuzzing (clang + libFuzzer) ------------------------------------------------
@@ -169,7 +185,9 @@ bench: deps-bench all $(BENCH_TOOLS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 $(BIN)/plain-server $(BIN)/plain-client $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(BIN)/plain-server $(BIN)/plain-client $(BIN)/sniffer \
+		$(BIN)/secure-server $(BIN)/secure-client $(BIN)/secure-keys \
+		$(DESTDIR)$(PREFIX)/bin/
 
 clean:
 	rm -rf build bin

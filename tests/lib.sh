@@ -180,7 +180,8 @@ check_sanitizer_log()
 
 # --- the server ------------------------------------------------------------------
 
-# start_server [plain-server options...]: start $KIT_BIN/plain-server on
+# start_server [server options...]: start $KIT_BIN/$SERVER_PROG (default
+# plain-server) on
 # $SERVER_BIND (default 127.0.0.1), port 0, and wait (10 s at most) for
 #	plain-server: listening on ADDR:PORT
 # Sets and exports SERVER_HOST, SERVER_PORT and SERVER_PID. With
@@ -190,26 +191,28 @@ start_server()
 	local bind=${SERVER_BIND:-127.0.0.1} i
 
 	[ -z "$SERVER_PID" ] || fail "start_server: a server is already running"
-	[ -x "$KIT_BIN/plain-server" ] || fail "no $KIT_BIN/plain-server"
+	local prog=${SERVER_PROG:-plain-server}
+
+	[ -x "$KIT_BIN/$prog" ] || fail "no $KIT_BIN/$prog"
 	SERVER_RUNS=$((SERVER_RUNS + 1))
 	SERVER_LOG=$TMP_DIR/server$SERVER_RUNS.log
 	: >"$SERVER_LOG"
 	if [ -n "${SERVER_NOFILE:-}" ]; then
 		(ulimit -n "$SERVER_NOFILE" &&
-			exec "$KIT_BIN/plain-server" --bind "$bind" --port 0 "$@") \
+			exec "$KIT_BIN/$prog" --bind "$bind" --port 0 "$@") \
 			>>"$SERVER_LOG" 2>&1 </dev/null &
 	else
-		"$KIT_BIN/plain-server" --bind "$bind" --port 0 "$@" \
+		"$KIT_BIN/$prog" --bind "$bind" --port 0 "$@" \
 			>>"$SERVER_LOG" 2>&1 </dev/null &
 	fi
 	SERVER_PID=$!
 	for ((i = 0; i < 200; i++)); do
-		grep -q '^plain-server: listening on ' "$SERVER_LOG" && break
+		grep -q "^$prog: listening on " "$SERVER_LOG" && break
 		alive "$SERVER_PID" || break
 		sleep 0.05
 	done
 	SERVER_PORT=$(sed -n \
-		's/^plain-server: listening on .*:\([0-9][0-9]*\)$/\1/p' \
+		"s/^$prog: listening on .*:\([0-9][0-9]*\)\$/\1/p" \
 		"$SERVER_LOG" | head -n 1)
 	if [ -z "$SERVER_PORT" ]; then
 		alive "$SERVER_PID" && kill -KILL "$SERVER_PID" 2>/dev/null
@@ -261,12 +264,13 @@ client_start()
 	local name=$1 script=$TMP_DIR/$1.script
 
 	shift
-	[ -x "$KIT_BIN/plain-client" ] || fail "no $KIT_BIN/plain-client"
+	[ -x "$KIT_BIN/${CLIENT_PROG:-plain-client}" ] ||
+		fail "no $KIT_BIN/${CLIENT_PROG:-plain-client}"
 	cat >"$script"
 	# A pipe, not the file itself: see 02-client-script-file.sh.
 	# shellcheck disable=SC2002
 	cat "$script" | timeout --foreground -k 5 "${CLIENT_TIMEOUT:-60}" \
-		"$KIT_BIN/plain-client" --host "$SERVER_HOST" \
+		"$KIT_BIN/${CLIENT_PROG:-plain-client}" --host "$SERVER_HOST" \
 		--port "$SERVER_PORT" --nick "$name" \
 		--expect-timeout "${EXPECT_TIMEOUT:-20}" "$@" \
 		>"$TMP_DIR/$name.out" 2>"$TMP_DIR/$name.err" &

@@ -1,0 +1,227 @@
+/* secure-client: the kit's chat client over the secure_chat protocol. It
+ * checks the server's identity before a single chat byte leaves. */
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chat_client.h"
+#include "client_opts.h"
+#include "err.h"
+#include "extra_opts.h"
+#include "keylog.h"
+#include "keys.h"
+#include "secure_opts.h"
+#include "secure_transport.h"
+
+struct client {
+	const char *host, *port;
+	struct kit_identity *id;	/* --key, or NULL */
+	uint8_t pub[KEYS_PUB_LEN];
+	char password[HS_PASSWORD_MAX + 1];	/* --password-file */
+	const char *known_hosts;
+	const char *server_key;	/* --server-key: fingerprint or file */
+	bool tofu;
+	FILE *keylog;
+};
+
+static int
+sign(void *ud, const uint8_t *msg, size_t n, uint8_t sig[static HS_SIG_LEN])
+{
+	struct client *c = ud;
+	char err[KIT_ERRLEN];
+
+	return keys_sign(c->id, msg, n, sig, err);
+}
+
+static void
+on_keylog(void *ud, const uint8_t random[static 32], const char *name,
+	  const uint8_t secret[static 32])
+{
+	struct client *c = ud;
+
+	if (c->keylog)
+		keylog_write(c->keylog, random, name, secret);
+}
+
+/* --server-key: a "SHA256:..." fingerprint or a .pub/.key file. */
+static int
+check_pin(struct client *c, const uint8_t pub[static 32], const char *fp)
+{
+	uint8_t want[KEYS_PUB_LEN];
+	char err[KIT_ERRLEN];
+
+	if (strncmp(c->server_key, "SHA256:", 7) == 0) {
+		if (strcmp(c->server_key, fp) == 0)
+			return 0;
+	} else if (keys_load_public(c->server_key, want, err) < 0) {
+		kit_warn("%s", err);
+		return ALERT_UNKNOWN_IDENTITY;
+	} else if (CRYPTO_memcmp(want, pub, KEYS_PUB_LEN) == 0) {
+		return 0;
+	}
+	kit_warn("the server's key %s is not the one pinned with "
+		 "--server-key: refusing to talk to it", fp);
+	return ALERT_UNKNOWN_IDENTITY;
+}
+
+/* SSH's warning, in spirit: the one message nobody should skim. */
+static int
+changed_key(const struct client *c, const char *fp, const char *why)
+{
+	fprintf(stderr,
+		"@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n"
+		"@    WARNING: SERVER IDENTIFICATION HAS CHANGED!          @\n"
+		"@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n"
+		"Someone could be eavesdropping on you right now (a man in the\n"
+		"middle), or the server's identity key was replaced.\n"
+		"The key it sent has fingerprint %s.\n%s\n"
+		"Nothing was sent. If the change is expected, remove the old\n"
+		"line for %s:%s from %s and connect again.\n",
+		fp, why, c->host, c->port, c->known_hosts);
+	return ALERT_UNKNOWN_IDENTITY;
+}
+
+/* Unknown server: ask on the terminal, as SSH does, or explain. */
+static bool
+ask_first_use(const struct client *c, const char *fp)
+{
+	char answer[16] = "";
+	FILE *tty;
+
+	fprintf(stderr, "The server %s:%s is not known yet.\n"
+		"Its identity key fingerprint is %s.\n", c->host, c->port, fp);
+	if (c->tofu)
+		return true;
+	if (!(tty = fopen("/dev/tty", "r+"))) {
+		fprintf(stderr, "Compare it with the fingerprint the server "
+			"prints, then connect again with --trust-on-first-use "
+			"or --server-key %s.\n", fp);
+		return false;
+	}
+	fputs("Are you sure you want to continue connecting (yes/no)? ", tty);
+	fflush(tty);
+	if (!fgets(answer, sizeof(answer), tty))
+		answer[0] = '\0';
+	fclose(tty);
+	return strcmp(answer, "yes\n") == 0;
+}
+
+static int
+check_known(struct client *c, const uint8_t pub[static 32], const char *fp)
+{
+	char err[KIT_ERRLEN];
+	int r = keys_known_check(c->known_hosts, c->host, c->port, pub, err);
+
+	if (r == KEYS_KNOWN_MATCH)
+		return 0;
+	if (r == KIT_EAUTH)
+		return changed_key(c, fp, err);
+	if (r != KEYS_KNOWN_NONE) {
+		kit_warn("%s", err);
+		return ALERT_UNKNOWN_IDENTITY;
+	}
+	if (!ask_first_use(c, fp))
+		return ALERT_UNKNOWN_IDENTITY;
+	if (keys_known_add(c->known_hosts, c->host, c->port, pub, err) < 0)
+		kit_warn("could not remember the key: %s", err);
+	else
+		fprintf(stderr, "Added %s:%s to %s.\n", c->host, c->port,
+			c->known_hosts);
+	return 0;
+}
+
+/* hs_config.check_server: a pin if given, else the known-hosts file. */
+static int
+check_server(void *ud, const uint8_t pub[static 32])
+{
+	struct client *c = ud;
+	char fp[KEYS_FP_LEN], err[KIT_ERRLEN];
+
+	if (keys_fingerprint(pub, fp, err) < 0)
+		return ALERT_UNKNOWN_IDENTITY;
+	return c->server_key ? check_pin(c, pub, fp) : check_known(c, pub, fp);
+}
+
+static void
+read_password(struct client *c, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f || !fgets(c->password, sizeof(c->password), f))
+		kit_die("cannot read a password from %s", path);
+	fclose(f);
+	n = strcspn(c->password, "\r\n");
+	c->password[n] = '\0';
+	if (n == 0)
+		kit_die("%s holds an empty password", path);
+}
+
+static const char *
+default_known_hosts(void)
+{
+	static char path[4096];
+	const char *home = getenv("HOME");
+
+	snprintf(path, sizeof(path), "%s/.kit-chat-known-hosts",
+		 home ? home : ".");
+	return path;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct client c;
+	struct chat_client_opts opts;
+	struct secure_opts sec = { 0 };
+	struct secure_cli cli = { 0 };
+	const char *key = NULL, *password_file = NULL, *tofu = NULL;
+	struct extra_opt extra[] = {
+		{ "key", true, &key, "  --key NAME.key         log in with this identity key\n" },
+		{ "password-file", true, &password_file, "  --password-file FILE   log in with the password in FILE\n" },
+		{ "known-hosts", true, &c.known_hosts, "  --known-hosts FILE     server keys seen before (~/.kit-chat-known-hosts)\n" },
+		{ "server-key", true, &c.server_key, "  --server-key FP|FILE   accept only this server key (SHA256:... or a .pub)\n" },
+		{ "trust-on-first-use", false, &tofu, "  --trust-on-first-use   remember an unknown server's key without asking\n" },
+		SECURE_CLI_OPTS(cli),
+	};
+	uint8_t suites[2];
+	char err[KIT_ERRLEN];
+	int status;
+
+	kit_set_progname(argv[0]);
+	client_opts_parse(&opts, argc, argv, "6698", extra,
+			  sizeof(extra) / sizeof(extra[0]));
+	if (key && password_file)
+		kit_die("--key and --password-file: choose one");
+	c.host = opts.host;
+	c.port = opts.port;
+	c.tofu = tofu != NULL;
+	if (!c.known_hosts)
+		c.known_hosts = default_known_hosts();
+	if (key && keys_load_private(key, &c.id, err) < 0)
+		kit_die("%s", err);
+	if (c.id)
+		keys_public(c.id, c.pub);
+	if (password_file)
+		read_password(&c, password_file);
+	secure_cli_apply(&cli, &sec, suites, &c.keylog);
+	sec.hs.identity = c.pub;
+	sec.hs.sign = sign;
+	sec.hs.verify = keys_verify;
+	sec.hs.check_server = check_server;
+	sec.hs.method = c.id ? HS_KEY : password_file ? HS_PASSWORD
+						   : HS_ANONYMOUS;
+	sec.hs.nick = opts.nick;
+	sec.hs.password = c.password;
+	sec.hs.keylog = c.keylog ? on_keylog : NULL;
+	sec.hs.ud = &c;
+	opts.wrap = secure_transport_wrap;
+	opts.wrap_ctx = &sec;
+	status = chat_client_run(&opts);
+	OPENSSL_cleanse(c.password, sizeof(c.password));
+	keys_free(c.id);
+	if (c.keylog)
+		fclose(c.keylog);
+	return status;
+}

@@ -1,0 +1,48 @@
+/* \summary: the kit's key log, modelled on the NSS key log format. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "keylog.h"
+
+FILE *
+keylog_open(const char *path, const char *progname)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	FILE *f = fd >= 0 ? fdopen(fd, "a") : NULL;
+
+	if (!f) {
+		fprintf(stderr, "%s: cannot open key log %s: %s\n", progname,
+			path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	fprintf(stderr, "%s: WARNING: writing session secrets to %s: anyone "
+		"with this file and a capture can read the chat\n", progname,
+		path);
+	return f;
+}
+
+static void
+hex(FILE *f, const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		fprintf(f, "%02x", p[i]);
+}
+
+void
+keylog_write(FILE *f, const uint8_t client_random[static 32],
+	     const char *name, const uint8_t secret[static 32])
+{
+	fputs("KIT_CLIENT_RANDOM ", f);
+	hex(f, client_random, 32);
+	fprintf(f, " %s ", name);
+	hex(f, secret, 32);
+	fputc('\n', f);
+	fflush(f);
+}

@@ -1,0 +1,72 @@
+/* Options shared by secure-server and secure-client. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "err.h"
+#include "keylog.h"
+#include "secure_opts.h"
+#include "secure_transport.h"
+
+static unsigned long long
+number(const char *s, const char *what, unsigned long long min,
+       unsigned long long max)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v < min || v > max) {
+		kit_warn("invalid %s '%s' (expected %llu to %llu)", what, s,
+			 min, max);
+		exit(2);
+	}
+	return v;
+}
+
+/* "chacha20-poly1305,aes-256-gcm" into suite numbers, in that order. */
+static size_t
+parse_ciphers(const char *list, uint8_t suites[2])
+{
+	char copy[64], *name, *rest;
+	size_t n = 0;
+
+	snprintf(copy, sizeof(copy), "%s", list);
+	for (name = strtok_r(copy, ",", &rest); name;
+	     name = strtok_r(NULL, ",", &rest)) {
+		int s = !strcasecmp(name, "aes-256-gcm") ? SUITE_AES_256_GCM :
+			!strcasecmp(name, "chacha20-poly1305")
+			? SUITE_CHACHA20_POLY1305 : 0;
+
+		if (!s || n == 2 || memchr(suites, s, n)) {
+			kit_warn("invalid --cipher '%s' (chacha20-poly1305, "
+				 "aes-256-gcm, comma-separated)", list);
+			exit(2);
+		}
+		suites[n++] = (uint8_t)s;
+	}
+	return n;
+}
+
+void
+secure_cli_apply(const struct secure_cli *c, struct secure_opts *o,
+		 uint8_t suites[2], FILE **keylog)
+{
+	/* ChaCha20-Poly1305 first: chat records are short (README). */
+	suites[0] = SUITE_CHACHA20_POLY1305;
+	suites[1] = SUITE_AES_256_GCM;
+	o->hs.suites = suites;
+	o->hs.nsuites = c->cipher ? parse_ciphers(c->cipher, suites) : 2;
+	if (o->hs.nsuites == 0) {
+		kit_warn("--cipher names no suite");
+		exit(2);
+	}
+	o->pad = c->pad ? (size_t)number(c->pad, "--pad", 1, 256) : 0;
+	o->rekey_after = c->rekey ? number(c->rekey, "--rekey", 1,
+					   UINT64_MAX - 1) : 0;
+	*keylog = NULL;
+	if (c->keylog && !(*keylog = keylog_open(c->keylog, "secure-chat")))
+		exit(1);
+}

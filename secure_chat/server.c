@@ -1,0 +1,168 @@
+/* secure-server: the kit's chat server over the secure_chat protocol
+ * (docs/PROTOCOL.md): the same chat core as plain-server, another
+ * transport. */
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "chat_server.h"
+#include "err.h"
+#include "extra_opts.h"
+#include "keylog.h"
+#include "keys.h"
+#include "passwords.h"
+#include "secure_opts.h"
+#include "secure_transport.h"
+#include "server_opts.h"
+
+/* Failed authentications tolerated per window before all are refused for
+ * the rest of it (a password-guessing brake; logged). */
+#define AUTH_FAILS_MAX 10
+#define AUTH_WINDOW_S 10
+
+struct server {
+	struct kit_identity *id;
+	uint8_t pub[KEYS_PUB_LEN];
+	struct keys_authorized *authorized;
+	const char *users;
+	FILE *keylog;
+	time_t window_start;
+	unsigned fails;
+	const char *progname;
+};
+
+static int
+sign(void *ud, const uint8_t *msg, size_t n, uint8_t sig[static HS_SIG_LEN])
+{
+	struct server *s = ud;
+	char err[KIT_ERRLEN];
+
+	return keys_sign(s->id, msg, n, sig, err);
+}
+
+/* Count a refusal; true while the brake is on. */
+static bool
+too_many_failures(struct server *s, bool failed)
+{
+	time_t now = time(NULL);
+
+	if (now - s->window_start >= AUTH_WINDOW_S) {
+		s->window_start = now;
+		s->fails = 0;
+	}
+	if (failed && ++s->fails == AUTH_FAILS_MAX)
+		fprintf(stderr, "%s: %d failed logins in %d s: refusing all "
+			"logins for the rest of that time\n", s->progname,
+			AUTH_FAILS_MAX, AUTH_WINDOW_S);
+	return s->fails >= AUTH_FAILS_MAX;
+}
+
+static bool
+check_key(struct server *s, const char *nick, const uint8_t *key)
+{
+	uint8_t want[KEYS_PUB_LEN];
+
+	return s->authorized &&
+	       keys_authorized_lookup(s->authorized, nick, want) == 0 &&
+	       CRYPTO_memcmp(want, key, KEYS_PUB_LEN) == 0;
+}
+
+/* hs_config.authorize: the configured files decide; with neither, only
+ * anonymous clients come in. The alert never says which check failed. */
+static int
+authorize(void *ud, int method, const char *nick, const uint8_t *key,
+	  const char *password)
+{
+	static const char *const names[] = { "anonymous", "key", "password" };
+	struct server *s = ud;
+	char err[KIT_ERRLEN] = "";
+	bool ok;
+
+	if (too_many_failures(s, false))
+		return ALERT_ACCESS_DENIED;
+	if (method == HS_KEY)
+		ok = check_key(s, nick, key);
+	else if (method == HS_PASSWORD)
+		ok = s->users && passwords_check(s->users, nick, password,
+						 err) == 0;
+	else
+		ok = !s->authorized && !s->users;
+	if (ok && keys_valid_nick(nick))
+		return 0;
+	fprintf(stderr, "%s: refused %s login as '%.30s'%s%s\n", s->progname,
+		names[method], nick, err[0] ? ": " : "", err);
+	too_many_failures(s, true);
+	return ALERT_ACCESS_DENIED;
+}
+
+static void
+on_keylog(void *ud, const uint8_t random[static 32], const char *name,
+	  const uint8_t secret[static 32])
+{
+	struct server *s = ud;
+
+	if (s->keylog)
+		keylog_write(s->keylog, random, name, secret);
+}
+
+static void
+load_credentials(struct server *s, const char *key, const char *authorized)
+{
+	char err[KIT_ERRLEN];
+
+	if (!key)
+		kit_die("--key NAME.key is required (make one with "
+			"secure-keys gen NAME)");
+	if (keys_load_private(key, &s->id, err) < 0)
+		kit_die("%s", err);
+	keys_public(s->id, s->pub);
+	if (authorized && keys_authorized_load(authorized, &s->authorized,
+					       err) < 0)
+		kit_die("%s", err);
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct server s;
+	struct chat_server_opts opts;
+	struct secure_opts sec = { 0 };
+	struct secure_cli cli = { 0 };
+	const char *key = NULL, *authorized = NULL;
+	struct extra_opt extra[] = {
+		{ "key", true, &key, "  --key NAME.key         the server's identity (secure-keys gen)\n" },
+		{ "authorized-keys", true, &authorized, "  --authorized-keys FILE clients allowed by key: NICK kit-ed25519 BASE64\n" },
+		{ "users", true, &s.users, "  --users FILE           clients allowed by password (secure-keys adduser)\n" },
+		SECURE_CLI_OPTS(cli),
+	};
+	uint8_t suites[2];
+	char err[KIT_ERRLEN], fp[KEYS_FP_LEN];
+
+	kit_set_progname(argv[0]);
+	server_opts_parse(&opts, argc, argv, "6698", extra,
+			  sizeof(extra) / sizeof(extra[0]));
+	s.progname = opts.progname;
+	load_credentials(&s, key, authorized);
+	secure_cli_apply(&cli, &sec, suites, &s.keylog);
+	sec.hs.server = true;
+	sec.hs.identity = s.pub;
+	sec.hs.sign = sign;
+	sec.hs.verify = keys_verify;
+	sec.hs.authorize = authorize;
+	sec.hs.keylog = s.keylog ? on_keylog : NULL;
+	sec.hs.ud = &s;
+	if (keys_fingerprint(s.pub, fp, err) == 0)
+		fprintf(stderr, "%s: identity %s\n", s.progname, fp);
+	opts.wrap = secure_transport_wrap;
+	opts.wrap_ctx = &sec;
+	if (chat_server_run(&opts, err) < 0)
+		kit_die("%s", err);
+	server_opts_free(&opts);
+	keys_authorized_free(s.authorized);
+	keys_free(s.id);
+	if (s.keylog)
+		fclose(s.keylog);
+	return 0;
+}
