@@ -53,7 +53,7 @@ client_quit(struct client *cl, const char *reason)
 {
 	const char *params[] = { reason ? reason : "leaving" };
 
-	if (cl->phase == PHASE_QUITTING)
+	if (cl->phase == PHASE_QUITTING || cl->phase == PHASE_GONE)
 		return;
 	client_send(cl, "QUIT", 1, params);
 	cl->phase = PHASE_QUITTING;
@@ -283,8 +283,13 @@ on_net_line(void *ctx, char *line, size_t len, bool too_long)
 static void
 server_closed(struct client *cl, const char *why)
 {
+	enum client_phase was = cl->phase;
+
+	if (was == PHASE_GONE)
+		return;
+	cl->phase = PHASE_GONE;
 	linebuf_finish(&cl->net_lb, on_net_line, cl);
-	if (cl->phase == PHASE_QUITTING) {
+	if (was == PHASE_QUITTING) {
 		stop(cl, cl->status);
 		return;
 	}

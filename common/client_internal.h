@@ -22,6 +22,7 @@ enum client_phase {
 	PHASE_JOINING,		/* waiting for the end of MOTD or NAMES */
 	PHASE_READY,		/* user input is sent */
 	PHASE_QUITTING,		/* QUIT sent, waiting for the server to close */
+	PHASE_GONE,		/* the connection ended; the loop is stopping */
 };
 
 struct client {
