@@ -491,7 +491,8 @@ write_pem(int fd, const struct kit_identity *id, const char *path,
 	int r = 0;
 
 	ERR_clear_error();
-	/* A secure-heap memory BIO: its buffer is wiped when freed. */
+	/* A secure memory BIO: its buffer is wiped when freed (and lies in
+	 * OpenSSL's secure heap when the program set one up). */
 	if (!(bio = BIO_new(BIO_s_secmem())) ||
 	    !PEM_write_bio_PrivateKey(bio, id->pkey, NULL, NULL, 0, NULL, NULL) ||
 	    (n = BIO_get_mem_data(bio, &data)) <= 0) {

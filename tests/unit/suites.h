@@ -14,5 +14,6 @@ Suite *reassembly_suite(void);
 Suite *record_suite(void);
 Suite *handshake_suite(void);
 Suite *secure_transport_suite(void);
+Suite *keys_suite(void);
 
 #endif
