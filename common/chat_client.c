@@ -301,16 +301,22 @@ static void
 read_net(struct client *cl)
 {
 	char buf[16384];
-	ssize_t n = transport_read(cl->t, buf, sizeof(buf));
+	ssize_t n;
 
-	if (n == KIT_EAGAIN)
-		return;
-	if (n == 0)
-		server_closed(cl, "closed by the server");
-	else if (n < 0)
-		server_closed(cl, transport_strerror(cl->t, (int)n));
-	else
-		linebuf_feed(&cl->net_lb, buf, (size_t)n, on_net_line, cl);
+	/* Until the socket is empty: a transport that decrypts may hold
+	 * several records from one read, and epoll would not say so. */
+	while (cl->phase != PHASE_GONE) {
+		n = transport_read(cl->t, buf, sizeof(buf));
+		if (n == KIT_EAGAIN)
+			return;
+		if (n == 0)
+			server_closed(cl, "closed by the server");
+		else if (n < 0)
+			server_closed(cl, transport_strerror(cl->t, (int)n));
+		else
+			linebuf_feed(&cl->net_lb, buf, (size_t)n, on_net_line,
+				     cl);
+	}
 }
 
 static void

@@ -33,6 +33,8 @@ struct conn {
 	struct transport *t;
 	struct chat_client *c;
 	uint32_t events;
+	struct conn *next_again;	/* on the server's again list */
+	bool again;
 	struct linebuf lb;
 	char line[IRC_TEXT_MAX + 1];
 };
@@ -42,7 +44,8 @@ struct server {
 	struct evloop *loop;
 	struct chat_core *core;
 	struct evhandler listener, signals;
-	struct evtimer tick;
+	struct evtimer tick, again_timer;
+	struct conn *again;	/* read budget spent, input still buffered */
 	int spare_fd;	/* released to accept-and-refuse when out of fds */
 	size_t nconns;
 	char readbuf[READ_CHUNK];
@@ -98,8 +101,18 @@ read_input(struct conn *k)
 	size_t total = 0;
 	ssize_t n;
 
-	while (total < READ_BUDGET &&
-	       !(k->c->flags & (CLIENT_DOOMED | CLIENT_CLOSING))) {
+	while (!(k->c->flags & (CLIENT_DOOMED | CLIENT_CLOSING))) {
+		if (total >= READ_BUDGET) {
+			/* Others get a turn. Bytes in the socket wake epoll
+			 * again; bytes a transport holds would not. */
+			if (k->t->ops->buffered && k->t->ops->buffered(k->t) &&
+			    !k->again) {
+				k->again = true;
+				k->next_again = s->again;
+				s->again = k;
+			}
+			return;
+		}
 		n = transport_read(k->t, s->readbuf, sizeof(s->readbuf));
 		if (n == KIT_EAGAIN)
 			return;
@@ -182,6 +195,14 @@ static void
 close_conn(struct conn *k)
 {
 	struct server *s = k->srv;
+	struct conn **pp;
+
+	for (pp = &s->again; k->again && *pp; pp = &(*pp)->next_again) {
+		if (*pp == k) {
+			*pp = k->next_again;
+			break;
+		}
+	}
 
 	log_departure(s, k->c);
 	evloop_del(s->loop, &k->h);
@@ -191,6 +212,28 @@ close_conn(struct conn *k)
 	s->nconns--;
 }
 
+static void
+wake(void *ud)
+{
+	(void)ud;	/* only makes the loop turn without waiting */
+}
+
+/* Connections that stopped at the read budget with input held. */
+static void
+read_again(struct server *s)
+{
+	struct conn *k = s->again, *next;
+
+	s->again = NULL;
+	for (; k; k = next) {
+		next = k->next_again;
+		k->again = false;
+		read_input(k);
+	}
+	if (s->again)
+		evloop_timer_arm(s->loop, &s->again_timer, 0, wake, s);
+}
+
 /* Runs after every batch of events: carry out removals, write output. */
 static void
 before_sleep(void *ud)
@@ -198,6 +241,7 @@ before_sleep(void *ud)
 	struct server *s = ud;
 	struct chat_client *c, *next;
 
+	read_again(s);
 	while (s->core->pending) {
 		chat_core_reap(s->core);
 		for (c = chat_core_take_pending(s->core); c; c = next) {

@@ -2,6 +2,7 @@
 #ifndef KIT_COMMON_TRANSPORT_H
 #define KIT_COMMON_TRANSPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -30,6 +31,9 @@ struct transport_ops {
 	int (*flush)(struct transport *t);
 	/* Why the last call failed, for logs (NULL: errno tells). */
 	const char *(*error)(const struct transport *t);
+	/* True when it holds received bytes not yet read: epoll cannot tell,
+	 * so a reader that stops early must come back. NULL: never. */
+	bool (*buffered)(const struct transport *t);
 	/* The name the peer proved it owns (a key or a password), once it
 	 * has; NULL otherwise. The chat then lets it use only that nick. */
 	const char *(*identity)(const struct transport *t);

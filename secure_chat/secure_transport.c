@@ -355,6 +355,14 @@ secure_close(struct transport *t)
 	free(s);
 }
 
+static bool
+secure_buffered(const struct transport *t)
+{
+	const struct secure *s = (const struct secure *)t;
+
+	return s->plain_len > 0 || s->in_len > 0;
+}
+
 /* A client that proved a key or a password keeps that nick in the chat. */
 static const char *
 secure_identity(const struct transport *t)
@@ -373,4 +381,5 @@ static const struct transport_ops secure_ops = {
 	.flush = secure_flush,
 	.error = secure_error,
 	.identity = secure_identity,
+	.buffered = secure_buffered,
 };

@@ -23,7 +23,7 @@ lines=("hello bob, the lab password is hunter2"
        "thanks alice, mine is correct-horse"
        "caf$(printf '\xc3\xa9') at noon?")
 client_start alice --channel '#lab' <<EOF
-/expect bob joined
+/expect bob
 ${lines[0]}
 /expect ${lines[1]}
 ${lines[2]}
