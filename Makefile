@@ -145,6 +145,14 @@ FUZZ_BIN   := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 
 fuzz: $(FUZZ_BIN)
 
+# The secure harness needs secure_chat and OpenSSL.
+build/fuzz/fuzz_secure: tests/fuzz/fuzz_secure.c $(COMMON_SRC) \
+		$(SECURE_SRC) $(wildcard secure_chat/*.h common/*.h)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -iquote secure_chat -o $@ $< \
+		$(COMMON_SRC) $(SECURE_SRC) $(SSL_LIBS)
+
 # The capture harness also needs the sniffer and libpcap.
 build/fuzz/fuzz_capture: tests/fuzz/fuzz_capture.c $(COMMON_SRC) \
 		$(SNIFFER_SRC) $(wildcard sniffer/*.h common/*.h)
