@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# make demo: two scripted clients chat through plain-server on loopback.
-# Every line they type crosses the network as readable IRC text: the
-# lesson the rest of the kit builds on.
+# make demo: the kit's lesson in one minute. Two scripted clients, alice
+# and bob, have the same conversation twice on loopback: through
+# plain-server, where every byte crosses the network as readable IRC text,
+# and through secure-server, where an eavesdropper sees only ciphertext.
+# Run as root, the sniffer shows what an eavesdropper on lo captured.
 set -euo pipefail
 
 bin=${1:-bin}
@@ -12,19 +14,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 sniffer_pid=
 trap 'stop_chat_server; [[ -z $sniffer_pid ]] || kill "$sniffer_pid" 2>/dev/null; rm -rf "$work"' EXIT
-
-start_chat_server "$bin/plain-server" "$work/server.log"
-
-# The eavesdropper: live capture on lo needs root (or cap_net_raw).
-if [[ $(id -u) -eq 0 && -x $bin/sniffer ]]; then
-	"$bin/sniffer" -i lo --color=never tcp port "$CHAT_PORT" \
-		>"$work/sniffer.out" 2>"$work/sniffer.log" &
-	sniffer_pid=$!
-	for ((i = 0; i < 100; i++)); do
-		grep -q 'listening on' "$work/sniffer.log" 2>/dev/null && break
-		sleep 0.05
-	done
-fi
 
 cat >"$work/alice.txt" <<'SCRIPT'
 /expect bob
@@ -43,34 +32,75 @@ Careful: anyone on the network path can see it.
 /expect shrugs
 SCRIPT
 
-echo "== plain-server on 127.0.0.1:$CHAT_PORT; alice and bob join #lab"
-echo
-show() { grep --line-buffered -E ' (<|\* |-- [a-z]+ (joined|quit))' | sed -u "s/^/[$1] /"; }
-"$bin/plain-client" --port "$CHAT_PORT" --nick alice --channel '#lab' \
-	--script "$work/alice.txt" | show alice &
-alice=$!
-"$bin/plain-client" --port "$CHAT_PORT" --nick bob --channel '#lab' \
-	--script "$work/bob.txt" | show "bob  "
-wait "$alice"
-echo
-if [[ -n $sniffer_pid ]]; then
-	# let the last segments through the capture, then stop it
-	for ((i = 0; i < 40; i++)); do
-		grep -q 'Closing Link' "$work/sniffer.out" && break
+# The eavesdropper: live capture on lo needs root (or cap_net_raw).
+start_sniffer() {
+	sniffer_pid=
+	[[ $(id -u) -eq 0 && -x $bin/sniffer ]] || return 0
+	"$bin/sniffer" -i lo --color=never "$@" tcp port "$CHAT_PORT" \
+		>"$work/sniffer.out" 2>"$work/sniffer.log" &
+	sniffer_pid=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -q 'listening on' "$work/sniffer.log" 2>/dev/null && break
 		sleep 0.05
 	done
+}
+
+stop_sniffer() {
+	[[ -n $sniffer_pid ]] || return 0
+	sleep 0.3	# let the last segments through the capture
 	kill -INT "$sniffer_pid"
 	wait "$sniffer_pid" || true
 	sniffer_pid=
-	echo "== What an eavesdropper on lo captured meanwhile"
-	echo "   ($bin/sniffer -i lo tcp port $CHAT_PORT): the messages as they"
-	echo "   left each client:"
+}
+
+# converse CLIENT [OPTIONS...]: alice and bob talk in #lab
+converse() {
+	local client=$1 alice
+	shift
+	show() { grep --line-buffered -E ' (<|\* |-- [a-z]+ (joined|quit))' | sed -u "s/^/[$1] /"; }
+	"$bin/$client" --port "$CHAT_PORT" --nick alice --channel '#lab' "$@" \
+		--script "$work/alice.txt" | show alice &
+	alice=$!
+	"$bin/$client" --port "$CHAT_PORT" --nick bob --channel '#lab' "$@" \
+		--script "$work/bob.txt" | show "bob  "
+	wait "$alice"
 	echo
-	grep -B1 --no-group-separator '^PRIVMSG' "$work/sniffer.out"
-else
-	echo "== (Run as root to also watch the eavesdropper: $bin/sniffer -i lo)"
-fi
+}
+
+start_chat_server "$bin/plain-server" "$work/server.log"
+echo "== 1. plain-server on 127.0.0.1:$CHAT_PORT: alice and bob join #lab"
 echo
-echo "== Every byte of that conversation, the password included, crossed"
-echo "   the wire as plain IRC text (RFC 2812): an eavesdropper on the path"
-echo "   reads it as easily as bob did."
+start_sniffer
+converse plain-client
+stop_sniffer
+stop_chat_server
+if [[ -s $work/sniffer.out ]]; then
+	echo "   What an eavesdropper on lo captured meanwhile ($bin/sniffer -i lo),"
+	echo "   the messages as they left each client: plain IRC (RFC 2812)."
+	echo
+	grep -B1 --no-group-separator '^PRIVMSG' "$work/sniffer.out" | sed 's/^/   /'
+	echo
+fi
+
+"$bin/secure-keys" gen "$work/server" >/dev/null
+fp=$("$bin/secure-keys" fingerprint "$work/server.pub")
+start_chat_server "$bin/secure-server" "$work/server.log" --key "$work/server.key"
+echo "== 2. secure-server on 127.0.0.1:$CHAT_PORT (identity $fp): the same"
+echo
+start_sniffer --hex
+converse secure-client --server-key "$fp"
+stop_sniffer
+if [[ -s $work/sniffer.out ]]; then
+	echo "   The same eavesdropper now sees the chat lines as records like"
+	echo "   these (the last four longer than 40 bytes that left a client,"
+	echo "   first 32 bytes of each):"
+	echo
+	awk -v to="-> 127.0.0.1:$CHAT_PORT " '
+		/^== / { keep = index($0, to) && $(NF - 1) > 40; n = 0 }
+		keep && n++ < 3' "$work/sniffer.out" | tail -n 12 |
+		sed 's/^/   /'
+	echo
+	echo "   Only lengths and timing remain (docs/PROTOCOL.md, last section)."
+else
+	echo "   (Run as root to also watch the eavesdropper: $bin/sniffer -i lo)"
+fi
