@@ -1,5 +1,4 @@
 /* Chat client command line. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,19 +40,6 @@ usage(const char *prog, const char *port, int status)
 	for (i = 0; i < nextras; i++)
 		fputs(extras[i].help, f);
 	exit(status);
-}
-
-static unsigned
-seconds(const char *s)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || v < 1 || v > 86400)
-		kit_die("invalid number of seconds '%s'", s);
-	return (unsigned)v;
 }
 
 static void
@@ -119,7 +105,7 @@ client_opts_parse(struct chat_client_opts *o, int argc, char **argv,
 		case 'r': o->realname = optarg; break;
 		case 'P': o->password = optarg; break;
 		case 's': o->script = optarg; break;
-		case 'e': o->expect_timeout_s = seconds(optarg); break;
+		case 'e': o->expect_timeout_s = (unsigned)kit_number(optarg, "seconds", 1, 86400); break;
 		case 'h': usage(argv[0], default_port, CLIENT_EXIT_OK); break;
 		default: usage(argv[0], default_port, CLIENT_EXIT_USAGE);
 		}

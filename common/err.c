@@ -1,4 +1,5 @@
 /* Kit error codes to text; warn/die for programs (in the spirit of err(3)). */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,4 +64,21 @@ kit_die(const char *fmt, ...)
 	vwarn_line(fmt, ap);
 	va_end(ap);
 	exit(1);
+}
+
+unsigned long long
+kit_number(const char *s, const char *what, unsigned long long min,
+	   unsigned long long max)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v < min || v > max) {
+		kit_warn("invalid %s '%s' (expected %llu to %llu)", what, s,
+			 min, max);
+		exit(2);
+	}
+	return v;
 }

@@ -29,4 +29,10 @@ void kit_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 noreturn void kit_die(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
+/* For command lines: the decimal number s, which must lie in [min, max];
+ * otherwise "invalid WHAT" is printed and the program exits with status 2
+ * (a usage error). */
+unsigned long long kit_number(const char *s, const char *what,
+			      unsigned long long min, unsigned long long max);
+
 #endif

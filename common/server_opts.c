@@ -43,20 +43,6 @@ usage(const char *prog, const char *port, int status)
 	exit(status);
 }
 
-static unsigned long
-number(const char *s, const char *what, unsigned long min, unsigned long max)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v < min || v > max)
-		kit_die("invalid %s '%s' (expected %lu to %lu)", what, s, min,
-			max);
-	return v;
-}
-
 static char *
 read_motd(const char *path)
 {
@@ -144,14 +130,14 @@ server_opts_parse(struct chat_server_opts *o, int argc, char **argv,
 			continue;
 		switch (ch) {
 		case 'b': o->bind_addr = optarg; break;
-		case 'p': number(optarg, "port", 0, 65535); o->port = optarg; break;
-		case 'm': o->max_clients = number(optarg, "client limit", 1, 1000000); break;
+		case 'p': kit_number(optarg, "port", 0, 65535); o->port = optarg; break;
+		case 'm': o->max_clients = kit_number(optarg, "client limit", 1, 1000000); break;
 		case 'M': o->chat.motd = read_motd(optarg); break;
 		case 'P': o->chat.password = optarg; break;
 		case 'n': o->chat.server_name = optarg; break;
-		case 'q': o->chat.sendq_limit = number(optarg, "sendq", 4096, 1UL << 30); break;
-		case 'R': o->chat.register_timeout_s = (unsigned)number(optarg, "timeout", 1, 86400); break;
-		case 'I': o->chat.ping_interval_s = (unsigned)number(optarg, "interval", 1, 86400); break;
+		case 'q': o->chat.sendq_limit = kit_number(optarg, "sendq", 4096, 1UL << 30); break;
+		case 'R': o->chat.register_timeout_s = (unsigned)kit_number(optarg, "timeout", 1, 86400); break;
+		case 'I': o->chat.ping_interval_s = (unsigned)kit_number(optarg, "interval", 1, 86400); break;
 		case 'v': o->verbose = true; break;
 		case 'h': usage(argv[0], default_port, 0); break;
 		default: usage(argv[0], default_port, 2);

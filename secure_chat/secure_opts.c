@@ -1,5 +1,4 @@
 /* Options shared by secure-server and secure-client. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -8,23 +7,6 @@
 #include "keylog.h"
 #include "secure_opts.h"
 #include "secure_transport.h"
-
-static unsigned long long
-number(const char *s, const char *what, unsigned long long min,
-       unsigned long long max)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v < min || v > max) {
-		kit_warn("invalid %s '%s' (expected %llu to %llu)", what, s,
-			 min, max);
-		exit(2);
-	}
-	return v;
-}
 
 /* "chacha20-poly1305,aes-256-gcm" into suite numbers, in that order. */
 static size_t
@@ -63,8 +45,8 @@ secure_cli_apply(const struct secure_cli *c, struct secure_opts *o,
 		kit_warn("--cipher names no suite");
 		exit(2);
 	}
-	o->pad = c->pad ? (size_t)number(c->pad, "--pad", 1, 256) : 0;
-	o->rekey_after = c->rekey ? number(c->rekey, "--rekey", 1,
+	o->pad = c->pad ? (size_t)kit_number(c->pad, "--pad", 1, 256) : 0;
+	o->rekey_after = c->rekey ? kit_number(c->rekey, "--rekey", 1,
 					   UINT64_MAX - 1) : 0;
 	*keylog = NULL;
 	if (c->keylog && !(*keylog = keylog_open(c->keylog, "secure-chat")))

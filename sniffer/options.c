@@ -1,5 +1,4 @@
 /* Command line of the sniffer. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,23 +39,6 @@ usage(int status)
 {
 	fputs(usage_text, status ? stderr : stdout);
 	exit(status);
-}
-
-static unsigned long long
-number(const char *s, const char *what, unsigned long long min,
-       unsigned long long max)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v < min || v > max) {
-		kit_warn("invalid %s '%s' (expected %llu to %llu)", what, s,
-			 min, max);
-		usage(SNIFFER_EUSAGE);
-	}
-	return v;
 }
 
 /* Trailing words make the filter, as in tcpdump: "tcp port 6667". */
@@ -130,9 +112,9 @@ options_parse(struct options *o, int argc, char **argv)
 		case 'r': o->cap.file = optarg; break;
 		case 'w': o->cap.write_file = optarg; break;
 		case 'o': o->out_dir = optarg; break;
-		case 'c': o->count = number(optarg, "count", 1, UINT64_MAX); break;
-		case 's': o->cap.snaplen = (int)number(optarg, "snaplen", 64, 262144); break;
-		case 'B': o->cap.buffer_kib = (int)number(optarg, "buffer size", 1, 4 << 20); break;
+		case 'c': o->count = kit_number(optarg, "count", 1, UINT64_MAX); break;
+		case 's': o->cap.snaplen = (int)kit_number(optarg, "snaplen", 64, 262144); break;
+		case 'B': o->cap.buffer_kib = (int)kit_number(optarg, "buffer size", 1, 4 << 20); break;
 		case 'p': o->cap.promisc = false; break;
 		case 'n': break;
 		case O_FOLLOW: o->follow = true; break;
@@ -140,9 +122,9 @@ options_parse(struct options *o, int argc, char **argv)
 		case O_JSON: o->json = true; break;
 		case O_STATS: o->stats = true; break;
 		case O_COLOR: set_color(o, optarg); break;
-		case O_FLOWS: o->max_flows = number(optarg, "flow limit", 1, 100000000); break;
-		case O_OOO: o->max_ooo = number(optarg, "out-of-order limit", 1500, 1ULL << 30); break;
-		case O_IDLE: o->idle_timeout_s = (unsigned)number(optarg, "timeout", 1, 1U << 31); break;
+		case O_FLOWS: o->max_flows = kit_number(optarg, "flow limit", 1, 100000000); break;
+		case O_OOO: o->max_ooo = kit_number(optarg, "out-of-order limit", 1500, 1ULL << 30); break;
+		case O_IDLE: o->idle_timeout_s = (unsigned)kit_number(optarg, "timeout", 1, 1U << 31); break;
 		case 'h': usage(SNIFFER_OK); break;
 		default: usage(SNIFFER_EUSAGE);
 		}
