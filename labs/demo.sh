@@ -4,6 +4,8 @@
 # plain-server, where every byte crosses the network as readable IRC text,
 # and through secure-server, where an eavesdropper sees only ciphertext.
 # Run as root, the sniffer shows what an eavesdropper on lo captured.
+# DEMO_SAVE=DIR also keeps the two captures (and the secure session's key
+# log) there: captures/ was made this way.
 set -euo pipefail
 
 bin=${1:-bin}
@@ -33,10 +35,14 @@ Careful: anyone on the network path can see it.
 SCRIPT
 
 # The eavesdropper: live capture on lo needs root (or cap_net_raw).
+# start_sniffer NAME [OPTIONS...]
 start_sniffer() {
+	local name=$1 save=()
+	shift
 	sniffer_pid=
 	[[ $(id -u) -eq 0 && -x $bin/sniffer ]] || return 0
-	"$bin/sniffer" -i lo --color=never "$@" tcp port "$CHAT_PORT" \
+	[[ -z ${DEMO_SAVE:-} ]] || save=(-w "$DEMO_SAVE/$name.pcap")
+	"$bin/sniffer" -i lo --color=never "${save[@]}" "$@" tcp port "$CHAT_PORT" \
 		>"$work/sniffer.out" 2>"$work/sniffer.log" &
 	sniffer_pid=$!
 	for ((i = 0; i < 100; i++)); do
@@ -70,7 +76,7 @@ converse() {
 start_chat_server "$bin/plain-server" "$work/server.log"
 echo "== 1. plain-server on 127.0.0.1:$CHAT_PORT: alice and bob join #lab"
 echo
-start_sniffer
+start_sniffer irc-plaintext
 converse plain-client
 stop_sniffer
 stop_chat_server
@@ -87,8 +93,10 @@ fp=$("$bin/secure-keys" fingerprint "$work/server.pub")
 start_chat_server "$bin/secure-server" "$work/server.log" --key "$work/server.key"
 echo "== 2. secure-server on 127.0.0.1:$CHAT_PORT (identity $fp): the same"
 echo
-start_sniffer --hex
-converse secure-client --server-key "$fp"
+start_sniffer secure-chat --hex
+keylog=()
+[[ -z ${DEMO_SAVE:-} ]] || keylog=(--keylog "$DEMO_SAVE/secure-chat.keylog")
+converse secure-client --server-key "$fp" "${keylog[@]}"
 stop_sniffer
 if [[ -s $work/sniffer.out ]]; then
 	echo "   The same eavesdropper now sees the chat lines as records like"
