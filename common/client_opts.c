@@ -34,11 +34,9 @@ static void
 usage(const char *prog, const char *port, int status)
 {
 	FILE *f = status ? stderr : stdout;
-	size_t i;
 
 	fprintf(f, usage_text, prog, port);
-	for (i = 0; i < nextras; i++)
-		fputs(extras[i].help, f);
+	extra_opts_usage(f, extras, nextras);
 	exit(status);
 }
 

@@ -35,3 +35,12 @@ extra_opts_take(int ch, const struct extra_opt *extra, size_t nextra,
 	*extra[i].value = extra[i].has_arg ? arg : "1";
 	return true;
 }
+
+void
+extra_opts_usage(FILE *f, const struct extra_opt *extra, size_t nextra)
+{
+	size_t i;
+
+	for (i = 0; i < nextra; i++)
+		fputs(extra[i].help, f);
+}

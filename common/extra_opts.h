@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct option;
 
@@ -27,6 +28,9 @@ struct extra_opt {
 bool extra_opts_merge(const struct option *base, size_t nbase,
 		      const struct extra_opt *extra, size_t nextra,
 		      struct option *out);
+
+/* Print the extras' help lines after a program's own usage text. */
+void extra_opts_usage(FILE *f, const struct extra_opt *extra, size_t nextra);
 
 /* If ch is an extra's getopt value, store optarg and return true. */
 bool extra_opts_take(int ch, const struct extra_opt *extra, size_t nextra,
