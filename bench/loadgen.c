@@ -8,17 +8,19 @@
  * and recording the delivery latency of each message. One summary line of
  * key=value pairs goes to stdout; diagnostics go to stderr.
  *
- * The program is standalone on purpose: it must drive servers that are not
- * ours (ngircd) and must not share bugs with the server it measures, so it
- * uses no kit header. Server output is untrusted: lines are framed with a
- * hard cap of 512 bytes (RFC 2812 §2.3) and longer ones are discarded.
+ * It must drive servers that are not ours (ngircd) and must not share bugs
+ * with the server it measures, so it has its own IRC parsing and checks
+ * and takes only the kit's byte pipe, struct transport: plain TCP, or with
+ * --secure the secure_chat protocol (docs/PROTOCOL.md), logging in
+ * anonymously to the server pinned by --server-key. Server output is
+ * untrusted: lines are framed with a hard cap of 512 bytes (RFC 2812
+ * §2.3) and longer ones are discarded.
  *
  * This file holds the command line, setup and main(); the rest is in
  * loadgen_phase.c (the phases), loadgen_conn.c (sockets and framing),
- * loadgen_irc.c (server lines) and loadgen_stats.c (latency, result line).
- *
- * Build: cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror \
- *           bench/loadgen*.c -o bin/loadgen
+ * loadgen_irc.c (server lines), loadgen_secure.c (--secure) and
+ * loadgen_stats.c (latency, result line). The Makefile links it with
+ * libkit and secure_chat.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -34,6 +36,7 @@
 #include <unistd.h>
 
 #include "loadgen.h"
+#include "transport.h"
 
 static void
 usage(FILE *f)
@@ -42,7 +45,10 @@ usage(FILE *f)
 	    "usage: loadgen --port P --clients N --messages M [--host ADDR]\n"
 	    "               [--channel NAME] [--timeout SEC] [--max-time SEC]\n"
 	    "               [--inflight K] [--window W]\n"
+	    "               [--secure --server-key SHA256:...|FILE.pub]\n"
 	    "       loadgen --port P --clients N --idle [--hold SEC] ...\n"
+	    "  --secure      speak secure_chat (anonymous login), not plain IRC\n"
+	    "  --server-key K  --secure: the server's key (fingerprint or .pub)\n"
 	    "  --channel C   channel to join and talk in (#bench)\n"
 	    "  --idle        register and join only, then hold (no messages)\n"
 	    "  --hold S      --idle: seconds to keep the clients (10)\n"
@@ -99,6 +105,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "window", required_argument, NULL, 'w' },
 		{ "idle", no_argument, NULL, 'i' },
 		{ "hold", required_argument, NULL, 'H' },
+		{ "secure", no_argument, NULL, 's' },
+		{ "server-key", required_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -112,10 +120,19 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->channel = optarg;
 		else if (ch == 'i')
 			o->idle = true;
+		else if (ch == 's')
+			o->secure = true;
+		else if (ch == 'K')
+			o->server_key = optarg;
 		else if (!parse_num_opt(ch, optarg, o))
 			return false;
 	}
 	/* The channel goes into JOIN and PRIVMSG lines verbatim. */
+	if (o->secure != (o->server_key != NULL)) {
+		fprintf(stderr, "loadgen: --secure and --server-key go "
+		    "together (the server's key is always checked)\n");
+		return false;
+	}
 	return optind == argc && o->port != 0 && o->clients != 0 &&
 	    o->channel[0] != '\0' && strlen(o->channel) <= 50 &&
 	    strpbrk(o->channel, " ,\r\n\a") == NULL;
@@ -165,6 +182,10 @@ lg_init(struct lg *lg)
 	}
 	for (i = 0; i < n; i++)
 		lg->c[i].fd = -1;
+	lg->again = LG_NONE;
+	lg->wrap = tcp_transport_wrap;
+	if (lg->o.secure && secure_setup(lg) != 0)
+		return -1;
 	if (!lg->o.idle)
 		lg->expected = (uint64_t)n * lg->o.messages * (n - 1);
 	return 0;
@@ -176,8 +197,8 @@ lg_free(struct lg *lg)
 	uint32_t i;
 
 	for (i = 0; lg->c != NULL && i < lg->o.clients; i++)
-		if (lg->c[i].fd >= 0)
-			close(lg->c[i].fd);
+		close_io(&lg->c[i]);
+	secure_teardown(lg);
 	if (lg->ep >= 0)
 		close(lg->ep);
 	free(lg->c);

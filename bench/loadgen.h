@@ -1,4 +1,4 @@
-/* loadgen's shared context, limits and cross-file functions; no kit header. */
+/* loadgen's shared context, limits and cross-file functions. */
 #ifndef KIT_BENCH_LOADGEN_H
 #define KIT_BENCH_LOADGEN_H
 
@@ -11,10 +11,14 @@
 #define LG_LINE_MAX	512		/* RFC 2812 §2.3, CR LF included */
 #define LG_WBUF		1024		/* registration burst or one message */
 #define LG_RCHUNK	65536		/* shared receive buffer */
-#define LG_READS_PER_EV	4		/* bounded reads per readiness event */
+#define LG_READ_BUDGET	(4 * LG_RCHUNK)	/* bytes read per readiness event */
 #define LG_MAXEV	1024
 #define LG_QUIET_MS	500		/* --idle: silence that means "at rest" */
 #define LG_NICK_FMT	"b%" PRIu32
+#define LG_NONE		UINT32_MAX	/* end of the list of clients to reread */
+
+struct transport;
+struct lg_secure;
 
 /* Lets the compiler check queue_line() formats like printf's. */
 #if defined(__GNUC__)
@@ -53,6 +57,8 @@ struct opts {
 	uint32_t max_s;		/* hard cap per phase */
 	uint32_t hold_s;
 	bool idle;
+	bool secure;		/* --secure: the secure_chat transport */
+	const char *server_key;	/* --server-key: SHA256:... or a .pub file */
 };
 
 enum cstate {
@@ -60,10 +66,13 @@ enum cstate {
 };
 
 struct client {
-	int fd;
+	int fd;			/* the socket; owned by t once connected */
+	struct transport *t;	/* NULL until the TCP connect completed */
 	enum cstate state;
 	uint32_t events;	/* epoll interest currently registered */
 	uint32_t sent;		/* messages sent so far */
+	uint32_t next_again;	/* next in lg->again, or LG_NONE */
+	bool again;		/* in lg->again: the transport holds input */
 	bool discarding;	/* inside an over-long line */
 	uint16_t llen;		/* bytes of a partial line in line[] */
 	uint16_t wlen, woff;	/* pending output is wbuf[woff..wlen) */
@@ -90,6 +99,12 @@ struct lg {
 	uint32_t *last;		/* last[r * N + s]: last seq + 1 r saw from s */
 	struct hist *h;
 	struct stats st;
+	/* Wraps each connected socket: tcp_transport_wrap, or the secure
+	 * transport with sec (made by secure_setup) as its context. */
+	struct transport *(*wrap)(int fd, void *ctx);
+	void *wrap_ctx;
+	struct lg_secure *sec;	/* --secure; NULL: plain TCP */
+	uint32_t again;		/* clients to read again without an event */
 	uint32_t next_connect;	/* next client index to connect */
 	uint32_t inflight;
 	uint32_t joined;
@@ -118,8 +133,10 @@ void hist_add(struct hist *h, uint64_t ns);
 /* Print the one summary line of key=value pairs to stdout. */
 void report(const struct lg *lg);
 
-/* loadgen_conn.c: sockets, epoll, output buffers, line framing. */
+/* loadgen_conn.c: connections, epoll, output buffers, line framing. */
 
+/* Close c's connection (transport or bare socket), if any. */
+void close_io(struct client *c);
 /* Close client i (if not already dead) and count why on stderr. */
 void kill_client(struct lg *lg, uint32_t i, const char *why);
 /* Send what client i has queued; kills it on a send error. */
@@ -131,6 +148,14 @@ bool queue_line(struct lg *lg, uint32_t i, const char *fmt, ...)
 void start_connects(struct lg *lg);
 /* One epoll_wait of at most timeout_ms, and its events. */
 void poll_once(struct lg *lg, int timeout_ms);
+
+/* loadgen_secure.c: --secure, the secure_chat transport. */
+
+/* Set up lg->sec for anonymous logins to the server pinned with
+ * o.server_key; 0, or -1 after a message on stderr. */
+int secure_setup(struct lg *lg);
+/* Release what secure_setup made. */
+void secure_teardown(struct lg *lg);
 
 /* loadgen_irc.c: parsing server lines and reacting to them. */
 

@@ -1,7 +1,8 @@
 /*
- * loadgen_conn.c - the client sockets: non-blocking connects, epoll
- * interest, queued output, and framing received bytes into lines with a
- * hard cap of LG_LINE_MAX (RFC 2812 §2.3).
+ * loadgen_conn.c - the client connections: non-blocking connects, the
+ * transport over each (plain TCP or secure_chat), epoll interest, queued
+ * output, and framing received bytes into lines with a hard cap of
+ * LG_LINE_MAX (RFC 2812 §2.3).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -16,7 +17,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "loadgen.h"
+#include "transport.h"
 
 static void
 set_events(struct lg *lg, uint32_t i, uint32_t events)
@@ -28,6 +31,19 @@ set_events(struct lg *lg, uint32_t i, uint32_t events)
 		return;
 	if (epoll_ctl(lg->ep, EPOLL_CTL_MOD, c->fd, &ev) == 0)
 		c->events = events;
+}
+
+/* Close the connection: through the transport once there is one (the
+ * secure one then says close_notify). */
+void
+close_io(struct client *c)
+{
+	if (c->t)
+		transport_close(c->t);
+	else if (c->fd >= 0)
+		close(c->fd);
+	c->t = NULL;
+	c->fd = -1;
 }
 
 void
@@ -45,38 +61,45 @@ kill_client(struct lg *lg, uint32_t i, const char *why)
 	if (lg->st.disconnects < 5)
 		fprintf(stderr, "loadgen: client %" PRIu32 ": %s\n", i, why);
 	lg->st.disconnects++;
-	if (c->fd >= 0)
-		close(c->fd);
-	c->fd = -1;
+	close_io(c);
 	c->state = C_DEAD;
 	lg->dead++;
 	lg->t_progress = now_ns();
 }
 
-/* Write pending output; watch for writability only while some is left. */
+/*
+ * Hand pending output to the transport, then let it send what it holds
+ * (the secure one: sealed records, handshake messages). Watch for
+ * writability only while the socket is what holds bytes back; before the
+ * secure handshake is done, writes wait for the next read instead.
+ */
 void
 flush_client(struct lg *lg, uint32_t i)
 {
 	struct client *c = &lg->c[i];
-	ssize_t r;
+	ssize_t r = 0;
+	int f;
 
 	while (c->woff < c->wlen) {
-		r = send(c->fd, c->wbuf + c->woff, c->wlen - c->woff,
-		    MSG_NOSIGNAL);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		r = transport_write(c->t, c->wbuf + c->woff, c->wlen - c->woff);
+		if (r == KIT_EAGAIN || r == KIT_EINCOMPLETE)
 			break;
 		if (r <= 0) {
-			kill_client(lg, i, r < 0 ? strerror(errno) :
-			    "send returned 0");
+			kill_client(lg, i, r < 0 ? transport_strerror(c->t,
+			    (int)r) : "write returned 0");
 			return;
 		}
 		c->woff += (uint16_t)r;
 	}
 	if (c->woff == c->wlen)
 		c->woff = c->wlen = 0;
-	set_events(lg, i, EPOLLIN | (c->wlen ? EPOLLOUT : 0));
+	f = transport_flush(c->t);
+	if (f < 0 && f != KIT_EAGAIN) {
+		kill_client(lg, i, transport_strerror(c->t, f));
+		return;
+	}
+	set_events(lg, i, EPOLLIN |
+	    (r == KIT_EAGAIN || f == KIT_EAGAIN ? EPOLLOUT : 0));
 }
 
 /* Append one formatted line to the client's output; false if no room. */
@@ -112,6 +135,13 @@ on_connected(struct lg *lg, uint32_t i)
 	}
 	c->state = C_REGISTERING;
 	lg->t_progress = now_ns();
+	/* The secure transport starts its handshake here (ClientHello);
+	 * NICK and USER wait in wbuf until it is done. */
+	if (!(c->t = lg->wrap(c->fd, lg->wrap_ctx))) {
+		c->fd = -1;	/* closed by the wrap */
+		kill_client(lg, i, "out of memory");
+		return;
+	}
 	if (!queue_line(lg, i, "NICK " LG_NICK_FMT "\r\n"
 	    "USER " LG_NICK_FMT " 0 * :bench\r\n", i, i)) {
 		kill_client(lg, i, "registration does not fit");
@@ -195,27 +225,70 @@ feed(struct lg *lg, uint32_t i, const char *p, size_t n)
 	}
 }
 
+/* Come back to client i without waiting for epoll: its transport holds
+ * input that the socket no longer signals. */
+static void
+read_later(struct lg *lg, uint32_t i)
+{
+	struct client *c = &lg->c[i];
+
+	if (c->again)
+		return;
+	c->again = true;
+	c->next_again = lg->again;
+	lg->again = i;
+}
+
+/*
+ * Read up to LG_READ_BUDGET bytes. A short read means the socket is empty
+ * unless the transport still holds bytes (whole records not yet returned).
+ */
 static void
 read_client(struct lg *lg, uint32_t i)
 {
+	struct client *c = &lg->c[i];
+	size_t total = 0;
 	ssize_t r;
-	int k;
 
-	for (k = 0; k < LG_READS_PER_EV && lg->c[i].state != C_DEAD; k++) {
-		r = recv(lg->c[i].fd, lg->rbuf, sizeof(lg->rbuf), 0);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return;
+	while (c->state != C_DEAD) {
+		if (total >= LG_READ_BUDGET) {
+			if (c->t->ops->buffered && c->t->ops->buffered(c->t))
+				read_later(lg, i);
+			break;
+		}
+		r = transport_read(c->t, lg->rbuf, sizeof(lg->rbuf));
+		if (r == KIT_EAGAIN)
+			break;
 		if (r <= 0) {
 			kill_client(lg, i, r == 0 ? "server closed" :
-			    strerror(errno));
+			    transport_strerror(c->t, (int)r));
 			return;
 		}
+		total += (size_t)r;
 		lg->now = now_ns();
 		feed(lg, i, lg->rbuf, (size_t)r);
-		if ((size_t)r < sizeof(lg->rbuf))
-			return;
+		if ((size_t)r < sizeof(lg->rbuf) && !(c->t->ops->buffered &&
+		    c->t->ops->buffered(c->t)))
+			break;
+	}
+	/* A handshake step may have left output, or completed and so let
+	 * the queued registration go. */
+	if (c->state != C_DEAD && c->t->ops->flush)
+		flush_client(lg, i);
+}
+
+/* The clients read_client left with input held, in one pass. */
+static void
+read_again(struct lg *lg)
+{
+	uint32_t i = lg->again, next;
+
+	lg->again = LG_NONE;
+	for (; i != LG_NONE; i = next) {
+		next = lg->c[i].next_again;
+		lg->c[i].again = false;
+		if (lg->c[i].state != C_DEAD)
+			read_client(lg, i);
 	}
 }
 
@@ -247,7 +320,9 @@ poll_once(struct lg *lg, int timeout_ms)
 	struct epoll_event ev[LG_MAXEV];
 	int n, k;
 
-	n = epoll_wait(lg->ep, ev, LG_MAXEV, timeout_ms);
+	n = epoll_wait(lg->ep, ev, LG_MAXEV,
+	    lg->again != LG_NONE ? 0 : timeout_ms);
 	for (k = 0; k < n; k++)
 		on_event(lg, &ev[k]);
+	read_again(lg);
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/epoll.h>
 
 #include "loadgen.h"
 
@@ -66,7 +67,8 @@ send_one(struct lg *lg, uint32_t i)
 }
 
 /* One round: at most one new message per client, and only from clients
- * whose previous message has left the socket, so send times are honest. */
+ * whose previous message has left for the socket (nothing queued, nothing
+ * waiting for EPOLLOUT in the transport), so send times are honest. */
 static bool
 send_round(struct lg *lg)
 {
@@ -76,6 +78,7 @@ send_round(struct lg *lg)
 	for (k = 0; k < n && lg->senders_left > 0; k++) {
 		i = (lg->rr + k) % n;
 		if (lg->c[i].state != C_JOINED || lg->c[i].wlen != 0 ||
+		    (lg->c[i].events & EPOLLOUT) ||
 		    lg->c[i].sent >= lg->o.messages || !may_send(lg, i))
 			continue;
 		send_one(lg, i);
