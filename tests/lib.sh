@@ -389,3 +389,52 @@ now_ms()
 {
 	date +%s%3N
 }
+
+# --- fan-out (bench/loadgen) -------------------------------------------------
+
+# fanout_prepare CLIENTS: skip unless $KIT_BIN/loadgen exists and the
+# descriptor limit fits CLIENTS connections; raise the soft limit.
+fanout_prepare()
+{
+	[ -x "$KIT_BIN/loadgen" ] ||
+		skip "no $KIT_BIN/loadgen (bench/loadgen*.c not built into $KIT_BIN)"
+	[ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -ge $(($1 + 100)) ] ||
+		skip "descriptor limit $(ulimit -Hn) is too low for $1 clients"
+	ulimit -n "$(ulimit -Hn)" 2>/dev/null
+}
+
+# kv_field LINE NAME: the value of NAME=... in a line of key=value pairs
+kv_field()
+{
+	printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+# fanout_check CLIENTS MESSAGES [LOADGEN OPTIONS...]: CLIENTS loadgen
+# clients join one channel on the running server and each sends MESSAGES;
+# fail unless every client received every other client's messages, in
+# order per sender (loadgen checks the order and counts), with no
+# disconnect. FANOUT_LIMIT: seconds loadgen may take (100).
+fanout_check()
+{
+	local clients=$1 messages=$2 status summary want kv got
+
+	shift 2
+	bounded "${FANOUT_LIMIT:-100}" "$KIT_BIN/loadgen" --host 127.0.0.1 \
+		--port "$SERVER_PORT" --clients "$clients" \
+		--messages "$messages" --timeout 30 \
+		--max-time "$((${FANOUT_LIMIT:-100} - 10))" "$@" \
+		>"$TMP_DIR/loadgen.out" 2>"$TMP_DIR/loadgen.err"
+	status=$?
+	check_sanitizer_log "$TMP_DIR/loadgen.err" loadgen
+	summary=$(grep 'delivered=' "$TMP_DIR/loadgen.out" | tail -n 1)
+	[ -n "$summary" ] || fail "loadgen printed no summary (status $status)"
+	echo "$summary"
+	want=$((clients * messages * (clients - 1)))
+	for kv in expected=$want delivered=$want joined=$clients \
+		order_errors=0 disconnects=0; do
+		got=$(kv_field "$summary" "${kv%%=*}")
+		[ "$got" = "${kv#*=}" ] || fail "loadgen: ${kv%%=*} $got, not ${kv#*=}"
+	done
+	[ "$status" -eq 0 ] || fail "loadgen exited with status $status"
+	server_alive
+}
