@@ -40,6 +40,23 @@ send_welcome(struct chat_client *c)
 	chat_cmd_motd(c, NULL);
 }
 
+/* cfg.check_login, for a client its transport did not prove: the PASS
+ * must be the one of the nick it registers; it then keeps that nick. */
+static bool
+login_ok(struct chat_client *c)
+{
+	const struct chat_config *cfg = &c->core->cfg;
+	bool ok;
+
+	if (!cfg->check_login || c->proven[0])
+		return true;
+	ok = cfg->check_login(cfg->check_login_ud, c->nick, c->pass);
+	explicit_bzero(c->pass, sizeof(c->pass));
+	if (ok)
+		snprintf(c->proven, sizeof(c->proven), "%s", c->nick);
+	return ok;
+}
+
 /* RFC 2812 §3.1: registration completes when both NICK and USER arrived
  * (and PASS matched, and capability negotiation, if begun, ended). */
 static void
@@ -50,7 +67,7 @@ try_register(struct chat_client *c)
 	if ((c->flags & need) != need || (c->flags & CLIENT_CAP_PENDING) ||
 	    (c->flags & CLIENT_REGISTERED))
 		return;
-	if (!(c->flags & CLIENT_PASS_OK)) {
+	if (!(c->flags & CLIENT_PASS_OK) || !login_ok(c)) {
 		chat_reply(c, "464", "Password incorrect", NULL);
 		chat_client_kill(c, "Bad password");
 		return;
@@ -73,6 +90,10 @@ chat_cmd_pass(struct chat_client *c, const struct irc_msg *m)
 		c->flags |= CLIENT_PASS_OK;
 	else if (want)
 		c->flags &= ~CLIENT_PASS_OK;
+	if (c->core->cfg.check_login && strlen(m->params[0]) <= CHAT_PASS_MAX)
+		snprintf(c->pass, sizeof(c->pass), "%s", m->params[0]);
+	else
+		explicit_bzero(c->pass, sizeof(c->pass));
 }
 
 static void

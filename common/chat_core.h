@@ -18,6 +18,7 @@
 #define CHAT_CHANNELS_PER_CLIENT 20
 #define CHAT_REASON_MAX 160
 #define CHAT_AWAY_MAX 160
+#define CHAT_PASS_MAX 255	/* a longer PASS is kept as none */
 /* nick!user@host */
 #define CHAT_MASK_MAX (CHAT_NICK_MAX + CHAT_USER_MAX + NET_ADDRSTRLEN + 2)
 
@@ -28,6 +29,11 @@ struct chat_config {
 	const char *server_name;	/* prefix of server replies */
 	const char *network;		/* NETWORK= in 005 */
 	const char *password;		/* NULL: no PASS needed */
+	/* Per-user passwords (NULL: none): may nick register with PASS
+	 * pass ("" without one)? Asked for clients whose transport proved
+	 * no nick; one let in keeps that nick as if proven. */
+	bool (*check_login)(void *ud, const char *nick, const char *pass);
+	void *check_login_ud;
 	const char *motd;		/* lines separated by '\n'; NULL: 422 */
 	size_t sendq_limit;		/* bytes queued per client before drop */
 	unsigned register_timeout_s;	/* unregistered clients dropped after */
@@ -57,6 +63,7 @@ struct chat_client {
 	char reason[CHAT_REASON_MAX + 1];	/* why it is leaving */
 	char away[CHAT_AWAY_MAX + 1];	/* away message, "" when present */
 	char proven[CHAT_NICK_MAX + 1];	/* nick the transport proved, or "" */
+	char pass[CHAT_PASS_MAX + 1];	/* for check_login; wiped after */
 	struct chat_channel **chans;
 	size_t nchans;
 	struct sendq out;

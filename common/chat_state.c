@@ -77,6 +77,7 @@ chat_client_free(struct chat_client *c)
 		core->nregistered--;
 	sendq_free(&c->out);
 	free(c->chans);
+	explicit_bzero(c->pass, sizeof(c->pass));	/* left before USER */
 	free(c);
 }
 
