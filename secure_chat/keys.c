@@ -102,6 +102,12 @@ keys_public(const struct kit_identity *id, uint8_t pub[static KEYS_PUB_LEN])
 	memcpy(pub, id->pub, KEYS_PUB_LEN);
 }
 
+EVP_PKEY *
+keys_evp_pkey(const struct kit_identity *id)
+{
+	return id->pkey;
+}
+
 /* PEM passphrase callback: we never prompt (keys are not encrypted). */
 static int
 no_passphrase(char *buf, int size, int rwflag, void *u)

@@ -96,6 +96,10 @@ void keys_free(struct kit_identity *id);	/* NULL-safe */
 void keys_public(const struct kit_identity *id,
 		 uint8_t pub[static KEYS_PUB_LEN]);
 
+/* OpenSSL's handle of the key (EVP_PKEY), borrowed for id's life: for
+ * the TLS mode's certificates, which OpenSSL signs itself. */
+struct evp_pkey_st *keys_evp_pkey(const struct kit_identity *id);
+
 /*
  * Ed25519 signature of msg[0..n) (EVP_DigestSign, no separate digest:
  * RFC 8032 signs the message itself). Returns 0 or KIT_EINVAL.

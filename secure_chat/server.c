@@ -16,6 +16,12 @@
 #include "secure_opts.h"
 #include "secure_transport.h"
 #include "server_opts.h"
+#include "tls_cli.h"
+#include "tls_transport.h"
+
+/* The default ports: IRC over TLS has 6697 (RFC 7194). */
+static const char default_port[] = "6698";
+#define TLS_DEFAULT_PORT "6697"
 
 /* Failed authentications tolerated per window before all are refused for
  * the rest of it (a password-guessing brake; logged). */
@@ -31,6 +37,7 @@ struct server {
 	time_t window_start;
 	unsigned fails;
 	const char *progname;
+	bool verbose;
 };
 
 static int
@@ -107,6 +114,82 @@ on_keylog(void *ud, const uint8_t random[static 32], const char *name,
 		keylog_write(s->keylog, random, name, secret);
 }
 
+/* tls_opts.authorize: a certificate is a key login. A client without
+ * one is anonymous: let in with neither file, as in the kit's protocol,
+ * or with --users, to log in with PASS when it registers (check_login). */
+static int
+tls_authorize(void *ud, int method, const char *nick, const uint8_t *key,
+	      const char *password)
+{
+	struct server *s = ud;
+
+	if (method == HS_ANONYMOUS && (s->users || !s->authorized))
+		return too_many_failures(s, false) ? ALERT_ACCESS_DENIED : 0;
+	return authorize(ud, method, nick, key, password);
+}
+
+/* chat_config.check_login (TLS mode with --users): IRC's PASS carries
+ * the password of the nick being registered, as irssi and weechat send
+ * it; the same check, log and brake as a password login. */
+static bool
+check_login(void *ud, const char *nick, const char *pass)
+{
+	return authorize(ud, HS_PASSWORD, nick, NULL, pass) == 0;
+}
+
+static void
+on_handshake(void *ud, double ms, const char *what)
+{
+	struct server *s = ud;
+
+	if (s->verbose)
+		fprintf(stderr, "%s: TLS handshake in %.3f ms (%s)\n",
+			s->progname, ms, what);
+}
+
+/* --tls: OpenSSL's TLS 1.3 with a certificate for the identity key. */
+static void
+setup_tls(struct server *s, struct chat_server_opts *opts,
+	  const struct secure_cli *cli, struct tls_opts *tls)
+{
+	char suites[TLS_CLI_SUITES_LEN], err[KIT_ERRLEN];
+
+	tls_cli_apply(cli, suites, &s->keylog);
+	*tls = (struct tls_opts){ .server = true, .authorize = tls_authorize,
+				  .on_handshake = on_handshake,
+				  .keylog = s->keylog, .ud = s };
+	if (tls_opts_init(tls, s->id, "secure-chat server",
+			  s->authorized != NULL, suites[0] ? suites : NULL,
+			  err) < 0)
+		kit_die("%s", err);
+	if (s->users) {
+		opts->chat.check_login = check_login;
+		opts->chat.check_login_ud = s;
+	}
+	if (opts->port == default_port)	/* no --port given */
+		opts->port = TLS_DEFAULT_PORT;
+	opts->wrap = tls_transport_wrap;
+	opts->wrap_ctx = tls;
+}
+
+/* The kit's own protocol (docs/PROTOCOL.md). */
+static void
+setup_secure(struct server *s, struct chat_server_opts *opts,
+	     const struct secure_cli *cli, struct secure_opts *sec,
+	     uint8_t suites[static 2])
+{
+	secure_cli_apply(cli, sec, suites, &s->keylog);
+	sec->hs.server = true;
+	sec->hs.identity = s->pub;
+	sec->hs.sign = sign;
+	sec->hs.verify = keys_verify;
+	sec->hs.authorize = authorize;
+	sec->hs.keylog = s->keylog ? on_keylog : NULL;
+	sec->hs.ud = s;
+	opts->wrap = secure_transport_wrap;
+	opts->wrap_ctx = sec;
+}
+
 static void
 load_credentials(struct server *s, const char *key, const char *authorized)
 {
@@ -130,36 +213,34 @@ main(int argc, char **argv)
 	struct chat_server_opts opts;
 	struct secure_opts sec = { 0 };
 	struct secure_cli cli = { 0 };
-	const char *key = NULL, *authorized = NULL;
+	struct tls_opts tls = { 0 };
+	const char *key = NULL, *authorized = NULL, *tls_on = NULL;
 	struct extra_opt extra[] = {
 		{ "key", true, &key, "  --key NAME.key         the server's identity (secure-keys gen)\n" },
 		{ "authorized-keys", true, &authorized, "  --authorized-keys FILE clients allowed by key: NICK kit-ed25519 BASE64\n" },
 		{ "users", true, &s.users, "  --users FILE           clients allowed by password (secure-keys adduser)\n" },
 		SECURE_CLI_OPTS(cli),
+		{ "tls", false, &tls_on, TLS_CLI_HELP },
 	};
 	uint8_t suites[2];
 	char err[KIT_ERRLEN], fp[KEYS_FP_LEN];
 
 	kit_set_progname(argv[0]);
-	server_opts_parse(&opts, argc, argv, "6698", extra,
+	server_opts_parse(&opts, argc, argv, default_port, extra,
 			  sizeof(extra) / sizeof(extra[0]));
 	s.progname = opts.progname;
+	s.verbose = opts.verbose;
 	load_credentials(&s, key, authorized);
-	secure_cli_apply(&cli, &sec, suites, &s.keylog);
-	sec.hs.server = true;
-	sec.hs.identity = s.pub;
-	sec.hs.sign = sign;
-	sec.hs.verify = keys_verify;
-	sec.hs.authorize = authorize;
-	sec.hs.keylog = s.keylog ? on_keylog : NULL;
-	sec.hs.ud = &s;
+	if (tls_on)
+		setup_tls(&s, &opts, &cli, &tls);
+	else
+		setup_secure(&s, &opts, &cli, &sec, suites);
 	if (keys_fingerprint(s.pub, fp, err) == 0)
 		fprintf(stderr, "%s: identity %s\n", s.progname, fp);
-	opts.wrap = secure_transport_wrap;
-	opts.wrap_ctx = &sec;
 	if (chat_server_run(&opts, err) < 0)
 		kit_die("%s", err);
 	server_opts_free(&opts);
+	tls_opts_free(&tls);
 	keys_authorized_free(s.authorized);
 	keys_free(s.id);
 	if (s.keylog)

@@ -1,0 +1,91 @@
+/* \summary: self-signed certificates for the kit's Ed25519 identity keys
+ * (RFC 5280 profile, RFC 8410 key and signature identifiers: OpenSSL
+ * writes both), and reading a peer's key back out of one. */
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/x509.h>
+#include <string.h>
+
+#include "err.h"
+#include "tls_cert.h"
+
+#define CERT_DAYS 30
+
+/* A random positive 63-bit serial: RFC 5280 §4.1.2.2 wants it unique. */
+static int
+set_serial(X509 *x)
+{
+	uint8_t r[8];
+	int64_t v;
+
+	if (RAND_bytes(r, sizeof(r)) != 1)
+		return 0;
+	memcpy(&v, r, sizeof(v));
+	v &= INT64_MAX;
+	return ASN1_INTEGER_set_int64(X509_get_serialNumber(x), v ? v : 1);
+}
+
+/* Subject and issuer CN=cn (self-signed: the same name). */
+static int
+set_names(X509 *x, const char *cn)
+{
+	X509_NAME *name = X509_get_subject_name(x);
+
+	return X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+					  (const unsigned char *)cn, -1, -1,
+					  0) == 1 &&
+	       X509_set_issuer_name(x, name) == 1;
+}
+
+int
+tls_cert_make(const struct kit_identity *id, const char *cn, X509 **out,
+	      char err[static KIT_ERRLEN])
+{
+	EVP_PKEY *pkey = keys_evp_pkey(id);
+	X509 *x;
+
+	ERR_clear_error();
+	if (!(x = X509_new()) || X509_set_version(x, X509_VERSION_3) != 1 ||
+	    !set_serial(x) || !set_names(x, cn) ||
+	    !X509_gmtime_adj(X509_getm_notBefore(x), -3600) ||
+	    !X509_gmtime_adj(X509_getm_notAfter(x), CERT_DAYS * 86400L) ||
+	    X509_set_pubkey(x, pkey) != 1 ||
+	    /* Ed25519 signs the message itself: no digest (RFC 8410 §6). */
+	    X509_sign(x, pkey, NULL) <= 0) {
+		keys_openssl_error(err, "cannot make the TLS certificate");
+		X509_free(x);
+		return KIT_EINVAL;
+	}
+	*out = x;
+	return 0;
+}
+
+int
+tls_cert_key(X509 *cert, uint8_t pub[static KEYS_PUB_LEN])
+{
+	EVP_PKEY *pkey = X509_get0_pubkey(cert);
+	size_t len = KEYS_PUB_LEN;
+
+	if (!pkey || !EVP_PKEY_is_a(pkey, "ED25519") ||
+	    EVP_PKEY_get_raw_public_key(pkey, pub, &len) != 1 ||
+	    len != KEYS_PUB_LEN) {
+		ERR_clear_error();
+		return KIT_EINVAL;
+	}
+	return 0;
+}
+
+void
+tls_cert_name(X509 *cert, char *name, size_t cap)
+{
+	X509_NAME *subject = X509_get_subject_name(cert);
+	int n = subject ? X509_NAME_get_text_by_NID(subject, NID_commonName,
+						    name, (int)cap) : -1;
+
+	/* A CN too long for name comes back cut, one with a NUL inside
+	 * shorter than its length: refuse both whole. */
+	if (n < 0 || strlen(name) != (size_t)n)
+		name[0] = '\0';
+	ERR_clear_error();
+}

@@ -1,0 +1,382 @@
+/* \summary: a connection under TLS 1.3 (RFC 8446) through OpenSSL's SSL
+ * API on a non-blocking socket: the handshake, then records both ways,
+ * then close_notify. OpenSSL parses every byte from the peer; this file
+ * maps its answers to the transport interface's codes, as
+ * secure_transport.c does for the kit's own protocol. */
+#include <errno.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "handshake.h"
+#include "tls_cert.h"
+#include "tls_transport.h"
+#include "transport.h"
+
+struct tls {
+	struct transport base;	/* first: the transport is the tls */
+	const struct tls_opts *opts;
+	SSL *ssl;
+	bool established, peer_closed, failed;
+	struct timespec started;
+	char peer[HS_NICK_MAX + 1];	/* server: the nick a certificate proved */
+	char error[KIT_ERRLEN];
+};
+
+static const struct transport_ops tls_ops;
+
+/* Before each SSL call: its failure must be judged on its own errors. */
+static void
+clear_errors(void)
+{
+	ERR_clear_error();
+	errno = 0;
+}
+
+/* Remember why the connection failed, with OpenSSL's reason when it
+ * queued one (transport_strerror shows it). */
+static int
+failed(struct tls *s, int code, const char *what)
+{
+	if (ERR_peek_error())
+		keys_openssl_error(s->error, what);
+	else
+		snprintf(s->error, sizeof(s->error), "%s", what);
+	s->failed = true;
+	return code;
+}
+
+/*
+ * What the failed SSL call whose result was r means: KIT_EINCOMPLETE (it
+ * waits for the peer's bytes), KIT_EAGAIN (for the socket to take ours),
+ * KIT_ECLOSED (close_notify came, or the stream was cut), or an error.
+ */
+static int
+ssl_failure(struct tls *s, int r, const char *what)
+{
+	int e = SSL_get_error(s->ssl, r);
+
+	if (e == SSL_ERROR_WANT_READ)
+		return KIT_EINCOMPLETE;
+	if (e == SSL_ERROR_WANT_WRITE)
+		return KIT_EAGAIN;
+	if (e == SSL_ERROR_ZERO_RETURN) {
+		s->peer_closed = true;
+		return KIT_ECLOSED;
+	}
+	if (e == SSL_ERROR_SYSCALL && errno != 0 && !ERR_peek_error()) {
+		snprintf(s->error, sizeof(s->error), "%s: %s", what,
+			 strerror(errno));
+		s->failed = true;
+		return KIT_ESYS;
+	}
+	/* OpenSSL 3 reports an end of stream without close_notify as
+	 * "unexpected eof": someone may have cut it to drop the rest. */
+	if (e == SSL_ERROR_SYSCALL ||
+	    ERR_GET_REASON(ERR_peek_error()) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+		ERR_clear_error();
+		return failed(s, KIT_ECLOSED, s->established ?
+			      "connection cut without close_notify "
+			      "(truncated)" :
+			      "connection closed during the TLS handshake");
+	}
+	return failed(s, KIT_EAUTH, what);
+}
+
+static double
+ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) * 1e3 +
+	       (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* The handshake has just ended. A server lets a client without a
+ * certificate in only if authorize says so (a refused certificate ended
+ * the handshake already, in verify_peer). */
+static int
+handshake_done(struct tls *s)
+{
+	const struct tls_opts *o = s->opts;
+	char what[128];
+
+	if (o->server && !s->peer[0] && o->authorize &&
+	    o->authorize(o->ud, HS_ANONYMOUS, "*", NULL, NULL) != 0) {
+		SSL_shutdown(s->ssl);
+		return failed(s, KIT_EAUTH, "refused: no accepted client "
+			      "certificate");
+	}
+	s->established = true;
+	if (o->on_handshake) {
+		snprintf(what, sizeof(what), "%s %s", SSL_get_version(s->ssl),
+			 SSL_get_cipher_name(s->ssl));
+		o->on_handshake(o->ud, ms_since(&s->started), what);
+	}
+	return 0;
+}
+
+/* Move the handshake on: 0 once it is done, else as ssl_failure. */
+static int
+handshake(struct tls *s)
+{
+	int r;
+
+	if (s->established)
+		return 0;
+	if (s->failed)
+		return KIT_EAUTH;
+	clear_errors();
+	if ((r = SSL_do_handshake(s->ssl)) != 1)
+		return ssl_failure(s, r, "TLS handshake failed");
+	return handshake_done(s);
+}
+
+static ssize_t
+tls_read(struct transport *t, void *buf, size_t len)
+{
+	struct tls *s = (struct tls *)t;
+	size_t n;
+	int r;
+
+	if (s->peer_closed)
+		return 0;
+	if ((r = handshake(s)) == 0) {
+		clear_errors();
+		if (SSL_read_ex(s->ssl, buf, len, &n) == 1)
+			return (ssize_t)n;
+		r = ssl_failure(s, 0, "TLS read failed");
+	}
+	if (r == KIT_ECLOSED && s->peer_closed)
+		return 0;
+	return r == KIT_EINCOMPLETE ? KIT_EAGAIN : r;
+}
+
+/* Nothing of the chat leaves before the handshake (and with it the check
+ * of the server's key) is over: until then, KIT_EINCOMPLETE. */
+static ssize_t
+tls_write(struct transport *t, const void *buf, size_t len)
+{
+	struct tls *s = (struct tls *)t;
+	size_t n;
+
+	if (s->failed)
+		return KIT_EAUTH;
+	if (!s->established)
+		return KIT_EINCOMPLETE;
+	clear_errors();
+	if (SSL_write_ex(s->ssl, buf, len, &n) == 1)
+		return (ssize_t)n;
+	return ssl_failure(s, 0, "TLS write failed");
+}
+
+/* Handshake messages are the only bytes OpenSSL sends on its own: a
+ * record SSL_write could not finish is retried by the next write. */
+static int
+tls_flush(struct transport *t)
+{
+	int r = handshake((struct tls *)t);
+
+	return r == KIT_EINCOMPLETE ? 0 : r;
+}
+
+static const char *
+tls_error(const struct transport *t)
+{
+	const struct tls *s = (const struct tls *)t;
+
+	return s->error[0] ? s->error : NULL;
+}
+
+/* close_notify, so the peer can tell the end from a cut (one try: a
+ * closing server does not wait for the socket). */
+static void
+tls_close(struct transport *t)
+{
+	struct tls *s = (struct tls *)t;
+
+	ERR_clear_error();
+	if (s->established && !s->failed)
+		SSL_shutdown(s->ssl);
+	SSL_free(s->ssl);	/* wipes the session's keys */
+	ERR_clear_error();
+	close(t->fd);
+	OPENSSL_cleanse(s, sizeof(*s));
+	free(s);
+}
+
+static bool
+tls_buffered(const struct transport *t)
+{
+	const struct tls *s = (const struct tls *)t;
+
+	return SSL_pending(s->ssl) > 0 || SSL_has_pending(s->ssl);
+}
+
+static const char *
+tls_identity(const struct transport *t)
+{
+	const struct tls *s = (const struct tls *)t;
+
+	return s->established && s->peer[0] ? s->peer : NULL;
+}
+
+static const struct transport_ops tls_ops = {
+	.name = "tls",
+	.read = tls_read,
+	.write = tls_write,
+	.close = tls_close,
+	.flush = tls_flush,
+	.error = tls_error,
+	.identity = tls_identity,
+	.buffered = tls_buffered,
+};
+
+struct transport *
+tls_transport_wrap(int fd, void *ctx)
+{
+	const struct tls_opts *o = ctx;
+	struct tls *s = calloc(1, sizeof(*s));
+
+	if (!s || !(s->ssl = SSL_new(o->ctx)) || SSL_set_fd(s->ssl, fd) != 1) {
+		if (s)
+			SSL_free(s->ssl);
+		ERR_clear_error();
+		free(s);
+		close(fd);
+		return NULL;
+	}
+	s->base = (struct transport){ &tls_ops, fd };
+	s->opts = o;
+	SSL_set_app_data(s->ssl, s);
+	if (o->server)
+		SSL_set_accept_state(s->ssl);
+	else
+		SSL_set_connect_state(s->ssl);
+	clock_gettime(CLOCK_MONOTONIC, &s->started);
+	return &s->base;
+}
+
+/* --- the shared context ------------------------------------------------------- */
+
+/*
+ * SSL_CTX_set_cert_verify_callback: no chain to a CA, no dates, no names;
+ * the key in the peer's self-signed certificate goes through the same
+ * checks as in the kit's protocol. (Its owner proves it holds the private
+ * key in CertificateVerify, which OpenSSL checks next, RFC 8446 §4.4.3;
+ * the certificate's own signature proves nothing and is not checked.)
+ */
+static int
+verify_peer(X509_STORE_CTX *x, void *arg)
+{
+	const struct tls_opts *o = arg;
+	SSL *ssl = X509_STORE_CTX_get_ex_data(x,
+					      SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct tls *s = ssl ? SSL_get_app_data(ssl) : NULL;
+	X509 *cert = X509_STORE_CTX_get0_cert(x);
+	uint8_t pub[KEYS_PUB_LEN];
+	char nick[HS_NICK_MAX + 1];
+	int r = -1;
+
+	if (s && cert && tls_cert_key(cert, pub) == 0) {
+		if (!o->server) {
+			r = o->check_server(o->ud, pub);
+		} else {
+			tls_cert_name(cert, nick, sizeof(nick));
+			r = o->authorize(o->ud, HS_KEY, nick, pub, NULL);
+			if (r == 0)
+				snprintf(s->peer, sizeof(s->peer), "%s", nick);
+		}
+	}
+	if (r == 0)
+		return 1;
+	X509_STORE_CTX_set_error(x, X509_V_ERR_APPLICATION_VERIFICATION);
+	return 0;
+}
+
+/* SSL_CTX_set_keylog_callback: NSS key log lines, as SSLKEYLOGFILE. */
+static void
+keylog_line(const SSL *ssl, const char *line)
+{
+	const struct tls_opts *o = SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl));
+
+	if (o && o->keylog) {
+		fprintf(o->keylog, "%s\n", line);
+		fflush(o->keylog);
+	}
+}
+
+/* This side's certificate for id, and id's key to sign with. */
+static int
+use_identity(SSL_CTX *ctx, const struct kit_identity *id, const char *cn,
+	     char err[static KIT_ERRLEN])
+{
+	X509 *cert = NULL;
+	int r;
+
+	if ((r = tls_cert_make(id, cn, &cert, err)) < 0)
+		return r;
+	if (SSL_CTX_use_certificate(ctx, cert) != 1 ||
+	    SSL_CTX_use_PrivateKey(ctx, keys_evp_pkey(id)) != 1 ||
+	    SSL_CTX_check_private_key(ctx) != 1) {
+		keys_openssl_error(err, "cannot use the TLS certificate");
+		r = KIT_EINVAL;
+	}
+	X509_free(cert);	/* the context holds its own reference */
+	return r;
+}
+
+int
+tls_opts_init(struct tls_opts *o, const struct kit_identity *id,
+	      const char *cn, bool request_cert, const char *suites,
+	      char err[static KIT_ERRLEN])
+{
+	SSL_CTX *ctx;
+	int r;
+
+	ERR_clear_error();
+	if (!(ctx = SSL_CTX_new(o->server ? TLS_server_method()
+					  : TLS_client_method())) ||
+	    SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) != 1 ||
+	    SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) != 1 ||
+	    (suites && SSL_CTX_set_ciphersuites(ctx, suites) != 1)) {
+		keys_openssl_error(err, "cannot set up TLS");
+		SSL_CTX_free(ctx);
+		return KIT_EINVAL;
+	}
+	if (id && (r = use_identity(ctx, id, cn, err)) < 0) {
+		SSL_CTX_free(ctx);
+		return r;
+	}
+	/* Writes behave like send(): part of the buffer may be taken, and
+	 * a retry comes from the (moved) front of the same queue. */
+	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
+			 SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	/* No resumption: every connection proves its key again. */
+	SSL_CTX_set_num_tickets(ctx, 0);
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	if (!o->server || request_cert) {
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+		SSL_CTX_set_cert_verify_callback(ctx, verify_peer, o);
+	}
+	if (o->keylog)
+		SSL_CTX_set_keylog_callback(ctx, keylog_line);
+	SSL_CTX_set_app_data(ctx, o);
+	o->ctx = ctx;
+	return 0;
+}
+
+void
+tls_opts_free(struct tls_opts *o)
+{
+	SSL_CTX_free(o->ctx);
+	o->ctx = NULL;
+}
