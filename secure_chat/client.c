@@ -13,6 +13,12 @@
 #include "keys.h"
 #include "secure_opts.h"
 #include "secure_transport.h"
+#include "tls_cli.h"
+#include "tls_transport.h"
+
+/* The default ports: IRC over TLS has 6697 (RFC 7194). */
+static const char default_port[] = "6698";
+#define TLS_DEFAULT_PORT "6697"
 
 struct client {
 	const char *host, *port;
@@ -169,6 +175,49 @@ default_known_hosts(void)
 	return path;
 }
 
+/* --tls: the same checks of the server's key, on its certificate; a
+ * --key becomes a certificate for the nick; a password goes in PASS. */
+static void
+setup_tls(struct client *c, struct chat_client_opts *opts,
+	  const struct secure_cli *cli, struct tls_opts *tls)
+{
+	char suites[TLS_CLI_SUITES_LEN], err[KIT_ERRLEN];
+
+	tls_cli_apply(cli, suites, &c->keylog);
+	*tls = (struct tls_opts){ .check_server = check_server,
+				  .keylog = c->keylog, .ud = c };
+	if (tls_opts_init(tls, c->id, opts->nick, false,
+			  suites[0] ? suites : NULL, err) < 0)
+		kit_die("%s", err);
+	if (c->password[0])
+		opts->password = c->password;
+	if (opts->port == default_port)	/* no --port given */
+		opts->port = c->port = TLS_DEFAULT_PORT;
+	opts->wrap = tls_transport_wrap;
+	opts->wrap_ctx = tls;
+}
+
+/* The kit's own protocol (docs/PROTOCOL.md). */
+static void
+setup_secure(struct client *c, struct chat_client_opts *opts,
+	     const struct secure_cli *cli, struct secure_opts *sec,
+	     uint8_t suites[static 2])
+{
+	secure_cli_apply(cli, sec, suites, &c->keylog);
+	sec->hs.identity = c->pub;
+	sec->hs.sign = sign;
+	sec->hs.verify = keys_verify;
+	sec->hs.check_server = check_server;
+	sec->hs.method = c->id ? HS_KEY : c->password[0] ? HS_PASSWORD
+							 : HS_ANONYMOUS;
+	sec->hs.nick = opts->nick;
+	sec->hs.password = c->password;
+	sec->hs.keylog = c->keylog ? on_keylog : NULL;
+	sec->hs.ud = c;
+	opts->wrap = secure_transport_wrap;
+	opts->wrap_ctx = sec;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -176,7 +225,9 @@ main(int argc, char **argv)
 	struct chat_client_opts opts;
 	struct secure_opts sec = { 0 };
 	struct secure_cli cli = { 0 };
+	struct tls_opts tls = { 0 };
 	const char *key = NULL, *password_file = NULL, *tofu = NULL;
+	const char *tls_on = NULL;
 	struct extra_opt extra[] = {
 		{ "key", true, &key, "  --key NAME.key         log in with this identity key\n" },
 		{ "password-file", true, &password_file, "  --password-file FILE   log in with the password in FILE\n" },
@@ -184,13 +235,14 @@ main(int argc, char **argv)
 		{ "server-key", true, &c.server_key, "  --server-key FP|FILE   accept only this server key (SHA256:... or a .pub)\n" },
 		{ "trust-on-first-use", false, &tofu, "  --trust-on-first-use   remember an unknown server's key without asking\n" },
 		SECURE_CLI_OPTS(cli),
+		{ "tls", false, &tls_on, TLS_CLI_HELP },
 	};
 	uint8_t suites[2];
 	char err[KIT_ERRLEN];
 	int status;
 
 	kit_set_progname(argv[0]);
-	client_opts_parse(&opts, argc, argv, "6698", extra,
+	client_opts_parse(&opts, argc, argv, default_port, extra,
 			  sizeof(extra) / sizeof(extra[0]));
 	if (key && password_file)
 		kit_die("--key and --password-file: choose one");
@@ -205,21 +257,13 @@ main(int argc, char **argv)
 		keys_public(c.id, c.pub);
 	if (password_file)
 		read_password(&c, password_file);
-	secure_cli_apply(&cli, &sec, suites, &c.keylog);
-	sec.hs.identity = c.pub;
-	sec.hs.sign = sign;
-	sec.hs.verify = keys_verify;
-	sec.hs.check_server = check_server;
-	sec.hs.method = c.id ? HS_KEY : password_file ? HS_PASSWORD
-						   : HS_ANONYMOUS;
-	sec.hs.nick = opts.nick;
-	sec.hs.password = c.password;
-	sec.hs.keylog = c.keylog ? on_keylog : NULL;
-	sec.hs.ud = &c;
-	opts.wrap = secure_transport_wrap;
-	opts.wrap_ctx = &sec;
+	if (tls_on)
+		setup_tls(&c, &opts, &cli, &tls);
+	else
+		setup_secure(&c, &opts, &cli, &sec, suites);
 	status = chat_client_run(&opts);
 	OPENSSL_cleanse(c.password, sizeof(c.password));
+	tls_opts_free(&tls);
 	keys_free(c.id);
 	if (c.keylog)
 		fclose(c.keylog);

@@ -135,9 +135,17 @@ handshake(struct tls *s)
 	if (s->failed)
 		return KIT_EAUTH;
 	clear_errors();
-	if ((r = SSL_do_handshake(s->ssl)) != 1)
-		return ssl_failure(s, r, "TLS handshake failed");
-	return handshake_done(s);
+	if ((r = SSL_do_handshake(s->ssl)) == 1)
+		return handshake_done(s);
+	r = ssl_failure(s, r, "TLS handshake failed");
+	/* verify_peer said no: say so rather than OpenSSL's generic text */
+	if (r == KIT_EAUTH && SSL_get_verify_result(s->ssl) ==
+			      X509_V_ERR_APPLICATION_VERIFICATION)
+		snprintf(s->error, sizeof(s->error), "%s", s->opts->server ?
+			 "TLS handshake failed: client certificate refused" :
+			 "TLS handshake failed: the server's key was refused: "
+			 "nothing was sent");
+	return r;
 }
 
 static ssize_t
