@@ -1,0 +1,69 @@
+/* \summary: hs_bench handshakes: K sequential secure_chat handshakes
+ * against a running secure-server, each timed from connect() until the
+ * transport takes the first record (the server's Accept has arrived). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "err.h"
+#include "hs_bench.h"
+#include "transport.h"
+
+/* Unreported handshakes first: OpenSSL fetches and caches its algorithm
+ * implementations on first use. */
+#define WARMUP 20
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* One handshake, then an orderly goodbye; its duration in *ms. */
+static int
+one(const struct hsb *b, double *ms)
+{
+	static const char quit[] = "QUIT :hs_bench\r\n";
+	char err[KIT_ERRLEN];
+	double start = hsb_now();
+	struct transport *t = hsb_connect(b, quit, sizeof(quit) - 1, err);
+
+	if (!t) {
+		kit_warn("handshake failed: %s", err);
+		return -1;
+	}
+	*ms = (hsb_now() - start) * 1000;
+	transport_close(t);	/* close_notify */
+	return 0;
+}
+
+int
+hsb_handshakes(const struct hsb *b)
+{
+	double *ms = calloc(b->count, sizeof(*ms)), warm, t0, secs;
+	unsigned long long i;
+	int status = 1;
+
+	if (!ms) {
+		kit_warn("out of memory");
+		return 1;
+	}
+	for (i = 0; i < WARMUP; i++)
+		if (one(b, &warm) < 0)
+			goto out;
+	t0 = hsb_now();
+	for (i = 0; i < b->count; i++)
+		if (one(b, &ms[i]) < 0)
+			goto out;
+	secs = hsb_now() - t0;
+	qsort(ms, b->count, sizeof(*ms), cmp_double);
+	printf("handshakes=%llu seconds=%.3f per_s=%.0f p50_ms=%.3f "
+	       "p99_ms=%.3f max_ms=%.3f\n", b->count, secs,
+	       (double)b->count / secs, ms[b->count / 2],
+	       ms[b->count * 99 / 100], ms[b->count - 1]);
+	status = 0;
+out:
+	free(ms);
+	return status;
+}
