@@ -176,7 +176,7 @@ demo: deps all
 # floor, and a libnids reassembler (Debian ships libnids only as a shared
 # library in libnids1.21; its -dev package's static one needs libnet/glib).
 BENCH_TOOLS := $(BUILD)/bench/gen_capture $(BUILD)/bench/pcap_loop \
-	$(BUILD)/bench/nids_count
+	$(BUILD)/bench/nids_count $(BUILD)/bench/hs_bench
 GEN_CAPTURE_SRC := $(wildcard bench/gen_capture*.c)
 $(BUILD)/bench/gen_capture: $(GEN_CAPTURE_SRC:%.c=$(BUILD)/%.o)
 $(BUILD)/bench/gen_capture: LDLIBS += $(shell pkg-config --libs libcrypto)
@@ -184,6 +184,11 @@ $(BUILD)/bench/pcap_loop: $(BUILD)/bench/pcap_loop.o
 $(BUILD)/bench/pcap_loop: LDLIBS += $(PCAP_LIBS)
 $(BUILD)/bench/nids_count: $(BUILD)/bench/nids_count.o
 $(BUILD)/bench/nids_count: LDLIBS += -l:libnids.so.1.21 $(PCAP_LIBS)
+# secure_chat handshakes, bulk and records (bench/secure_bench.sh).
+HS_BENCH_SRC := $(wildcard bench/hs_*.c)
+$(BUILD)/bench/hs_bench: $(HS_BENCH_SRC:%.c=$(BUILD)/%.o) $(SECURE_OBJ) $(LIBKIT)
+$(BUILD)/bench/hs_bench: LDLIBS += $(SSL_LIBS)
+$(HS_BENCH_SRC:%.c=$(BUILD)/%.o): CFLAGS += -iquote secure_chat $(SSL_CFLAGS)
 $(BENCH_TOOLS):
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LINK    $@")
