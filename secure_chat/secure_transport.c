@@ -1,6 +1,9 @@
 /* \summary: a connection under the secure_chat protocol: frames in, the
  * handshake, then records both ways; an authenticated close. Reads and
- * writes never block: what the socket will not take waits in out[]. */
+ * writes never block: what the socket will not take waits in out[].
+ * The buffers (about 116 KiB) exist only while bytes wait in them, as
+ * common/sendq.c does for plain connections: an idle connection holds
+ * its keys and little more. */
 #include <errno.h>
 #include <stdarg.h>
 #include <openssl/crypto.h>
@@ -14,6 +17,7 @@
 #include "secure_transport.h"
 #include "transport.h"
 
+#define IN_CAP (2 * FRAME_MAX)	/* a whole frame, and the next one's start */
 #define OUT_CAP (4 * FRAME_MAX)
 #define REKEY_DEFAULT (1ULL << 20)
 
@@ -23,11 +27,13 @@ struct secure {
 	struct hs *hs;		/* NULL once established */
 	struct rec_dir send, recv;
 	bool established, peer_closed, failed;
-	uint8_t in[2 * FRAME_MAX];
-	size_t in_len;
-	uint8_t plain[FRAME_MAX];	/* opened, not yet read */
+	uint8_t *in;		/* IN_CAP bytes received; NULL when empty */
+	size_t in_off, in_len;	/* frames not handled: in[in_off..+in_len) */
+	uint8_t *plain;		/* FRAME_MAX: an opened record a short read
+				 * did not take; NULL when none waits */
 	size_t plain_off, plain_len;
-	uint8_t out[OUT_CAP];
+	uint8_t *out;		/* OUT_CAP bytes for the socket; NULL when
+				 * every byte has gone */
 	size_t out_off, out_len;
 	char peer[HS_NICK_MAX + 1];
 	int peer_method;
@@ -52,7 +58,30 @@ failed(struct secure *s, int code, const char *fmt, ...)
 	return code;
 }
 
-/* Send what waits in out[]; 0 when all is gone, KIT_EAGAIN, or error. */
+/* A buffer of cap bytes at *buf, allocated on first use; NULL when out of
+ * memory. */
+static uint8_t *
+grab(uint8_t **buf, size_t cap)
+{
+	if (!*buf)
+		*buf = malloc(cap);
+	return *buf;
+}
+
+/* Give back plain[]: it held plaintext, so it is wiped first. */
+static void
+drop_plain(struct secure *s)
+{
+	if (s->plain)
+		OPENSSL_cleanse(s->plain, FRAME_MAX);
+	free(s->plain);
+	s->plain = NULL;
+	s->plain_off = s->plain_len = 0;
+}
+
+/* Send what waits in out[]; 0 when all is gone (out[] is then released),
+ * KIT_EAGAIN, or error. out[] and in[] only ever hold frames as they are
+ * on the wire, so they are freed without wiping. */
 static int
 secure_flush(struct transport *t)
 {
@@ -69,14 +98,19 @@ secure_flush(struct transport *t)
 		s->out_off += (size_t)n;
 		s->out_len -= (size_t)n;
 	}
+	free(s->out);
+	s->out = NULL;
 	s->out_off = 0;
 	return 0;
 }
 
-/* Room at the end of out[] for n more bytes (compacting first). */
+/* Room at the end of out[] for n more bytes (compacting first). NULL when
+ * there is not that much room, or no out[] at all (out of memory). */
 static uint8_t *
 out_room(struct secure *s, size_t n)
 {
+	if (!grab(&s->out, OUT_CAP))
+		return NULL;
 	if (s->out_off > 0) {
 		memmove(s->out, s->out + s->out_off, s->out_len);
 		s->out_off = 0;
@@ -120,7 +154,8 @@ secure_transport_new(int fd, const struct secure_opts *o)
 	if (!(s->hs = hs_new(&s->opts.hs)))
 		goto fail;
 	if (!o->hs.server) {
-		if ((n = hs_client_hello(s->hs, s->out, OUT_CAP)) < 0)
+		if (!out_room(s, OUT_CAP) ||
+		    (n = hs_client_hello(s->hs, s->out, OUT_CAP)) < 0)
 			goto fail;
 		s->out_len = (size_t)n;
 	}
@@ -128,6 +163,7 @@ secure_transport_new(int fd, const struct secure_opts *o)
 fail:
 	hs_free(s->hs);
 	close(fd);
+	free(s->out);
 	free(s);
 	return NULL;
 }
@@ -144,6 +180,15 @@ secure_transport_peer(const struct transport *t)
 	return ((const struct secure *)t)->peer;
 }
 
+size_t
+secure_transport_buffer_bytes(const struct transport *t)
+{
+	const struct secure *s = (const struct secure *)t;
+
+	return (s->in ? IN_CAP : 0) + (s->plain ? FRAME_MAX : 0) +
+	       (s->out ? OUT_CAP : 0);
+}
+
 /* One frame while the handshake is under way. */
 static int
 handshake_frame(struct secure *s, const uint8_t *frame, size_t len)
@@ -155,6 +200,8 @@ handshake_frame(struct secure *s, const uint8_t *frame, size_t len)
 	if (frame[0] == FRAME_ALERT)
 		return failed(s, KIT_EAUTH, "the peer refused the handshake: %s",
 			      len == 5 ? hs_alert_name(frame[4]) : "malformed alert");
+	if (!p)
+		return failed(s, KIT_ENOMEM, "%s", "out of memory");
 	r = hs_input(s->hs, frame, len, p, OUT_CAP - s->out_len, &produced);
 	s->out_len += produced;
 	if (r < 0) {
@@ -174,48 +221,79 @@ handshake_frame(struct secure *s, const uint8_t *frame, size_t len)
 	return 0;
 }
 
-/* One record once established: data waits in plain[] to be read. */
+/*
+ * Where one record opens: straight into the reader's buffer (buf, cap)
+ * when its body fits there, the usual case; otherwise into plain[], for
+ * the reader to take in several calls.
+ */
+static uint8_t *
+open_into(struct secure *s, size_t frame_len, uint8_t *buf, size_t *cap)
+{
+	/* (A frame too short to be a record: rec_open refuses it.) */
+	if (frame_len < FRAME_HEADER_LEN + AEAD_TAG_LEN ||
+	    frame_len - FRAME_HEADER_LEN - AEAD_TAG_LEN <= *cap)
+		return buf;
+	*cap = FRAME_MAX;
+	return grab(&s->plain, FRAME_MAX);
+}
+
+/* One record once established. Data lands in buf (*n bytes) or waits in
+ * plain[]; alerts and key updates are handled here. */
 static int
-record_frame(struct secure *s, const uint8_t *frame, size_t len)
+record_frame(struct secure *s, const uint8_t *frame, size_t len,
+	     uint8_t *buf, size_t cap, size_t *n)
 {
 	char err[KIT_ERRLEN];
-	uint8_t inner;
-	size_t n;
+	uint8_t inner, *p;
 
-	if (rec_open(&s->recv, frame, len, s->plain, sizeof(s->plain), &inner,
-		     &n) < 0) {
+	if (!(p = open_into(s, len, buf, &cap)))
+		return failed(s, KIT_ENOMEM, "%s", "out of memory");
+	if (rec_open(&s->recv, frame, len, p, cap, &inner, n) < 0) {
 		send_alert(s, ALERT_BAD_RECORD_MAC);
 		return failed(s, KIT_EAUTH, "%s", "a record does not "
 			      "authenticate (tampered, replayed, reordered or "
 			      "dropped): connection closed");
 	}
 	if (inner == INNER_DATA) {
-		s->plain_off = 0;
-		s->plain_len = n;
-	} else if (inner == INNER_ALERT && n == 2) {
-		if (s->plain[1] != ALERT_CLOSE_NOTIFY)
+		if (p == s->plain) {
+			s->plain_off = 0;
+			s->plain_len = *n;
+			*n = 0;
+		}
+		return 0;
+	}
+	if (inner == INNER_ALERT && *n == 2) {
+		if (p[1] != ALERT_CLOSE_NOTIFY)
 			return failed(s, KIT_EAUTH, "the peer sent an alert: %s",
-				      hs_alert_name(s->plain[1]));
+				      hs_alert_name(p[1]));
 		s->peer_closed = true;
-	} else if (inner == INNER_KEY_UPDATE && n == 0) {
+	} else if (inner == INNER_KEY_UPDATE && *n == 0) {
 		if (rec_dir_update(&s->recv, err) < 0)
 			return failed(s, KIT_EINVAL, "key update: %s", err);
 	} else {
 		send_alert(s, ALERT_UNEXPECTED_MESSAGE);
 		return failed(s, KIT_EAUTH, "%s", "unexpected record type");
 	}
+	*n = 0;
 	return 0;
 }
 
-/* Handle the next complete frame in in[]: 1 if one was handled, 0 when
- * more bytes are needed, or an error. */
+/*
+ * Handle the next complete frame in in[]: 1 if one was handled (*n bytes
+ * of data then wait in buf), 0 when more bytes are needed, or an error.
+ */
 static int
-next_frame(struct secure *s)
+next_frame(struct secure *s, uint8_t *buf, size_t cap, size_t *n)
 {
+	const uint8_t *f = s->in + s->in_off;
 	uint8_t type;
 	size_t flen;
-	int r = frame_peek(s->in, s->in_len, &type, &flen);
+	int r;
 
+	*n = 0;
+	if (s->in_len == 0)
+		return 0;
+	r = frame_peek(f, s->in_len, &type, &flen);
 	if (r == KIT_ETOOBIG) {
 		send_alert(s, ALERT_RECORD_OVERFLOW);
 		return failed(s, KIT_ETOOBIG, "%s", "the peer sent a frame "
@@ -228,49 +306,81 @@ next_frame(struct secure *s)
 		return failed(s, KIT_EAUTH, "%s", "plaintext frame after the "
 			      "handshake");
 	}
-	r = s->established ? record_frame(s, s->in, flen)
-			   : handshake_frame(s, s->in, flen);
-	memmove(s->in, s->in + flen, s->in_len - flen);
+	r = s->established ? record_frame(s, f, flen, buf, cap, n)
+			   : handshake_frame(s, f, flen);
+	s->in_off += flen;
 	s->in_len -= flen;
 	return r < 0 ? r : 1;
+}
+
+/* More bytes from the socket into in[]: > 0, or KIT_EAGAIN (in[] is then
+ * released if it holds nothing), or an error. */
+static ssize_t
+fill_in(struct secure *s)
+{
+	ssize_t n;
+
+	if (!grab(&s->in, IN_CAP))
+		return failed(s, KIT_ENOMEM, "%s", "out of memory");
+	if (s->in_off > 0) {	/* a frame's start: move it to the front */
+		memmove(s->in, s->in + s->in_off, s->in_len);
+		s->in_off = 0;
+	}
+	do
+		n = recv(s->base.fd, s->in + s->in_len, IN_CAP - s->in_len, 0);
+	while (n < 0 && errno == EINTR);
+	if (n > 0) {
+		s->in_len += (size_t)n;
+		return n;
+	}
+	if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+		return KIT_ESYS;
+	if (n < 0) {
+		if (s->in_len == 0) {
+			free(s->in);
+			s->in = NULL;
+		}
+		return KIT_EAGAIN;
+	}
+	return failed(s, KIT_ECLOSED, "%s", s->established ?
+		      "connection cut without close_notify (truncated)" :
+		      "connection closed during the handshake");
+}
+
+/* Data from plain[] into buf; plain[] goes once it is empty. */
+static ssize_t
+take_plain(struct secure *s, void *buf, size_t len)
+{
+	size_t n = len < s->plain_len ? len : s->plain_len;
+
+	memcpy(buf, s->plain + s->plain_off, n);
+	s->plain_off += n;
+	s->plain_len -= n;
+	if (s->plain_len == 0)
+		drop_plain(s);
+	return (ssize_t)n;
 }
 
 static ssize_t
 secure_read(struct transport *t, void *buf, size_t len)
 {
 	struct secure *s = (struct secure *)t;
-	ssize_t n;
-	int r;
+	ssize_t r;
+	size_t n;
 
 	for (;;) {
-		if (s->plain_len > 0) {
-			n = (ssize_t)(len < s->plain_len ? len : s->plain_len);
-			memcpy(buf, s->plain + s->plain_off, (size_t)n);
-			s->plain_off += (size_t)n;
-			s->plain_len -= (size_t)n;
-			return n;
-		}
+		if (s->plain_len > 0)
+			return take_plain(s, buf, len);
 		if (s->failed)
 			return KIT_EAUTH;
 		if (s->peer_closed)
 			return 0;
-		if ((r = next_frame(s)) != 0) {
-			if (r < 0)
-				return r;
-			continue;
-		}
-		n = recv(t->fd, s->in + s->in_len, sizeof(s->in) - s->in_len, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return errno == EAGAIN || errno == EWOULDBLOCK ?
-			       KIT_EAGAIN : KIT_ESYS;
-		if (n == 0)
-			return failed(s, KIT_ECLOSED, "%s", s->established ?
-				      "connection cut without close_notify "
-				      "(truncated)" :
-				      "connection closed during the handshake");
-		s->in_len += (size_t)n;
+		if ((r = next_frame(s, buf, len, &n)) < 0)
+			return r;
+		if (n > 0)
+			return (ssize_t)n;
+		if (r == 0 && (r = fill_in(s)) < 0)
+			return r;
 	}
 }
 
@@ -287,7 +397,8 @@ seal_record(struct secure *s, uint8_t inner, const uint8_t *p, size_t n)
 		if ((r = secure_flush(&s->base)) < 0 && r != KIT_EAGAIN)
 			return r;
 		if (!(room = out_room(s, need)))
-			return KIT_EAGAIN;
+			return s->out ? KIT_EAGAIN
+				      : failed(s, KIT_ENOMEM, "%s", "out of memory");
 	}
 	r = rec_seal(&s->send, inner, p, n, s->opts.pad, room,
 		     OUT_CAP - s->out_len);
@@ -351,6 +462,9 @@ secure_close(struct transport *t)
 	hs_free(s->hs);
 	rec_dir_wipe(&s->send);
 	rec_dir_wipe(&s->recv);
+	drop_plain(s);
+	free(s->in);
+	free(s->out);
 	OPENSSL_cleanse(s, sizeof(*s));
 	free(s);
 }

@@ -29,4 +29,9 @@ struct transport *secure_transport_wrap(int fd, void *ctx);
 /* After the handshake: the peer's nick (server side), "" before. */
 const char *secure_transport_peer(const struct transport *t);
 
+/* Bytes of buffers t holds now (frames in, opened plaintext, frames out):
+ * allocated when bytes wait, released once they are gone, so 0 for an
+ * idle connection. For tests and memory figures. */
+size_t secure_transport_buffer_bytes(const struct transport *t);
+
 #endif

@@ -223,6 +223,87 @@ START_TEST(test_secure_transport_refuses_an_unknown_server)
 }
 END_TEST
 
+/* Read on each end until it has nothing; both must then hold no buffer. */
+static void
+assert_idle(void)
+{
+	char buf[256];
+	int i;
+
+	for (i = 0; i < 10 && transport_read(srv, buf, sizeof(buf)) > 0; i++)
+		;
+	for (i = 0; i < 10 && transport_read(cli, buf, sizeof(buf)) > 0; i++)
+		;
+	ck_assert_uint_eq(secure_transport_buffer_bytes(srv), 0);
+	ck_assert_uint_eq(secure_transport_buffer_bytes(cli), 0);
+}
+
+START_TEST(test_secure_transport_idle_connection_holds_no_buffers)
+{
+	char buf[256];
+
+	pump();
+	assert_idle();
+	ck_assert_int_eq(transport_write(cli, "PING :x\r\n", 9), 9);
+	ck_assert_uint_eq(secure_transport_buffer_bytes(cli), 0);	/* sent */
+	relay(relay_c, relay_s, NULL);
+	ck_assert_int_eq(transport_read(srv, buf, sizeof(buf)), 9);
+	ck_assert_int_eq(transport_read(srv, buf, sizeof(buf)), KIT_EAGAIN);
+	assert_idle();
+}
+END_TEST
+
+#define BURST (300 * 1024)
+
+/* What the client read of the burst so far, checked byte by byte. Reads
+ * alternate between a buffer smaller than a record (the rest waits in the
+ * transport) and one that takes whole records. */
+static size_t
+read_burst(size_t got)
+{
+	static uint8_t buf[20000];
+	size_t want = (got / 1000) % 2 ? 1000 : sizeof(buf), k;
+	ssize_t n;
+
+	while ((n = transport_read(cli, buf, want)) > 0) {
+		for (k = 0; k < (size_t)n; k++)
+			ck_assert_uint_eq(buf[k], (uint8_t)((got + k) * 7));
+		got += (size_t)n;
+		want = want == 1000 ? sizeof(buf) : 1000;
+	}
+	ck_assert_int_eq(n, KIT_EAGAIN);
+	return got;
+}
+
+START_TEST(test_secure_transport_burst_after_idle_arrives_whole)
+{
+	static uint8_t data[BURST];
+	size_t sent = 0, got = 0, k;
+	ssize_t n;
+	int i;
+
+	for (k = 0; k < BURST; k++)
+		data[k] = (uint8_t)(k * 7);
+	pump();
+	assert_idle();
+	/* More than out[] and the socket hold: writes must wait (KIT_EAGAIN)
+	 * and the rest follow once the client has read. */
+	for (i = 0; i < 10000 && got < BURST; i++) {
+		if (sent < BURST) {
+			n = transport_write(srv, data + sent, BURST - sent);
+			ck_assert(n > 0 || n == KIT_EAGAIN);
+			sent += n > 0 ? (size_t)n : 0;
+		}
+		transport_flush(srv);
+		relay(relay_s, relay_c, NULL);
+		got = read_burst(got);
+	}
+	ck_assert_uint_eq(got, BURST);
+	ck_assert_int_eq(transport_flush(srv), 0);
+	assert_idle();
+}
+END_TEST
+
 Suite *
 secure_transport_suite(void)
 {
@@ -236,6 +317,8 @@ secure_transport_suite(void)
 	tcase_add_test(tc, test_secure_transport_detects_truncation);
 	tcase_add_test(tc, test_secure_transport_orderly_close_is_end_of_stream);
 	tcase_add_test(tc, test_secure_transport_refuses_an_unknown_server);
+	tcase_add_test(tc, test_secure_transport_idle_connection_holds_no_buffers);
+	tcase_add_test(tc, test_secure_transport_burst_after_idle_arrives_whole);
 	suite_add_tcase(s, tc);
 	return s;
 }
