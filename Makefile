@@ -211,7 +211,7 @@ clean:
 # What building and testing need; the benchmark adds its reference servers.
 DEB_PACKAGES := build-essential pkg-config libpcap-dev libssl-dev check \
 	clang libclang-rt-14-dev ii procps psmisc iproute2 python3 tcpdump \
-	tcpflow
+	tcpflow openssl tshark
 BENCH_PACKAGES := ngircd libnids-dev time
 
 deps:

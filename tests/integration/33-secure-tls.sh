@@ -1,0 +1,238 @@
+#!/usr/bin/env bash
+# secure-server --tls and secure-client --tls: two clients and
+# `openssl s_client` chat over TLS 1.3; the key log has the SSLKEYLOGFILE
+# lines of every connection, and with it tshark reads the chat in a
+# capture on lo that shows none of it raw (when root and tshark are
+# there); a wrong --server-key pin ends the handshake before any chat
+# byte (the server sees no NICK, the client never derives a traffic key);
+# --authorized-keys lets in a listed key's certificate only, under its own
+# nick; --users takes the nick's password in PASS; --pad is refused.
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+for p in secure-server secure-client secure-keys; do
+	[ -x "$KIT_BIN/$p" ] || fail "no $KIT_BIN/$p"
+done
+command -v openssl >/dev/null || skip "no openssl command"
+cd "$TMP_DIR" || fail "cannot cd to $TMP_DIR"
+for k in server alice mallory impostor; do
+	"$KIT_BIN/secure-keys" gen "$k" >/dev/null || fail "secure-keys gen $k"
+done
+fp=$("$KIT_BIN/secure-keys" fingerprint server.pub) || fail "fingerprint"
+export CLIENT_PROG=secure-client
+
+# --- capture (root and tshark only) ---------------------------------------------
+capture=
+if [ "$(id -u)" -ne 0 ]; then
+	echo "not root: no capture, no tshark decryption check"
+elif ! command -v tshark >/dev/null || ! command -v tcpdump >/dev/null; then
+	echo "no tshark or tcpdump: no decryption check (apt-get install tshark)"
+else
+	capture=1
+fi
+
+# start_capture: tcpdump on lo, the server's port, into tls.pcap
+start_capture() {
+	tcpdump -i lo --immediate-mode -U -w tls.pcap "tcp port $SERVER_PORT" \
+		2>tcpdump.log &
+	tcpdump_pid=$!
+	track_pid "$tcpdump_pid"
+	wait_for_file_text tcpdump.log "listening on" 10 ||
+		fail "tcpdump did not start"
+}
+
+# check_capture: the raw capture hides the chat, tshark with the key log
+# shows it (and without the key log does not).
+check_capture() {
+	local s i
+
+	# Every packet written: both FINs of the three connections.
+	for ((i = 0; i < 100; i++)); do
+		[ "$(tcpdump -nr tls.pcap 2>/dev/null | grep -c 'Flags \[F')" \
+			-ge 6 ] && break
+		sleep 0.1
+	done
+	kill -INT "$tcpdump_pid"
+	wait "$tcpdump_pid"
+	grep -aq 'alice-says-hello' tls.pcap &&
+		fail "the chat is readable in the raw capture"
+	for s in 0 1 2; do
+		bounded 60 tshark -n -r tls.pcap -o tls.keylog_file:keys.log \
+			-d "tcp.port==$SERVER_PORT,tls" -q \
+			-z "follow,tls,ascii,$s" >>decrypted.txt 2>tshark.err ||
+			fail "tshark failed: $(head -c 300 tshark.err)"
+		bounded 60 tshark -n -r tls.pcap \
+			-d "tcp.port==$SERVER_PORT,tls" -q \
+			-z "follow,tls,ascii,$s" >>nokeys.txt 2>/dev/null
+	done
+	grep -q 'PRIVMSG #lab :alice-says-hello' decrypted.txt ||
+		fail "tshark with the key log does not show alice's PRIVMSG"
+	grep -q 'PRIVMSG #lab :openssl-says-hi' decrypted.txt ||
+		fail "tshark with the key log does not show s_client's PRIVMSG"
+	! grep -q 'alice-says-hello' nokeys.txt ||
+		fail "tshark shows the chat without the key log"
+	echo "capture: chat hidden raw, readable by tshark with the key log"
+}
+
+# --- two secure-clients and openssl s_client ----------------------------------
+SERVER_PROG=secure-server start_server -v --tls --key server.key \
+	--keylog keys.log
+grep -q 'WARNING: writing session secrets to keys.log' "$SERVER_LOG" ||
+	fail "no warning that the key log is on"
+[ -n "$capture" ] && start_capture
+
+raw_py_start ossl "$SERVER_PORT" <<'EOF'
+import select, subprocess, sys, time
+p = subprocess.Popen(["openssl", "s_client", "-quiet", "-connect",
+                      "127.0.0.1:" + sys.argv[1]], stdin=subprocess.PIPE,
+                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+buf = b""
+def wait_for(text, limit=30):
+    global buf
+    end = time.time() + limit
+    while text not in buf:
+        left = end - time.time()
+        if left <= 0 or not select.select([p.stdout], [], [], left)[0]:
+            sys.exit("timed out waiting for %r; got %r" % (text, buf[-300:]))
+        chunk = p.stdout.read1(4096)
+        if not chunk:
+            sys.exit("s_client ended before %r; got %r" % (text, buf[-300:]))
+        buf += chunk
+def send(line):
+    p.stdin.write(line.encode() + b"\r\n")
+    p.stdin.flush()
+send("NICK ossl")
+send("USER ossl 0 * :openssl s_client")
+send("JOIN #lab")
+wait_for(b" 366 ossl #lab ")
+print("ready", flush=True)
+wait_for(b":alice!alice@127.0.0.1 PRIVMSG #lab :alice-says-hello")
+send("PRIVMSG #lab :openssl-says-hi")
+wait_for(b":bob!bob@127.0.0.1 PRIVMSG #lab :bob-got-both")
+send("QUIT :done")
+wait_for(b"ERROR :Closing Link")
+p.stdin.close()
+p.wait(timeout=10)
+print("ok")
+EOF
+wait_for_file_text "$TMP_DIR/ossl.log" ready 20 ||
+	fail "s_client did not register and join"
+client_start alice --tls --channel '#lab' --server-key "$fp" <<'EOF'
+/expect bob joined #lab
+alice-says-hello
+/expect openssl-says-hi
+/expect bob-got-both
+EOF
+wait_joined alice '#lab'
+client_start bob --tls --channel '#lab' --server-key server.pub <<'EOF'
+/expect openssl-says-hi
+bob-got-both
+EOF
+raw_py_wait ossl
+client_wait alice
+client_wait bob
+assert_lines_in_order alice '#lab <ossl> openssl-says-hi' \
+	'#lab <bob> bob-got-both'
+assert_lines_in_order bob '#lab <alice> alice-says-hello' \
+	'#lab <ossl> openssl-says-hi'
+grep -q 'TLS handshake in [0-9.]* ms (TLSv1.3 ' "$SERVER_LOG" ||
+	fail "-v did not log the handshake timing"
+echo "two secure-clients and s_client chatted over TLS 1.3"
+
+# SSLKEYLOGFILE format: label, client random (32 bytes), secret.
+for label in CLIENT_HANDSHAKE_TRAFFIC_SECRET SERVER_HANDSHAKE_TRAFFIC_SECRET \
+	CLIENT_TRAFFIC_SECRET_0 SERVER_TRAFFIC_SECRET_0 EXPORTER_SECRET; do
+	n=$(grep -cE "^$label [0-9a-f]{64} [0-9a-f]{64}([0-9a-f]{32})?\$" keys.log)
+	[ "$n" -eq 3 ] || fail "keys.log has $n $label lines, not 3"
+done
+grep -vqE '^[A-Z_0-9]+ [0-9a-f]{64} [0-9a-f]+$' keys.log &&
+	fail "keys.log has a line not in SSLKEYLOGFILE format"
+[ -n "$capture" ] && check_capture
+
+# --- a wrong pin: refused before any chat byte -------------------------------
+EXPECT_TIMEOUT=5 client_start pinned-wrong --tls --channel '#lab' \
+	--server-key impostor.pub --keylog wrong.keys <<'EOF'
+never-sent-text
+EOF
+client_wait pinned-wrong 1
+grep -q "is not the one pinned with --server-key" pinned-wrong.err ||
+	fail "no clear message for a wrong pin: $(cat pinned-wrong.err)"
+grep -q "the server's key was refused: nothing was sent" pinned-wrong.out ||
+	fail "the client did not say it sent nothing: $(cat pinned-wrong.out)"
+# It read the server's certificate (under the server's handshake key)
+# and stopped there: it never had a key of its own to send anything with.
+grep -q '^SERVER_HANDSHAKE_TRAFFIC_SECRET ' wrong.keys ||
+	fail "the refused client logged no server handshake secret"
+! grep -q '^CLIENT_' wrong.keys ||
+	fail "the refused client derived keys to send with"
+wait_for_file_text "$SERVER_LOG" "* (127.0.0.1) left: TLS handshake failed" \
+	10 || fail "the server did not log the refused handshake"
+grep -q 'never-sent-text\|^secure-server: pinned-wrong ' "$SERVER_LOG" &&
+	fail "the server saw the refused client's nick or chat"
+echo "wrong pin: refused in the handshake, no NICK reached the server"
+stop_server
+
+# --- client certificates: only listed keys, under their own nick -------------
+echo "alice $(cat alice.pub)" >authorized_keys
+echo "mallory $(cat impostor.pub)" >>authorized_keys
+SERVER_PROG=secure-server start_server -v --tls --key server.key \
+	--authorized-keys authorized_keys
+client_start alice --tls --channel '#lab' --server-key "$fp" \
+	--key alice.key <<'EOF'
+/quote NICK notalice
+alice-with-a-key
+/expect you authenticated as another user
+EOF
+client_wait alice
+assert_lines_in_order alice '#lab <alice> alice-with-a-key'
+EXPECT_TIMEOUT=5 client_start mallory --tls --channel '#lab' \
+	--server-key "$fp" --key mallory.key <<'EOF'
+mallory-was-here
+EOF
+client_wait mallory 1
+grep -q "refused key login as 'mallory'" "$SERVER_LOG" ||
+	fail "the server did not log the refused key"
+grep -q '!! connection to the server lost: .*alert' mallory.out ||
+	fail "mallory was not told of the refusal: $(cat mallory.out)"
+EXPECT_TIMEOUT=5 client_start anon --tls --channel '#lab' \
+	--server-key "$fp" <<'EOF'
+anon-was-here
+EOF
+client_wait anon 1
+grep -q "refused anonymous login" "$SERVER_LOG" ||
+	fail "a client without a certificate was not refused"
+grep -q 'mallory-was-here\|anon-was-here' "$SERVER_LOG" alice.out &&
+	fail "a refused client's chat got through"
+echo "client certificates: alice in as alice only, mallory and anonymous out"
+stop_server
+
+# --- passwords in PASS (--users) ---------------------------------------------
+printf 'carol-secret-pw\n' | "$KIT_BIN/secure-keys" adduser users carol \
+	>/dev/null 2>&1 || fail "secure-keys adduser"
+printf 'carol-secret-pw\n' >good.pw
+printf 'not-her-pw\n' >bad.pw
+SERVER_PROG=secure-server start_server --tls --key server.key --users users
+client_start carol --tls --channel '#lab' --server-key "$fp" \
+	--password-file good.pw <<'EOF'
+carol-with-a-password
+EOF
+client_wait carol
+assert_lines_in_order carol '#lab <carol> carol-with-a-password'
+client_start carol2 --tls --nick carol --channel '#lab' --server-key "$fp" \
+	--password-file bad.pw <<'EOF'
+never-sent
+EOF
+client_wait carol2 1
+grep -q 'Password incorrect' carol2.out ||
+	fail "a wrong password was not refused: $(cat carol2.out)"
+grep -q "refused password login as 'carol'" "$SERVER_LOG" ||
+	fail "the server did not log the wrong password"
+echo "passwords: the nick's password in PASS, a wrong one refused"
+stop_server
+
+# --- options that mean nothing over TLS ------------------------------------------
+bounded 10 "$KIT_BIN/secure-server" --tls --key server.key --pad 16 \
+	>pad.out 2>pad.err
+[ $? -eq 2 ] || fail "--tls --pad is not a usage error"
+grep -q -- '--pad has no meaning with --tls' pad.err ||
+	fail "no clear message for --tls --pad: $(cat pad.err)"
