@@ -197,6 +197,7 @@ $(BENCH_TOOLS):
 bench: deps-bench all $(BENCH_TOOLS)
 	$(Q)bash bench/chat_bench.sh
 	$(Q)KIT_BIN=$(BIN) BENCH_BIN=$(BUILD)/bench bash bench/sniffer_bench.sh
+	$(Q)KIT_BIN=$(BIN) BENCH_BIN=$(BUILD)/bench bash bench/secure_bench.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -1,0 +1,270 @@
+#!/usr/bin/env bash
+# secure_bench.sh: secure_chat against its primitives and TLS 1.3, in one
+# run, over 127.0.0.1 only. Prints one table and the verdict on each
+# target. Run from the repository root after `make bench-tools`:
+#
+#   KIT_BIN=bin BENCH_BIN=build/release/bench bash bench/secure_bench.sh
+#
+# What it measures:
+#   openssl speed      X25519, Ed25519, AES-256-GCM, ChaCha20-Poly1305
+#   handshakes/s       hs_bench handshakes: K sequential anonymous logins
+#                      to bin/secure-server (server key pinned), and
+#                      openssl s_time -new against openssl s_server (TLS
+#                      1.3, Ed25519 certificate) and secure-server --tls
+#                      (its certificate made from the same Ed25519 key)
+#   records            hs_bench records: seal + open of one record in the
+#                      kit's record layer, per suite, at 64 B and 16 KiB
+#   bulk               hs_bench bulk: bytes through one secure connection
+#                      to hs_bench sink, 16 KiB and 64 B records
+#
+# Optional environment:
+#   RUNS=3            repetitions of each measurement; the best is shown
+#   HS_COUNT=2000     handshakes per hs_bench run
+#   S_TIME=2          seconds per openssl s_time run
+#   BULK_MB=512       MiB per bulk run at 16 KiB records (64 B: 1/128th)
+#   KEEP=1            keep the logs in the temporary directory
+
+set -u -o pipefail
+
+say() { printf '%s\n' "$*" >&2; }
+die() { say "secure_bench: $*"; exit 1; }
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+KIT_BIN=${KIT_BIN:-$ROOT/bin}
+BENCH_BIN=${BENCH_BIN:-$ROOT/build/release/bench}
+KIT_BIN=$(cd "$KIT_BIN" 2>/dev/null && pwd) || die "no directory $KIT_BIN"
+BENCH_BIN=$(cd "$BENCH_BIN" 2>/dev/null && pwd) || die "no directory $BENCH_BIN"
+HSB=$BENCH_BIN/hs_bench
+RUNS=${RUNS:-3}
+HS_COUNT=${HS_COUNT:-2000}
+S_TIME=${S_TIME:-2}
+BULK_MB=${BULK_MB:-512}
+
+for f in "$KIT_BIN/secure-server" "$KIT_BIN/secure-keys" "$HSB"; do
+	[[ -x $f ]] || die "no $f (make bench-tools first)"
+done
+command -v openssl >/dev/null || die "no openssl program"
+command -v ss >/dev/null || die "no ss (iproute2)"
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/secure_bench.XXXXXX") || exit 1
+
+# Every process we start is in LIVE until stop_pid reaps it, so that
+# cleanup never signals a pid that may since have been reused.
+declare -A LIVE=()
+
+alive() { # PID: exists and is not a zombie
+	local st
+	st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) && [[ $st != Z ]]
+}
+
+stop_pid() { # PID: TERM, wait up to 5 s, then KILL; reap
+	local pid=$1 i
+	[[ -n ${LIVE[$pid]:-} ]] || return 0
+	kill -TERM "$pid" 2>/dev/null
+	for ((i = 0; i < 50; i++)); do
+		alive "$pid" || break
+		sleep 0.1
+	done
+	alive "$pid" && kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	unset "LIVE[$pid]"
+}
+
+cleanup() {
+	local pid
+	for pid in "${!LIVE[@]}"; do
+		stop_pid "$pid"
+	done
+	exec 3>&- 2>/dev/null
+	if [[ ${KEEP:-0} == 1 ]]; then
+		say "secure_bench: logs kept in $TMP"
+	else
+		rm -rf "$TMP"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# listen_port PID: the TCP port PID listens on, within 10 s ("" if none).
+listen_port() {
+	local i port
+	for ((i = 0; i < 100; i++)); do
+		alive "$1" || return 1
+		port=$(ss -Hltnp 2>/dev/null |
+			sed -n "/pid=$1,/s/^.*127\.0\.0\.1:\([0-9]*\) .*$/\1/p" |
+			head -n 1)
+		[[ -n $port ]] && { echo "$port"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+
+# start NAME COMMAND...: run it in the background with its output in
+# $TMP/NAME.log; sets PID and PORT (once it listens on 127.0.0.1).
+start() {
+	local name=$1
+	shift
+	"$@" >"$TMP/$name.log" 2>&1 <&3 &
+	PID=$!
+	LIVE[$PID]=1
+	PORT=$(listen_port "$PID") || die "$name did not start: $(tail -n 3 "$TMP/$name.log")"
+}
+
+# field LINE KEY: the value of KEY=value in a hs_bench result line.
+field() { sed -n "s/.*\<$2=\([^ ]*\).*/\1/p" <<<"$1"; }
+
+# best_of CMD...: run CMD RUNS times; print the output line whose field
+# $BEST (a number) is highest. False when a run fails.
+best_of() {
+	local i line best="" v bv=-1
+	for ((i = 0; i < RUNS; i++)); do
+		line=$("$@" | tail -n 1) || return 1
+		v=$(field "$line" "$BEST")
+		if awk -v a="$v" -v b="$bv" 'BEGIN { exit !(a > b) }'; then
+			best=$line
+			bv=$v
+		fi
+	done
+	echo "$best"
+}
+
+# Servers read nothing from stdin, but openssl s_server stops at its end:
+# they all get a FIFO that nobody writes and that stays open.
+mkfifo -m 600 "$TMP/stdin" || die "mkfifo failed"
+exec 3<>"$TMP/stdin"
+
+# --- primitives: openssl speed ------------------------------------------------
+
+speed_aead() { # CIPHER BYTES: MB/s (openssl prints 1000s of bytes/s)
+	openssl speed -evp "$1" -bytes "$2" -seconds 1 2>/dev/null |
+		awk -v c="$1" 'tolower($1) == c { v = $2 } END { sub("k", "", v); printf "%.1f", v / 1000 }'
+}
+
+say "secure_bench: openssl speed"
+X25519=$(openssl speed -seconds 1 ecdhx25519 2>/dev/null | awk '/X25519/ { v = $NF } END { printf "%.0f", v }')
+read -r ED_SIGN ED_VERIFY < <(openssl speed -seconds 1 ed25519 2>/dev/null |
+	awk '/Ed25519/ { s = $(NF - 1); v = $NF } END { printf "%.0f %.0f\n", s, v }')
+declare -A SPEED=()
+for c in aes-256-gcm chacha20-poly1305; do
+	for n in 64 16384; do
+		SPEED[$c,$n]=$(speed_aead "$c" "$n")
+	done
+done
+
+# --- handshakes ---------------------------------------------------------------
+
+(cd "$TMP" && "$KIT_BIN/secure-keys" gen server >/dev/null) ||
+	die "secure-keys gen failed"
+openssl req -x509 -newkey ed25519 -keyout "$TMP/tls.key" -out "$TMP/tls.crt" \
+	-days 2 -nodes -subj /CN=localhost >/dev/null 2>&1 ||
+	die "openssl req failed"
+
+say "secure_bench: kit handshakes ($RUNS x $HS_COUNT)"
+start secure-server "$KIT_BIN/secure-server" --bind 127.0.0.1 --port 0 \
+	--key "$TMP/server.key"
+BEST=per_s
+KIT_HS=$(best_of "$HSB" handshakes --port "$PORT" --server-key \
+	"$TMP/server.pub" --count "$HS_COUNT") || die "hs_bench handshakes failed"
+stop_pid "$PID"
+
+# s_time_rate PORT: TLS 1.3 full handshakes per second, best of RUNS
+# (connections over the wall time of the whole s_time run).
+s_time_rate() {
+	local i n t0 t1 best=0 r
+	for ((i = 0; i < RUNS; i++)); do
+		t0=$(date +%s.%N)
+		n=$(openssl s_time -connect "127.0.0.1:$1" -new -time "$S_TIME" \
+			2>/dev/null | awk '/connections in .* real/ { print $1 }')
+		t1=$(date +%s.%N)
+		[[ -n $n ]] || return 1
+		r=$(awk -v n="$n" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }')
+		(( r > best )) && best=$r
+	done
+	echo "$best"
+}
+
+say "secure_bench: TLS 1.3 handshakes (openssl s_server, s_time -new)"
+start s_server openssl s_server -accept 127.0.0.1:0 -quiet -tls1_3 \
+	-cert "$TMP/tls.crt" -key "$TMP/tls.key" -naccept 1000000
+TLS_HS=$(s_time_rate "$PORT") || die "s_time failed"
+stop_pid "$PID"
+
+KIT_TLS_HS="n/a (no --tls)"
+if "$KIT_BIN/secure-server" --help 2>&1 | grep -q -- '--tls\>'; then
+	say "secure_bench: secure-server --tls handshakes (s_time -new)"
+	start secure-server-tls "$KIT_BIN/secure-server" --bind 127.0.0.1 \
+		--port 0 --tls --key "$TMP/server.key"
+	KIT_TLS_HS=$(s_time_rate "$PORT") || KIT_TLS_HS="failed"
+	stop_pid "$PID"
+fi
+
+# --- records and bulk -----------------------------------------------------------
+
+say "secure_bench: record layer"
+RECORDS=$("$HSB" records --seconds 1) || die "hs_bench records failed"
+rec() { # SUITE SIZE: ns per record
+	awk -v s="$1" -v n="$2" '$1 == "suite=" s && $2 == "size=" n { sub("ns_per_record=", "", $3); print $3 }' <<<"$RECORDS"
+}
+
+say "secure_bench: bulk through one connection"
+start sink "$HSB" sink --key "$TMP/server.key" --count 1000 --timeout 30
+declare -A BULK=()
+BEST=MB_s
+for c in aes-256-gcm chacha20-poly1305; do
+	BULK[$c,16384]=$(best_of "$HSB" bulk --port "$PORT" --server-key \
+		"$TMP/server.pub" --cipher "$c" --bytes $((BULK_MB << 20))) ||
+		die "hs_bench bulk failed"
+	BULK[$c,64]=$(best_of "$HSB" bulk --port "$PORT" --server-key \
+		"$TMP/server.pub" --cipher "$c" --record 64 \
+		--bytes $((BULK_MB << 13))) || die "hs_bench bulk failed"
+done
+stop_pid "$PID"
+
+# --- the table ----------------------------------------------------------------
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a ~ /^[0-9.]+$/) printf "%.2f", a / b; else print "n/a" }'; }
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a ~ /^[0-9.]+$/ && a >= b) }'; }
+verdict() { # NAME OK VALUE
+	printf '  %-46s %-5s %s\n' "$1" "$2" "$3"
+}
+
+KIT_RATE=$(field "$KIT_HS" per_s)
+CEIL=${SPEED[aes-256-gcm,16384]}
+BULK_AES=$(field "${BULK[aes-256-gcm,16384]}" MB_s)
+
+echo "secure_chat, loopback (best of $RUNS runs; MB = 10^6 bytes)"
+echo
+printf '%-36s %12s %12s\n' "openssl speed" "64 B" "16 KiB"
+for c in aes-256-gcm chacha20-poly1305; do
+	printf '%-36s %7s MB/s %7s MB/s\n' "$c" "${SPEED[$c,64]}" "${SPEED[$c,16384]}"
+done
+printf '%-36s %12s\n' "X25519 derive, op/s" "$X25519"
+printf '%-36s %12s %12s\n' "Ed25519 sign/s, verify/s" "$ED_SIGN" "$ED_VERIFY"
+echo
+printf '%-36s %12s %12s %12s\n' "handshakes, sequential" "per s" "p50 ms" "p99 ms"
+printf '%-36s %12s %12s %12s\n' "kit secure_chat (hs_bench)" "$KIT_RATE" \
+	"$(field "$KIT_HS" p50_ms)" "$(field "$KIT_HS" p99_ms)"
+printf '%-36s %12s\n' "TLS 1.3 s_server + s_time -new" "$TLS_HS"
+printf '%-36s %12s\n' "kit secure-server --tls + s_time" "$KIT_TLS_HS"
+echo
+printf '%-36s %12s %12s\n' "record layer, seal+open ns/record" "64 B" "16 KiB"
+for s in AES-256-GCM ChaCha20-Poly1305; do
+	printf '%-36s %12s %12s\n' "$s" "$(rec "$s" 64)" "$(rec "$s" 16384)"
+done
+echo
+printf '%-36s %12s %12s\n' "one connection, MB/s" "64 B rec" "16 KiB rec"
+for c in aes-256-gcm chacha20-poly1305; do
+	printf '%-36s %12s %12s\n' "$c" "$(field "${BULK[$c,64]}" MB_s)" \
+		"$(field "${BULK[$c,16384]}" MB_s)"
+done
+echo
+echo "targets:"
+ge "$KIT_RATE" 2000 && ok=MET || ok=FAIL
+verdict "kit handshakes >= 2000/s sequential" "$ok" "$KIT_RATE/s"
+r=$(ratio "$KIT_RATE" "$TLS_HS")
+ge "$r" 4 && ok=MET || ok=FAIL
+verdict "kit handshakes >= 4x TLS 1.3 (s_server)" "$ok" "${r}x"
+r=$(ratio "$BULK_AES" "$CEIL")
+ge "$r" 0.5 && ok=MET || ok=FAIL
+verdict "bulk >= 0.5x aes-256-gcm ceiling (16 KiB)" "$ok" \
+	"${r}x ($BULK_AES of $CEIL MB/s)"
