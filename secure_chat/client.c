@@ -186,7 +186,7 @@ setup_tls(struct client *c, struct chat_client_opts *opts,
 	tls_cli_apply(cli, suites, &c->keylog);
 	*tls = (struct tls_opts){ .check_server = check_server,
 				  .keylog = c->keylog, .ud = c };
-	if (tls_opts_init(tls, c->id, opts->nick, false,
+	if (tls_opts_init(tls, c->id, opts->nick, TLS_CERT_NONE,
 			  suites[0] ? suites : NULL, err) < 0)
 		kit_die("%s", err);
 	if (c->password[0])

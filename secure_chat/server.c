@@ -158,9 +158,9 @@ setup_tls(struct server *s, struct chat_server_opts *opts,
 	*tls = (struct tls_opts){ .server = true, .authorize = tls_authorize,
 				  .on_handshake = on_handshake,
 				  .keylog = s->keylog, .ud = s };
-	if (tls_opts_init(tls, s->id, "secure-chat server",
-			  s->authorized != NULL, suites[0] ? suites : NULL,
-			  err) < 0)
+	if (tls_opts_init(tls, s->id, "secure-chat server", !s->authorized ?
+			  TLS_CERT_NONE : s->users ? TLS_CERT_ASK :
+			  TLS_CERT_REQUIRE, suites[0] ? suites : NULL, err) < 0)
 		kit_die("%s", err);
 	if (s->users) {
 		opts->chat.check_login = check_login;

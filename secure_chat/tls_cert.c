@@ -80,12 +80,19 @@ void
 tls_cert_name(X509 *cert, char *name, size_t cap)
 {
 	X509_NAME *subject = X509_get_subject_name(cert);
-	int n = subject ? X509_NAME_get_text_by_NID(subject, NID_commonName,
-						    name, (int)cap) : -1;
+	int i = subject ? X509_NAME_get_index_by_NID(subject, NID_commonName,
+						     -1) : -1;
+	ASN1_STRING *cn = i >= 0 ? X509_NAME_ENTRY_get_data(
+					   X509_NAME_get_entry(subject, i)) : NULL;
+	int n = cn ? ASN1_STRING_length(cn) : -1;
 
-	/* A CN too long for name comes back cut, one with a NUL inside
-	 * shorter than its length: refuse both whole. */
-	if (n < 0 || strlen(name) != (size_t)n)
-		name[0] = '\0';
+	name[0] = '\0';
+	/* Too long, or with a NUL inside: refused whole, never cut. (The
+	 * caller checks it is a nick: printable ASCII only.) */
+	if (n > 0 && (size_t)n < cap &&
+	    !memchr(ASN1_STRING_get0_data(cn), '\0', (size_t)n)) {
+		memcpy(name, ASN1_STRING_get0_data(cn), (size_t)n);
+		name[n] = '\0';
+	}
 	ERR_clear_error();
 }

@@ -24,7 +24,8 @@ struct tls {
 	struct transport base;	/* first: the transport is the tls */
 	const struct tls_opts *opts;
 	SSL *ssl;
-	bool established, peer_closed, failed;
+	bool established, peer_closed;
+	int failed;		/* why it failed (a KIT_E* code), or 0 */
 	struct timespec started;
 	char peer[HS_NICK_MAX + 1];	/* server: the nick a certificate proved */
 	char error[KIT_ERRLEN];
@@ -49,7 +50,7 @@ failed(struct tls *s, int code, const char *what)
 		keys_openssl_error(s->error, what);
 	else
 		snprintf(s->error, sizeof(s->error), "%s", what);
-	s->failed = true;
+	s->failed = code;
 	return code;
 }
 
@@ -74,8 +75,7 @@ ssl_failure(struct tls *s, int r, const char *what)
 	if (e == SSL_ERROR_SYSCALL && errno != 0 && !ERR_peek_error()) {
 		snprintf(s->error, sizeof(s->error), "%s: %s", what,
 			 strerror(errno));
-		s->failed = true;
-		return KIT_ESYS;
+		return s->failed = KIT_ESYS;
 	}
 	/* OpenSSL 3 reports an end of stream without close_notify as
 	 * "unexpected eof": someone may have cut it to drop the rest. */
@@ -130,13 +130,18 @@ handshake(struct tls *s)
 {
 	int r;
 
+	if (s->failed)
+		return s->failed;
 	if (s->established)
 		return 0;
-	if (s->failed)
-		return KIT_EAUTH;
 	clear_errors();
 	if ((r = SSL_do_handshake(s->ssl)) == 1)
 		return handshake_done(s);
+	/* TLS_CERT_REQUIRE refused a client without a certificate: an
+	 * anonymous login, to be logged and counted like any refusal. */
+	if (s->opts->server && ERR_GET_REASON(ERR_peek_error()) ==
+			       SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE)
+		s->opts->authorize(s->opts->ud, HS_ANONYMOUS, "*", NULL, NULL);
 	r = ssl_failure(s, r, "TLS handshake failed");
 	/* verify_peer said no: say so rather than OpenSSL's generic text */
 	if (r == KIT_EAUTH && SSL_get_verify_result(s->ssl) ==
@@ -177,7 +182,7 @@ tls_write(struct transport *t, const void *buf, size_t len)
 	size_t n;
 
 	if (s->failed)
-		return KIT_EAUTH;
+		return s->failed;
 	if (!s->established)
 		return KIT_EINCOMPLETE;
 	clear_errors();
@@ -344,7 +349,7 @@ use_identity(SSL_CTX *ctx, const struct kit_identity *id, const char *cn,
 
 int
 tls_opts_init(struct tls_opts *o, const struct kit_identity *id,
-	      const char *cn, bool request_cert, const char *suites,
+	      const char *cn, enum tls_client_cert cert, const char *suites,
 	      char err[static KIT_ERRLEN])
 {
 	SSL_CTX *ctx;
@@ -371,8 +376,12 @@ tls_opts_init(struct tls_opts *o, const struct kit_identity *id,
 	/* No resumption: every connection proves its key again. */
 	SSL_CTX_set_num_tickets(ctx, 0);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
-	if (!o->server || request_cert) {
-		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	if (!o->server || cert != TLS_CERT_NONE) {
+		/* TLS 1.3's certificate_required alert tells such a client
+		 * why (RFC 8446 §4.4.2.4). */
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER |
+				   (cert == TLS_CERT_REQUIRE ?
+				    SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0), NULL);
 		SSL_CTX_set_cert_verify_callback(ctx, verify_peer, o);
 	}
 	if (o->keylog)

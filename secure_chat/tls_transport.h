@@ -13,6 +13,13 @@
 
 struct transport;
 
+/* What a server asks of its clients' certificates. */
+enum tls_client_cert {
+	TLS_CERT_NONE,		/* asks for none (anonymous clients only) */
+	TLS_CERT_ASK,		/* asks; a client may send none */
+	TLS_CERT_REQUIRE,	/* a client without one fails the handshake */
+};
+
 /* One side's TLS settings, shared by all its connections. Callbacks get
  * ud; they run inside the handshake, before any chat byte moves. */
 struct tls_opts {
@@ -36,20 +43,23 @@ struct tls_opts {
 /*
  * Make o->ctx: TLS 1.3 only, a self-signed certificate for id (NULL: a
  * client without one) with subject CN=cn, the peer checks above, the key
- * log. A server with request_cert asks clients for a certificate (they
- * may send none). suites: TLS 1.3 cipher suites ("A:B", OpenSSL names)
- * or NULL for OpenSSL's. o's other fields must be set first; id and cn
- * are borrowed. Returns 0, or KIT_EINVAL with OpenSSL's reason in err.
+ * log; a server asks clients for certificates as cert says (a client
+ * passes TLS_CERT_NONE). suites: TLS 1.3 cipher suites ("A:B", OpenSSL
+ * names) or NULL for OpenSSL's. o's other fields must be set first; id
+ * and cn are borrowed. Returns 0, or KIT_EINVAL with OpenSSL's reason in
+ * err.
  */
 int tls_opts_init(struct tls_opts *o, const struct kit_identity *id,
-		  const char *cn, bool request_cert, const char *suites,
-		  char err[static 256]);
+		  const char *cn, enum tls_client_cert cert,
+		  const char *suites, char err[static 256]);
 
 /* Frees o->ctx (NULL-safe). */
 void tls_opts_free(struct tls_opts *o);
 
 /* transport_wrap_fn: ctx is a struct tls_opts. A client starts its
- * handshake on the first flush. Returns NULL (fd closed) on failure. */
+ * handshake on the first flush. Returns NULL (fd closed) on failure.
+ * OpenSSL writes with write(2): the program must ignore SIGPIPE, as the
+ * chat server and client do. */
 struct transport *tls_transport_wrap(int fd, void *ctx);
 
 #endif

@@ -201,6 +201,8 @@ EOF
 client_wait anon 1
 grep -q "refused anonymous login" "$SERVER_LOG" ||
 	fail "a client without a certificate was not refused"
+grep -q 'alert certificate required' anon.out ||
+	fail "anon was not told a certificate is required: $(cat anon.out)"
 grep -q 'mallory-was-here\|anon-was-here' "$SERVER_LOG" alice.out &&
 	fail "a refused client's chat got through"
 echo "client certificates: alice in as alice only, mallory and anonymous out"

@@ -19,6 +19,7 @@ main(void)
 	srunner_add_suite(sr, handshake_suite());
 	srunner_add_suite(sr, secure_transport_suite());
 	srunner_add_suite(sr, keys_suite());
+	srunner_add_suite(sr, tls_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

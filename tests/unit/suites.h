@@ -15,5 +15,6 @@ Suite *record_suite(void);
 Suite *handshake_suite(void);
 Suite *secure_transport_suite(void);
 Suite *keys_suite(void);
+Suite *tls_suite(void);
 
 #endif
