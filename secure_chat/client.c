@@ -16,9 +16,8 @@
 #include "tls_cli.h"
 #include "tls_transport.h"
 
-/* The default ports: IRC over TLS has 6697 (RFC 7194). */
+/* The default port; TLS_CLI_PORT with --tls. */
 static const char default_port[] = "6698";
-#define TLS_DEFAULT_PORT "6697"
 
 struct client {
 	const char *host, *port;
@@ -192,7 +191,7 @@ setup_tls(struct client *c, struct chat_client_opts *opts,
 	if (c->password[0])
 		opts->password = c->password;
 	if (opts->port == default_port)	/* no --port given */
-		opts->port = c->port = TLS_DEFAULT_PORT;
+		opts->port = c->port = TLS_CLI_PORT;
 	opts->wrap = tls_transport_wrap;
 	opts->wrap_ctx = tls;
 }

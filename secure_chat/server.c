@@ -19,9 +19,8 @@
 #include "tls_cli.h"
 #include "tls_transport.h"
 
-/* The default ports: IRC over TLS has 6697 (RFC 7194). */
+/* The default port; TLS_CLI_PORT with --tls. */
 static const char default_port[] = "6698";
-#define TLS_DEFAULT_PORT "6697"
 
 /* Failed authentications tolerated per window before all are refused for
  * the rest of it (a password-guessing brake; logged). */
@@ -167,7 +166,7 @@ setup_tls(struct server *s, struct chat_server_opts *opts,
 		opts->chat.check_login_ud = s;
 	}
 	if (opts->port == default_port)	/* no --port given */
-		opts->port = TLS_DEFAULT_PORT;
+		opts->port = TLS_CLI_PORT;
 	opts->wrap = tls_transport_wrap;
 	opts->wrap_ctx = tls;
 }

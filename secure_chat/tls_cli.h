@@ -8,6 +8,7 @@
 #include "secure_opts.h"
 
 #define TLS_CLI_SUITES_LEN 80
+#define TLS_CLI_PORT "6697"	/* the default port: IRC over TLS (RFC 7194) */
 
 /* The --tls option's help line, for SECURE_CLI_OPTS' neighbours. */
 #define TLS_CLI_HELP \

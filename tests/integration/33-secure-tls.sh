@@ -4,9 +4,10 @@
 # lines of every connection, and with it tshark reads the chat in a
 # capture on lo that shows none of it raw (when root and tshark are
 # there); a wrong --server-key pin ends the handshake before any chat
-# byte (the server sees no NICK, the client never derives a traffic key);
-# --authorized-keys lets in a listed key's certificate only, under its own
-# nick; --users takes the nick's password in PASS; --pad is refused.
+# byte (the server sees no NICK, the client never derives a key to send
+# with); --authorized-keys lets in a listed key's certificate only, under
+# its own nick; --users takes the nick's password in PASS; --cipher picks
+# the TLS 1.3 suite; --pad is refused.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
@@ -213,7 +214,8 @@ printf 'carol-secret-pw\n' | "$KIT_BIN/secure-keys" adduser users carol \
 	>/dev/null 2>&1 || fail "secure-keys adduser"
 printf 'carol-secret-pw\n' >good.pw
 printf 'not-her-pw\n' >bad.pw
-SERVER_PROG=secure-server start_server --tls --key server.key --users users
+SERVER_PROG=secure-server start_server -v --tls --key server.key --users users \
+	--cipher chacha20-poly1305
 client_start carol --tls --channel '#lab' --server-key "$fp" \
 	--password-file good.pw <<'EOF'
 carol-with-a-password
@@ -229,6 +231,8 @@ grep -q 'Password incorrect' carol2.out ||
 	fail "a wrong password was not refused: $(cat carol2.out)"
 grep -q "refused password login as 'carol'" "$SERVER_LOG" ||
 	fail "the server did not log the wrong password"
+grep -q '(TLSv1.3 TLS_CHACHA20_POLY1305_SHA256)' "$SERVER_LOG" ||
+	fail "--cipher chacha20-poly1305 did not pick TLS_CHACHA20_POLY1305_SHA256"
 echo "passwords: the nick's password in PASS, a wrong one refused"
 stop_server
 
