@@ -18,7 +18,7 @@ struct secure_cli {
 	{ "pad", true, &(c).pad, \
 	  "  --pad N                pad every record to a multiple of N bytes (1-256)\n" }, \
 	{ "cipher", true, &(c).cipher, \
-	  "  --cipher LIST          suites in order: chacha20-poly1305,aes-256-gcm\n" }, \
+	  "  --cipher LIST          suites in order: aes-256-gcm,chacha20-poly1305\n" }, \
 	{ "rekey", true, &(c).rekey, \
 	  "  --rekey N              new keys after N records (default 1048576)\n" }, \
 	{ "keylog", true, &(c).keylog, \

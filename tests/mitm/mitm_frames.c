@@ -11,7 +11,6 @@
 
 #define CH_TYPE 0x01		/* ClientHello */
 #define RECORD_TYPE 0x17	/* Record: the type an injected frame has */
-#define SUITE_AES_GCM 0x01	/* what downgrade leaves in the suite list */
 
 static const char *const mode_names[] = {
 	[MITM_HONEST] = "honest",	[MITM_FLIP] = "flip",
@@ -121,7 +120,8 @@ flip(const struct mitm_cfg *cfg, const struct mitm_dir *d, unsigned long n,
 }
 
 /*
- * Downgrade: rewrite the ClientHello's suites to AES-256-GCM only.
+ * Downgrade: rewrite the ClientHello's suites to the client's last choice
+ * only, whichever order the client's default puts first.
  *
  *   hdr 3 | version 1 | random 32 | ephemeral 32 | n 1 | suites n
  */
@@ -131,6 +131,7 @@ downgrade(const struct mitm_dir *d, unsigned long n, uint8_t *f, size_t flen)
 	const size_t at = MITM_HDR_LEN + 1 + 32 + 32;	/* n_suites */
 	char was[3 * 8 + 4] = "";
 	size_t ns, i, len = 0;
+	uint8_t last;
 
 	if (f[0] != CH_TYPE || flen <= at) {
 		frame_log(d, n, f, flen, "not a ClientHello; "
@@ -148,9 +149,10 @@ downgrade(const struct mitm_dir *d, unsigned long n, uint8_t *f, size_t flen)
 					f[at + 1 + i]);
 	if (ns > 8)
 		snprintf(was + len, sizeof(was) - len, " ..");
-	memset(f + at + 1, SUITE_AES_GCM, ns);
+	last = ns ? f[at + ns] : 0;
+	memset(f + at + 1, last, ns);
 	frame_log(d, n, f, flen, "suites%s rewritten to %zu x 0x%02x",
-		  ns ? was : " (none)", ns, SUITE_AES_GCM);
+		  ns ? was : " (none)", ns, last);
 }
 
 /* Inject: a forged Record frame with a random body, before frame n. */
