@@ -68,7 +68,12 @@ hs_new(const struct hs_config *cfg)
 		return NULL;
 	h->cfg = *cfg;
 	h->state = cfg->server ? S_WAIT_CLIENT_HELLO : C_START;
-	if (transcript_init(&h->th) < 0) {
+	/* A server makes its ephemeral key at once, while the client is still
+	 * busy with its own: the pair is used for this handshake only, like
+	 * one made on ClientHello, but it is off the critical path. */
+	if (transcript_init(&h->th) < 0 ||
+	    (cfg->server && x25519_new(&h->eph) < 0)) {
+		transcript_free(&h->th);
 		free(h);
 		return NULL;
 	}
@@ -275,7 +280,7 @@ write_hello(struct hs *h, uint8_t type, uint8_t *out, size_t cap)
 	uint8_t body[HELLO_MAX], *p = body;
 	int n;
 
-	if (x25519_new(&h->eph) < 0)
+	if (!h->eph.key && x25519_new(&h->eph) < 0)
 		return KIT_EINVAL;
 	*p++ = VERSION;
 	if (RAND_bytes(p, 32) != 1)
