@@ -1,9 +1,10 @@
 /* \summary: a connection under the secure_chat protocol: frames in, the
  * handshake, then records both ways; an authenticated close. Reads and
  * writes never block: what the socket will not take waits in out[].
- * The buffers (about 116 KiB) exist only while bytes wait in them, as
- * common/sendq.c does for plain connections: an idle connection holds
- * its keys and little more. */
+ * The buffers exist only while bytes wait in them, and grow from a few
+ * KiB only as far as the traffic needs (up to about 116 KiB), as
+ * common/sendq.c does for plain connections: an idle connection holds its
+ * keys and little more. */
 #include <errno.h>
 #include <stdarg.h>
 #include <openssl/crypto.h>
@@ -19,6 +20,10 @@
 
 #define IN_CAP (2 * FRAME_MAX)	/* a whole frame, and the next one's start */
 #define OUT_CAP (4 * FRAME_MAX)
+#define BUF_MIN 4096		/* in[] and out[] start here, then double */
+/* Room for one handshake flight or alert: every one is far smaller
+ * (docs/PROTOCOL.md), and hs_input refuses rather than overflows. */
+#define HS_ROOM 4096
 #define REKEY_DEFAULT (1ULL << 20)
 
 struct secure {
@@ -27,14 +32,15 @@ struct secure {
 	struct hs *hs;		/* NULL once established */
 	struct rec_dir send, recv;
 	bool established, peer_closed, failed;
-	uint8_t *in;		/* IN_CAP bytes received; NULL when empty */
-	size_t in_off, in_len;	/* frames not handled: in[in_off..+in_len) */
+	uint8_t *in;		/* in_cap bytes received; NULL when empty */
+	size_t in_cap, in_off, in_len;	/* unhandled: in[in_off..+in_len) */
+	bool in_full;		/* the last receive filled in[]: grow it */
 	uint8_t *plain;		/* FRAME_MAX: an opened record a short read
 				 * did not take; NULL when none waits */
-	size_t plain_off, plain_len;
-	uint8_t *out;		/* OUT_CAP bytes for the socket; NULL when
+	size_t plain_cap, plain_off, plain_len;
+	uint8_t *out;		/* out_cap bytes for the socket; NULL when
 				 * every byte has gone */
-	size_t out_off, out_len;
+	size_t out_cap, out_off, out_len;
 	char peer[HS_NICK_MAX + 1];
 	int peer_method;
 	char error[256];
@@ -58,14 +64,33 @@ failed(struct secure *s, int code, const char *fmt, ...)
 	return code;
 }
 
-/* A buffer of cap bytes at *buf, allocated on first use; NULL when out of
- * memory. */
-static uint8_t *
-grab(uint8_t **buf, size_t cap)
+/* Make *buf (*cap bytes; NULL and 0 before first use) hold at least need
+ * bytes, need <= max: BUF_MIN first, doubled as needed, at most max.
+ * Returns 0 or KIT_ENOMEM (the buffer is then as it was). */
+static int
+reserve(uint8_t **buf, size_t *cap, size_t need, size_t max)
 {
-	if (!*buf)
-		*buf = malloc(cap);
-	return *buf;
+	size_t c = *cap ? *cap : BUF_MIN;
+	uint8_t *p;
+
+	while (c < need)
+		c *= 2;
+	c = c < max ? c : max;
+	if (c == *cap)
+		return 0;
+	if (!(p = realloc(*buf, c)))
+		return KIT_ENOMEM;
+	*buf = p;
+	*cap = c;
+	return 0;
+}
+
+static void
+release(uint8_t **buf, size_t *cap)
+{
+	free(*buf);
+	*buf = NULL;
+	*cap = 0;
 }
 
 /* Give back plain[]: it held plaintext, so it is wiped first. */
@@ -73,9 +98,8 @@ static void
 drop_plain(struct secure *s)
 {
 	if (s->plain)
-		OPENSSL_cleanse(s->plain, FRAME_MAX);
-	free(s->plain);
-	s->plain = NULL;
+		OPENSSL_cleanse(s->plain, s->plain_cap);
+	release(&s->plain, &s->plain_cap);
 	s->plain_off = s->plain_len = 0;
 }
 
@@ -98,24 +122,23 @@ secure_flush(struct transport *t)
 		s->out_off += (size_t)n;
 		s->out_len -= (size_t)n;
 	}
-	free(s->out);
-	s->out = NULL;
+	release(&s->out, &s->out_cap);
 	s->out_off = 0;
 	return 0;
 }
 
-/* Room at the end of out[] for n more bytes (compacting first). NULL when
- * there is not that much room, or no out[] at all (out of memory). */
-static uint8_t *
+/* Room for n more bytes at s->out + s->out_len (compacting, then growing
+ * out[]): 0, KIT_EAGAIN when out[] is full, or KIT_ENOMEM. */
+static int
 out_room(struct secure *s, size_t n)
 {
-	if (!grab(&s->out, OUT_CAP))
-		return NULL;
 	if (s->out_off > 0) {
 		memmove(s->out, s->out + s->out_off, s->out_len);
 		s->out_off = 0;
 	}
-	return n <= OUT_CAP - s->out_len ? s->out + s->out_len : NULL;
+	if (n > OUT_CAP - s->out_len)
+		return KIT_EAGAIN;
+	return reserve(&s->out, &s->out_cap, s->out_len + n, OUT_CAP);
 }
 
 /* An alert to the peer: plaintext before keys exist, sealed after. */
@@ -123,15 +146,17 @@ static void
 send_alert(struct secure *s, int code)
 {
 	uint8_t body[2] = { code == ALERT_CLOSE_NOTIFY ? 1 : 2, (uint8_t)code };
-	uint8_t *p = out_room(s, FRAME_HEADER_LEN + 2 + 256 + AEAD_TAG_LEN);
+	uint8_t *p;
+	size_t cap;
 	int n;
 
-	if (!p)
+	if (out_room(s, HS_ROOM) < 0)
 		return;
+	p = s->out + s->out_len;
+	cap = s->out_cap - s->out_len;
 	n = s->established
-	    ? rec_seal(&s->send, INNER_ALERT, body, 2, s->opts.pad, p,
-		       OUT_CAP - s->out_len)
-	    : frame_write(FRAME_ALERT, body, 2, p, OUT_CAP - s->out_len);
+	    ? rec_seal(&s->send, INNER_ALERT, body, 2, s->opts.pad, p, cap)
+	    : frame_write(FRAME_ALERT, body, 2, p, cap);
 	if (n > 0)
 		s->out_len += (size_t)n;
 	secure_flush(&s->base);
@@ -154,8 +179,8 @@ secure_transport_new(int fd, const struct secure_opts *o)
 	if (!(s->hs = hs_new(&s->opts.hs)))
 		goto fail;
 	if (!o->hs.server) {
-		if (!out_room(s, OUT_CAP) ||
-		    (n = hs_client_hello(s->hs, s->out, OUT_CAP)) < 0)
+		if (out_room(s, HS_ROOM) < 0 ||
+		    (n = hs_client_hello(s->hs, s->out, s->out_cap)) < 0)
 			goto fail;
 		s->out_len = (size_t)n;
 	}
@@ -185,8 +210,7 @@ secure_transport_buffer_bytes(const struct transport *t)
 {
 	const struct secure *s = (const struct secure *)t;
 
-	return (s->in ? IN_CAP : 0) + (s->plain ? FRAME_MAX : 0) +
-	       (s->out ? OUT_CAP : 0);
+	return s->in_cap + s->plain_cap + s->out_cap;
 }
 
 /* One frame while the handshake is under way. */
@@ -194,15 +218,15 @@ static int
 handshake_frame(struct secure *s, const uint8_t *frame, size_t len)
 {
 	size_t produced;
-	uint8_t *p = out_room(s, 0);
 	int r;
 
 	if (frame[0] == FRAME_ALERT)
 		return failed(s, KIT_EAUTH, "the peer refused the handshake: %s",
 			      len == 5 ? hs_alert_name(frame[4]) : "malformed alert");
-	if (!p)
-		return failed(s, KIT_ENOMEM, "%s", "out of memory");
-	r = hs_input(s->hs, frame, len, p, OUT_CAP - s->out_len, &produced);
+	if (out_room(s, HS_ROOM) < 0)
+		return failed(s, KIT_ENOMEM, "%s", "no room for the handshake");
+	r = hs_input(s->hs, frame, len, s->out + s->out_len,
+		     s->out_cap - s->out_len, &produced);
 	s->out_len += produced;
 	if (r < 0) {
 		send_alert(s, -r);
@@ -234,7 +258,8 @@ open_into(struct secure *s, size_t frame_len, uint8_t *buf, size_t *cap)
 	    frame_len - FRAME_HEADER_LEN - AEAD_TAG_LEN <= *cap)
 		return buf;
 	*cap = FRAME_MAX;
-	return grab(&s->plain, FRAME_MAX);
+	return reserve(&s->plain, &s->plain_cap, FRAME_MAX, FRAME_MAX) < 0
+	       ? NULL : s->plain;
 }
 
 /* One record once established. Data lands in buf (*n bytes) or waits in
@@ -310,7 +335,29 @@ next_frame(struct secure *s, uint8_t *buf, size_t cap, size_t *n)
 			   : handshake_frame(s, f, flen);
 	s->in_off += flen;
 	s->in_len -= flen;
+	/* All handled and the last receive did not fill in[], so the socket
+	 * is likely empty: give in[] back now rather than at KIT_EAGAIN,
+	 * which a reader that stops at a short read never sees. */
+	if (s->in_len == 0 && !s->in_full) {
+		release(&s->in, &s->in_cap);
+		s->in_off = 0;
+	}
 	return r < 0 ? r : 1;
+}
+
+/* How big in[] should be for the next receive: the whole frame it holds
+ * the start of, and twice as big as before while receives fill it. */
+static size_t
+in_want(const struct secure *s)
+{
+	size_t want = s->in_len + 1, flen;
+	uint8_t type;
+
+	if (frame_peek(s->in, s->in_len, &type, &flen) == 0 && flen > want)
+		want = flen;
+	if (s->in_full && 2 * s->in_cap > want)
+		want = 2 * s->in_cap;
+	return want < IN_CAP ? want : IN_CAP;
 }
 
 /* More bytes from the socket into in[]: > 0, or KIT_EAGAIN (in[] is then
@@ -320,16 +367,17 @@ fill_in(struct secure *s)
 {
 	ssize_t n;
 
-	if (!grab(&s->in, IN_CAP))
-		return failed(s, KIT_ENOMEM, "%s", "out of memory");
 	if (s->in_off > 0) {	/* a frame's start: move it to the front */
 		memmove(s->in, s->in + s->in_off, s->in_len);
 		s->in_off = 0;
 	}
+	if (reserve(&s->in, &s->in_cap, in_want(s), IN_CAP) < 0)
+		return failed(s, KIT_ENOMEM, "%s", "out of memory");
 	do
-		n = recv(s->base.fd, s->in + s->in_len, IN_CAP - s->in_len, 0);
+		n = recv(s->base.fd, s->in + s->in_len, s->in_cap - s->in_len, 0);
 	while (n < 0 && errno == EINTR);
 	if (n > 0) {
+		s->in_full = (size_t)n == s->in_cap - s->in_len;
 		s->in_len += (size_t)n;
 		return n;
 	}
@@ -337,8 +385,8 @@ fill_in(struct secure *s)
 		return KIT_ESYS;
 	if (n < 0) {
 		if (s->in_len == 0) {
-			free(s->in);
-			s->in = NULL;
+			release(&s->in, &s->in_cap);
+			s->in_full = false;
 		}
 		return KIT_EAGAIN;
 	}
@@ -390,18 +438,19 @@ static int
 seal_record(struct secure *s, uint8_t inner, const uint8_t *p, size_t n)
 {
 	size_t need = FRAME_HEADER_LEN + n + 1 + 255 + AEAD_TAG_LEN;
-	uint8_t *room = out_room(s, need);
-	int r;
+	int r = out_room(s, need);
 
-	if (!room) {
+	if (r == KIT_EAGAIN) {
 		if ((r = secure_flush(&s->base)) < 0 && r != KIT_EAGAIN)
 			return r;
-		if (!(room = out_room(s, need)))
-			return s->out ? KIT_EAGAIN
-				      : failed(s, KIT_ENOMEM, "%s", "out of memory");
+		r = out_room(s, need);
 	}
-	r = rec_seal(&s->send, inner, p, n, s->opts.pad, room,
-		     OUT_CAP - s->out_len);
+	if (r == KIT_ENOMEM)
+		return failed(s, r, "%s", "out of memory");
+	if (r < 0)
+		return KIT_EAGAIN;
+	r = rec_seal(&s->send, inner, p, n, s->opts.pad, s->out + s->out_len,
+		     s->out_cap - s->out_len);
 	if (r < 0)
 		return failed(s, r, "%s", "cannot seal a record");
 	s->out_len += (size_t)r;
@@ -435,6 +484,10 @@ secure_write(struct transport *t, const void *buf, size_t len)
 		return KIT_EAUTH;
 	if (!s->established)
 		return KIT_EINCOMPLETE;
+	/* Seal no more while the socket has not taken the last record: the
+	 * rest stays with the caller (a bounded sendq), not in out[]. */
+	if (s->out_len > 0 && (r = secure_flush(t)) < 0)
+		return r;
 	if ((r = maybe_rekey(s)) < 0 ||
 	    (r = seal_record(s, INNER_DATA, buf, n)) < 0)
 		return r;
@@ -463,8 +516,8 @@ secure_close(struct transport *t)
 	rec_dir_wipe(&s->send);
 	rec_dir_wipe(&s->recv);
 	drop_plain(s);
-	free(s->in);
-	free(s->out);
+	release(&s->in, &s->in_cap);
+	release(&s->out, &s->out_cap);
 	OPENSSL_cleanse(s, sizeof(*s));
 	free(s);
 }
