@@ -3,6 +3,7 @@
  * transport takes the first record (the server's Accept has arrived). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include "err.h"
 #include "hs_bench.h"
@@ -38,10 +39,21 @@ one(const struct hsb *b, double *ms)
 	return 0;
 }
 
+/* User + system CPU seconds of this process so far. */
+static double
+cpu_seconds(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 int
 hsb_handshakes(const struct hsb *b)
 {
-	double *ms = calloc(b->count, sizeof(*ms)), warm, t0, secs;
+	double *ms = calloc(b->count, sizeof(*ms)), warm, t0, cpu0, secs;
 	unsigned long long i;
 	int status = 1;
 
@@ -53,15 +65,18 @@ hsb_handshakes(const struct hsb *b)
 		if (one(b, &warm) < 0)
 			goto out;
 	t0 = hsb_now();
+	cpu0 = cpu_seconds();
 	for (i = 0; i < b->count; i++)
 		if (one(b, &ms[i]) < 0)
 			goto out;
 	secs = hsb_now() - t0;
+	cpu0 = cpu_seconds() - cpu0;
 	qsort(ms, b->count, sizeof(*ms), cmp_double);
 	printf("handshakes=%llu seconds=%.3f per_s=%.0f p50_ms=%.3f "
-	       "p99_ms=%.3f max_ms=%.3f\n", b->count, secs,
+	       "p99_ms=%.3f max_ms=%.3f cpu_us=%.0f\n", b->count, secs,
 	       (double)b->count / secs, ms[b->count / 2],
-	       ms[b->count * 99 / 100], ms[b->count - 1]);
+	       ms[b->count * 99 / 100], ms[b->count - 1],
+	       cpu0 * 1e6 / (double)b->count);
 	status = 0;
 out:
 	free(ms);

@@ -159,12 +159,27 @@ openssl req -x509 -newkey ed25519 -keyout "$TMP/tls.key" -out "$TMP/tls.crt" \
 	-days 2 -nodes -subj /CN=localhost >/dev/null 2>&1 ||
 	die "openssl req failed"
 
+# proc_cpu PID: its user + system CPU time so far, in clock ticks.
+proc_cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# kit_handshakes: one hs_bench run against the secure-server $PID, its
+# result line with the server's CPU per handshake added (srv_cpu_us; the
+# 20 warm-up handshakes of hs_bench count on both sides of the division).
+kit_handshakes() {
+	local a b line
+	a=$(proc_cpu "$PID") || return 1
+	line=$("$HSB" handshakes --port "$PORT" --server-key \
+		"$TMP/server.pub" --count "$HS_COUNT" | tail -n 1) || return 1
+	b=$(proc_cpu "$PID") || return 1
+	echo "$line srv_cpu_us=$(awk -v a="$a" -v b="$b" -v t="$(getconf CLK_TCK)" \
+		-v n=$((HS_COUNT + 20)) 'BEGIN { printf "%.0f", (b - a) / t * 1e6 / n }')"
+}
+
 say "secure_bench: kit handshakes ($RUNS x $HS_COUNT)"
 start secure-server "$KIT_BIN/secure-server" --bind 127.0.0.1 --port 0 \
 	--key "$TMP/server.key"
 BEST=per_s
-KIT_HS=$(best_of "$HSB" handshakes --port "$PORT" --server-key \
-	"$TMP/server.pub" --count "$HS_COUNT") || die "hs_bench handshakes failed"
+KIT_HS=$(best_of kit_handshakes) || die "hs_bench handshakes failed"
 stop_pid "$PID"
 
 # s_time_rate PORT: TLS 1.3 full handshakes per second, best of RUNS
@@ -241,9 +256,11 @@ done
 printf '%-36s %12s\n' "X25519 derive, op/s" "$X25519"
 printf '%-36s %12s %12s\n' "Ed25519 sign/s, verify/s" "$ED_SIGN" "$ED_VERIFY"
 echo
-printf '%-36s %12s %12s %12s\n' "handshakes, sequential" "per s" "p50 ms" "p99 ms"
-printf '%-36s %12s %12s %12s\n' "kit secure_chat (hs_bench)" "$KIT_RATE" \
-	"$(field "$KIT_HS" p50_ms)" "$(field "$KIT_HS" p99_ms)"
+printf '%-36s %12s %12s %12s %12s\n' "handshakes, sequential" "per s" \
+	"p50 ms" "p99 ms" "CPU us c+s"
+printf '%-36s %12s %12s %12s %12s\n' "kit secure_chat (hs_bench)" "$KIT_RATE" \
+	"$(field "$KIT_HS" p50_ms)" "$(field "$KIT_HS" p99_ms)" \
+	"$(field "$KIT_HS" cpu_us)+$(field "$KIT_HS" srv_cpu_us)"
 printf '%-36s %12s\n' "TLS 1.3 s_server + s_time -new" "$TLS_HS"
 printf '%-36s %12s\n' "kit secure-server --tls + s_time" "$KIT_TLS_HS"
 echo
