@@ -82,8 +82,9 @@ tls_cert_name(X509 *cert, char *name, size_t cap)
 	X509_NAME *subject = X509_get_subject_name(cert);
 	int i = subject ? X509_NAME_get_index_by_NID(subject, NID_commonName,
 						     -1) : -1;
-	ASN1_STRING *cn = i >= 0 ? X509_NAME_ENTRY_get_data(
-					   X509_NAME_get_entry(subject, i)) : NULL;
+	X509_NAME_ENTRY *entry = i >= 0 ? X509_NAME_get_entry(subject, i)
+					: NULL;
+	ASN1_STRING *cn = entry ? X509_NAME_ENTRY_get_data(entry) : NULL;
 	int n = cn ? ASN1_STRING_length(cn) : -1;
 
 	name[0] = '\0';

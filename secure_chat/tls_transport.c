@@ -27,7 +27,7 @@ struct tls {
 	bool established, peer_closed;
 	int failed;		/* why it failed (a KIT_E* code), or 0 */
 	struct timespec started;
-	char peer[HS_NICK_MAX + 1];	/* server: the nick a certificate proved */
+	char peer[HS_NICK_MAX + 1];	/* nick a certificate proved */
 	char error[KIT_ERRLEN];
 };
 
@@ -79,8 +79,8 @@ ssl_failure(struct tls *s, int r, const char *what)
 	}
 	/* OpenSSL 3 reports an end of stream without close_notify as
 	 * "unexpected eof": someone may have cut it to drop the rest. */
-	if (e == SSL_ERROR_SYSCALL ||
-	    ERR_GET_REASON(ERR_peek_error()) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+	if (e == SSL_ERROR_SYSCALL || ERR_GET_REASON(ERR_peek_error()) ==
+				      SSL_R_UNEXPECTED_EOF_WHILE_READING) {
 		ERR_clear_error();
 		return failed(s, KIT_ECLOSED, s->established ?
 			      "connection cut without close_notify "
@@ -278,7 +278,7 @@ tls_transport_wrap(int fd, void *ctx)
 	return &s->base;
 }
 
-/* --- the shared context ------------------------------------------------------- */
+/* --- the shared context ---------------------------------------------- */
 
 /*
  * SSL_CTX_set_cert_verify_callback: no chain to a CA, no dates, no names;
@@ -291,8 +291,8 @@ static int
 verify_peer(X509_STORE_CTX *x, void *arg)
 {
 	const struct tls_opts *o = arg;
-	SSL *ssl = X509_STORE_CTX_get_ex_data(x,
-					      SSL_get_ex_data_X509_STORE_CTX_idx());
+	int idx = SSL_get_ex_data_X509_STORE_CTX_idx();
+	SSL *ssl = X509_STORE_CTX_get_ex_data(x, idx);
 	struct tls *s = ssl ? SSL_get_app_data(ssl) : NULL;
 	X509 *cert = X509_STORE_CTX_get0_cert(x);
 	uint8_t pub[KEYS_PUB_LEN];

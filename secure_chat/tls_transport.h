@@ -15,7 +15,7 @@ struct transport;
 
 /* What a server asks of its clients' certificates. */
 enum tls_client_cert {
-	TLS_CERT_NONE,		/* asks for none (anonymous clients only) */
+	TLS_CERT_NONE,		/* asks for none */
 	TLS_CERT_ASK,		/* asks; a client may send none */
 	TLS_CERT_REQUIRE,	/* a client without one fails the handshake */
 };
