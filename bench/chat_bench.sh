@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# chat_bench.sh: the kit's bin/plain-server against ngircd, driven by
-# bin/loadgen over 127.0.0.1 only. Prints one table and the verdict on
-# each target. Run from the repository root after `make`:
+# chat_bench.sh: the kit's bin/plain-server against ngircd, and
+# bin/secure-server against plain-server, driven by bin/loadgen over
+# 127.0.0.1 only. Prints the tables and the verdict on each target. Run
+# from the repository root after `make`:
 #
 #   bash bench/chat_bench.sh
 #
@@ -19,7 +20,12 @@
 #   LAT_WINDOW=2                  loadgen --window of the latency run (0: no
 #                                 separate run, latency from the first)
 #   KIT_INFLIGHT=256 NG_INFLIGHT=10  loadgen --inflight per server
+#   SECURE_SIZES="50x200 500x20"  secure-server rows ("": none)
+#   PAIRS=3                       secure rows: plain and secure runs back
+#                                 to back, this many times; best of each
+#   SECURE_IDLE=1                 secure-server in the idle row too (0: no)
 #   KIT, LOADGEN, NGIRCD          the programs (bin/..., /usr/sbin/ngircd)
+#   SECURE, SECURE_KEYS           bin/secure-server, bin/secure-keys
 #   KEEP=1                        keep the logs in the temporary directory
 
 set -u -o pipefail
@@ -28,6 +34,11 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 KIT=${KIT:-$ROOT/bin/plain-server}
 LOADGEN=${LOADGEN:-$ROOT/bin/loadgen}
 NGIRCD=${NGIRCD:-/usr/sbin/ngircd}
+SECURE=${SECURE:-$ROOT/bin/secure-server}
+SECURE_KEYS=${SECURE_KEYS:-$ROOT/bin/secure-keys}
+SECURE_SIZES=${SECURE_SIZES-"50x200 500x20"}
+PAIRS=${PAIRS:-3}
+SECURE_IDLE=${SECURE_IDLE:-1}
 SIZES=${SIZES:-"50x200 500x20 2000x2"}
 IDLE_CLIENTS=${IDLE_CLIENTS:-10000}
 HOLD=${HOLD:-10}
@@ -158,7 +169,18 @@ write_ngircd_conf() { # DIR PORT
 	EOF
 }
 
-# start_server kit|ngircd: sets SRV_PID and SRV_PORT. Retries on a port race.
+# secure_key: one identity for every secure-server of the run; sets
+# SEC_ARGS, loadgen's options to log in to it (its key pinned).
+secure_key() {
+	[[ -n ${SEC_ARGS:-} ]] && return 0
+	"$SECURE_KEYS" gen "$TMP/secure" >/dev/null ||
+	    die "$SECURE_KEYS gen failed"
+	SEC_ARGS="--secure --server-key $("$SECURE_KEYS" fingerprint \
+	    "$TMP/secure.pub")" || die "$SECURE_KEYS fingerprint failed"
+}
+
+# start_server kit|secure|ngircd: sets SRV_PID and SRV_PORT. Retries on a
+# port race.
 start_server() {
 	local kind=$1 try port dir
 	for ((try = 0; try < 3; try++)); do
@@ -168,6 +190,10 @@ start_server() {
 		if [[ $kind == kit ]]; then
 			"$KIT" --bind 127.0.0.1 --port "$port" \
 			    --max-clients 12000 >"$dir/log" 2>&1 &
+		elif [[ $kind == secure ]]; then
+			"$SECURE" --bind 127.0.0.1 --port "$port" \
+			    --max-clients 12000 --key "$TMP/secure.key" \
+			    >"$dir/log" 2>&1 &
 		else
 			write_ngircd_conf "$dir" "$port"
 			"$NGIRCD" -n -f "$dir/ngircd.conf" >"$dir/log" 2>&1 &
@@ -268,6 +294,67 @@ run_sizes() {
 	stop_pid "$SRV_PID"
 }
 
+# keep_best KEY LINE: SRES[KEY] is the fastest result line so far; SBAD[KEY]
+# is set once any run was not clean.
+keep_best() {
+	clean "$2" || SBAD[$1]=1
+	if [[ -z ${SRES[$1]:-} ]] || fcmp "$(rate_of "$2")" ">" \
+	    "$(rate_of "${SRES[$1]}")"; then
+		SRES[$1]=$2
+	fi
+}
+
+# pair_run KIND PID PORT N M [ARGS...]: one throughput run into keep_best.
+pair_run() {
+	local kind=$1 pid=$2 port=$3 n=$4 m=$5 line
+	shift 5
+	SRV_PID=$pid
+	line=$(run_loadgen "$port" "$KIT_INFLIGHT" --clients "$n" \
+	    --messages "$m" --window "$WINDOW" "$@")
+	say "  $kind: ${line:-loadgen produced no result}"
+	keep_best "$kind,${n}x$m" "$line"
+}
+
+# run_pairs: secure-server against plain-server. The load of a shared
+# machine drifts over the minutes between table rows, so both servers run
+# at once and each size is measured PAIRS times as a plain run and a
+# secure run back to back; the best of each makes the row.
+run_pairs() {
+	local size n m i ppid pport spid sport sec
+	[[ -n $SECURE_SIZES ]] || return 0
+	read -ra sec <<<"$SEC_ARGS"
+	start_server kit
+	ppid=$SRV_PID pport=$SRV_PORT
+	start_server secure
+	spid=$SRV_PID sport=$SRV_PORT
+	for size in $SECURE_SIZES; do
+		n=${size%x*} m=${size#*x}
+		say "chat_bench: secure vs plain, ${n} clients x ${m} messages ..."
+		if (( WARMUP )); then
+			SRV_PID=$ppid run_loadgen "$pport" "$KIT_INFLIGHT" \
+			    --clients "$n" --messages "$m" >/dev/null
+			SRV_PID=$spid run_loadgen "$sport" "$KIT_INFLIGHT" \
+			    --clients "$n" --messages "$m" "${sec[@]}" >/dev/null
+		fi
+		for ((i = 0; i < PAIRS; i++)); do
+			pair_run plain "$ppid" "$pport" "$n" "$m"
+			pair_run secure "$spid" "$sport" "$n" "$m" "${sec[@]}"
+		done
+		if (( LAT_WINDOW > 0 && m > LAT_WINDOW )); then
+			SRV_PID=$spid
+			SLAT[$size]=$(run_loadgen "$sport" "$KIT_INFLIGHT" \
+			    --clients "$n" --messages "$m" \
+			    --window "$LAT_WINDOW" "${sec[@]}")
+			say "  secure latency run: ${SLAT[$size]:-no result}"
+			clean "${SLAT[$size]}" || SBAD["secure,$size"]=1
+		else
+			SLAT[$size]=${SRES["secure,$size"]:-}
+		fi
+	done
+	stop_pid "$spid"
+	stop_pid "$ppid"
+}
+
 rss_mib() { # PID FIELD: VmRSS/VmHWM of PID in MiB, or "-"
 	awk -v f="$2:" '$1 == f { printf "%.1f", $2 / 1024; found = 1 }
 	    END { if (!found) printf "-" }' "/proc/$1/status" 2>/dev/null ||
@@ -277,16 +364,16 @@ rss_mib() { # PID FIELD: VmRSS/VmHWM of PID in MiB, or "-"
 # measure_idle kit|ngircd: a fresh server, IDLE_CLIENTS registered and
 # joined, RSS read while loadgen holds them.
 measure_idle() {
-	local kind=$1 inflight max out lg i
-	[[ $kind == kit ]] && inflight=$KIT_INFLIGHT max=$MAX_TIME ||
-	    inflight=$NG_INFLIGHT max=$NG_IDLE_MAX
+	local kind=$1 inflight=$KIT_INFLIGHT max=$MAX_TIME out lg i extra=()
+	[[ $kind == ngircd ]] && inflight=$NG_INFLIGHT max=$NG_IDLE_MAX
+	[[ $kind == secure ]] && read -ra extra <<<"$SEC_ARGS"
 	start_server "$kind"
 	out=$TMP/idle-$kind.out
 	say "chat_bench: $kind ${IDLE_CLIENTS} idle clients (cap ${max} s) ..."
 	timeout $(( max + TIMEOUT + HOLD + 60 )) "$LOADGEN" --host 127.0.0.1 \
 	    --port "$SRV_PORT" --clients "$IDLE_CLIENTS" --idle \
 	    --hold "$HOLD" --inflight "$inflight" --timeout "$TIMEOUT" \
-	    --max-time "$max" >"$out" 2>>"$TMP/loadgen.err" &
+	    --max-time "$max" "${extra[@]}" >"$out" 2>>"$TMP/loadgen.err" &
 	lg=$!
 	LIVE[$lg]=1
 	for ((i = 0; i < (max + TIMEOUT + 30) * 10; i++)); do
@@ -352,10 +439,38 @@ print_table() {
 	else
 		printf 'ngircd skipped (not installed)\n'
 	fi
+	if [[ -n ${IDLE["secure,line"]:-} ]]; then
+		k=${IDLE["secure,line"]}
+		printf '%-12s secure RSS %s MiB (HWM %s), joined %s in %s s\n' \
+		    "" "${IDLE["secure,rss"]:--}" "${IDLE["secure,hwm"]:--}" \
+		    "$(field "$k" joined)" "$(field "$k" reg_s)"
+	fi
 	printf '(msg/s: run with window=%s; p50/p99: run with window=%s;' \
 	    "$WINDOW" "$LAT_WINDOW"
 	printf ' "!": loss, order errors or disconnects in either run;\n'
 	printf ' reg: connect+register+join, s; warm-up=%s)\n' "$WARMUP"
+}
+
+srow() {
+	printf '%-12s %13s %13s %6s %17s %17s %7s\n' "$@"
+}
+
+# The secure rows: best of PAIRS back-to-back runs of each server.
+print_secure_table() {
+	local size s p
+	[[ -n $SECURE_SIZES ]] || return 0
+	srow "secure" "secure msg/s" "plain msg/s" ratio "sec p50/p99ms" \
+	    "sec deliv/exp" "sec reg"
+	for size in $SECURE_SIZES; do
+		s=${SRES["secure,$size"]:-} p=${SRES["plain,$size"]:-}
+		srow "$size" "$(rate_of "$s")" "$(rate_of "$p")" \
+		    "$(ratio_of "$s" "$p")" "$(lat_of "${SLAT[$size]:-}")" \
+		    "$(field "$s" delivered)/$(field "$s" expected)${SBAD["secure,$size"]:+!}" \
+		    "$(field "$s" reg_s)"
+	done
+	printf '(best of %s plain and secure runs back to back per size, both\n' \
+	    "$PAIRS"
+	printf ' servers fresh; "!": loss, order errors or disconnects in any secure run)\n'
 }
 
 verdict() { # NAME STATUS DETAIL
@@ -415,6 +530,24 @@ target_loss() {
 	    "${detail:+failed at: $detail}"
 }
 
+# The secure targets: fan-out at least 0.80 of plain's, and no loss.
+target_secure() {
+	local size r ok detail=""
+	for size in $SECURE_SIZES; do
+		r=$(ratio_of "${SRES["secure,$size"]:-}" "${SRES["plain,$size"]:-}")
+		fcmp "$r" ">=" 0.80 && ok=MET || ok="NOT MET"
+		verdict "secure msgs/s >= 0.80 x plain at $size" "$ok" "$r"
+		if [[ -n ${SBAD["secure,$size"]:-} ]] ||
+		    ! clean "${SRES["secure,$size"]:-}"; then
+			detail+="$size "
+		fi
+	done
+	[[ -n $SECURE_SIZES ]] || return 0
+	[[ -z $detail ]] && ok=MET || ok="NOT MET"
+	verdict "zero loss (secure: all delivered, in order)" "$ok" \
+	    "${detail:+failed at: $detail}"
+}
+
 print_targets() {
 	echo "targets:"
 	target_rate
@@ -424,10 +557,11 @@ print_targets() {
 	    "${RES["kit,2000x2"]:-}" reg_s 1 s
 	target_rss
 	target_loss
+	target_secure
 }
 
 main() {
-	declare -gA RES=() LAT=() IDLE=()
+	declare -gA RES=() LAT=() IDLE=() SRES=() SLAT=() SBAD=()
 	local hard
 	[[ -x $KIT ]] || die "$KIT missing: run make first"
 	[[ -x $LOADGEN ]] || die "$LOADGEN missing: run make bin/loadgen"
@@ -443,12 +577,21 @@ main() {
 		say "chat_bench: $NGIRCD not installed (apt-get install ngircd):"
 		say "chat_bench: skipping every ngircd column"
 	fi
+	if [[ -n $SECURE_SIZES ]] || (( SECURE_IDLE )); then
+		[[ -x $SECURE && -x $SECURE_KEYS ]] ||
+		    die "$SECURE or $SECURE_KEYS missing: run make first"
+		secure_key
+	fi
 	run_sizes kit
 	(( HAVE_NG )) && run_sizes ngircd
+	run_pairs
 	measure_idle kit
 	(( HAVE_NG )) && measure_idle ngircd
+	(( SECURE_IDLE )) && measure_idle secure
 	echo
 	print_table
+	echo
+	print_secure_table
 	echo
 	print_targets
 }
