@@ -5,7 +5,8 @@
 # capture on lo that shows none of it raw (when root and tshark are
 # there); a wrong --server-key pin ends the handshake before any chat
 # byte (the server sees no NICK, the client never derives a key to send
-# with); --authorized-keys lets in a listed key's certificate only, under
+# with); known hosts and the changed-key warning work as in the kit's
+# protocol; --authorized-keys lets in a listed key's certificate only, under
 # its own nick; --users takes the nick's password in PASS; --cipher picks
 # the TLS 1.3 suite; --pad is refused.
 # shellcheck source=tests/lib.sh
@@ -174,6 +175,23 @@ wait_for_file_text "$SERVER_LOG" "* (127.0.0.1) left: TLS handshake failed" \
 grep -q 'never-sent-text\|^secure-server: pinned-wrong ' "$SERVER_LOG" &&
 	fail "the server saw the refused client's nick or chat"
 echo "wrong pin: refused in the handshake, no NICK reached the server"
+
+# --- known hosts over TLS: the same file, the same warnings ------------------
+client_start tofu --tls --channel '#lab' --known-hosts kh \
+	--trust-on-first-use <<'EOF'
+tofu-was-here
+EOF
+client_wait tofu
+grep -qx "127.0.0.1:$SERVER_PORT $(cut -d' ' -f1,2 server.pub)" kh ||
+	fail "the server key was not remembered for its TLS port: $(cat kh)"
+echo "127.0.0.1:$SERVER_PORT $(cut -d' ' -f1,2 impostor.pub)" >kh2
+client_start changed --tls --channel '#lab' --known-hosts kh2 <<'EOF'
+never-sent-either
+EOF
+client_wait changed 1
+grep -q 'SERVER IDENTIFICATION HAS CHANGED' changed.err ||
+	fail "no changed-key warning over TLS: $(cat changed.err)"
+echo "known hosts: remembered on first use, a changed key stops the client"
 stop_server
 
 # --- client certificates: only listed keys, under their own nick -------------
