@@ -20,6 +20,8 @@
 
 #define IN_CAP (2 * FRAME_MAX)	/* a whole frame, and the next one's start */
 #define OUT_CAP (4 * FRAME_MAX)
+/* The most a record of n content bytes takes sealed (with full padding). */
+#define SEALED_MAX(n) (FRAME_HEADER_LEN + (n) + 1 + 255 + AEAD_TAG_LEN)
 #define BUF_MIN 4096		/* in[] and out[] start here, then double */
 /* Room for one handshake flight or alert: every one is far smaller
  * (docs/PROTOCOL.md), and hs_input refuses rather than overflows. */
@@ -437,7 +439,7 @@ secure_read(struct transport *t, void *buf, size_t len)
 static int
 seal_record(struct secure *s, uint8_t inner, const uint8_t *p, size_t n)
 {
-	size_t need = FRAME_HEADER_LEN + n + 1 + 255 + AEAD_TAG_LEN;
+	size_t need = SEALED_MAX(n);
 	int r = out_room(s, need);
 
 	if (r == KIT_EAGAIN) {
@@ -473,26 +475,41 @@ maybe_rekey(struct secure *s)
 	return 0;
 }
 
+/*
+ * Seal buf into records, as many as out[] holds, then send them with one
+ * system call, as plain TCP would send the same bytes. Nothing is sealed
+ * while the socket has not taken the last records: the rest stays with
+ * the caller (a bounded sendq), not here.
+ */
 static ssize_t
 secure_write(struct transport *t, const void *buf, size_t len)
 {
 	struct secure *s = (struct secure *)t;
-	size_t n = len < REC_PLAINTEXT_MAX ? len : REC_PLAINTEXT_MAX;
+	const uint8_t *p = buf;
+	size_t done = 0, n;
 	int r;
 
 	if (s->failed)
 		return KIT_EAUTH;
 	if (!s->established)
 		return KIT_EINCOMPLETE;
-	/* Seal no more while the socket has not taken the last record: the
-	 * rest stays with the caller (a bounded sendq), not in out[]. */
 	if (s->out_len > 0 && (r = secure_flush(t)) < 0)
 		return r;
-	if ((r = maybe_rekey(s)) < 0 ||
-	    (r = seal_record(s, INNER_DATA, buf, n)) < 0)
-		return r;
+	while (done < len) {
+		n = len - done < REC_PLAINTEXT_MAX ? len - done
+						   : REC_PLAINTEXT_MAX;
+		/* Stop before out[] could not take this record and a key
+		 * update: seal_record would have to wait for the socket. */
+		if (done > 0 &&
+		    SEALED_MAX(n) + SEALED_MAX(0) > OUT_CAP - s->out_len)
+			break;
+		if ((r = maybe_rekey(s)) < 0 ||
+		    (r = seal_record(s, INNER_DATA, p + done, n)) < 0)
+			return done > 0 && r == KIT_EAGAIN ? (ssize_t)done : r;
+		done += n;
+	}
 	r = secure_flush(t);
-	return r == 0 || r == KIT_EAGAIN ? (ssize_t)n : r;
+	return r == 0 || r == KIT_EAGAIN ? (ssize_t)done : r;
 }
 
 static const char *
