@@ -73,7 +73,7 @@ $(BIN)/loadgen: $(LOADGEN_SRC:%.c=$(BUILD)/%.o) $(SECURE_OBJ) $(LIBKIT)
 $(BIN)/loadgen: LDLIBS += $(SSL_LIBS)
 $(LOADGEN_SRC:%.c=$(BUILD)/%.o): CFLAGS += -iquote secure_chat $(SSL_CFLAGS)
 $(BIN)/sniffer: $(BUILD)/sniffer/main.o $(SNIFFER_OBJ) $(LIBKIT)
-$(BIN)/sniffer: LDLIBS += $(PCAP_LIBS)
+$(BIN)/sniffer: LDLIBS += $(PCAP_LIBS) -pthread
 $(BIN)/secure-server: $(BUILD)/secure_chat/server.o $(SECURE_OBJ) $(LIBKIT)
 $(BIN)/secure-client: $(BUILD)/secure_chat/client.o $(SECURE_OBJ) $(LIBKIT)
 $(BIN)/secure-keys: $(BUILD)/secure_chat/keys_main.o $(SECURE_OBJ) $(LIBKIT)
@@ -96,7 +96,7 @@ $(UNIT_OBJ): CFLAGS += $(CHECK_CFLAGS) -iquote sniffer -iquote secure_chat \
 	$(SSL_CFLAGS)
 $(UNIT_BIN): $(UNIT_OBJ) $(SNIFFER_OBJ) $(SECURE_OBJ) $(LIBKIT)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PCAP_LIBS) $(SSL_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PCAP_LIBS) $(SSL_LIBS) -pthread
 
 # Tests run under ASan + UBSan; the kit must also build warning-free
 # with clang, so check builds it with clang too.

@@ -3,10 +3,10 @@
  * "%A.%a-%B.%b%C%c": zero-padded IPv4 address and port, IPv6 as
  * inet_ntop writes it, and "c1", "c2"... when the name is taken, e.g. by an
  * earlier connection on the same 4-tuple). Bytes are gathered per direction
- * and written a megabyte at a time: one write per segment would cost more
- * than the rest of the sniffer together. */
+ * and handed to the writer threads (writer.c) a megabyte at a time: one
+ * write per segment would cost more than the rest of the sniffer together.
+ */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,27 +14,27 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <arpa/inet.h>
-#include <unistd.h>
 
 #include "flow.h"
 #include "output.h"
+#include "writer.h"
 
 #define BUF_FIRST (4 * 1024)
 #define BUF_MAX (256 * 1024)
-/* All copy buffers together; past this a buffer is written out at once. */
+/* All copy buffers together; past this no buffer grows. */
 #define BUFFERED_MAX (128u << 20)
 /* Pending bytes that make a write worthwhile. */
 #define FLUSH_BYTES (1u << 20)
 /* How far behind the newest packet a pending piece of a mapped capture
  * may lie before it is written: it keeps those pages in memory. */
 #define PIN_MAX ((uintptr_t)64 << 20)
-#define NAME_MAX_ 160
 
 /*
- * One direction's bytes waiting to be written, as a list of pieces: bytes
- * of a mapped capture are referred to where they lie (they stay valid, see
- * sink.h), other bytes are copied into buf first. One writev sends them
- * all: one system call for up to a megabyte, and no copy of our own.
+ * One direction's bytes waiting for the writers, as a list of pieces:
+ * bytes of a mapped capture are referred to where they lie (they stay
+ * valid, see sink.h), other bytes are copied into the batch's buffer
+ * first. One writev sends them all: one system call for up to a megabyte,
+ * and no copy of our own.
  */
 struct dirfile {
 	/* directions holding pieces of the mapped file, oldest first */
@@ -42,22 +42,15 @@ struct dirfile {
 	const uint8_t *first_stable;	/* NULL when none is pending */
 	struct flow *flow;
 	int dir;
-	struct iovec *iov;
-	int niov, iov_cap;
-	size_t pending;		/* bytes in iov */
-	char *buf;		/* copies; iov entries may point into it */
-	size_t len, cap;
-	bool created;		/* name is set and the file exists */
-	char name[NAME_MAX_];
+	struct wbatch b;
+	struct writer_file *file;	/* NULL until the first batch */
 };
 
 struct files {
 	struct dirfile *oldest, *newest;	/* pinning mapped pages */
-	char dir[4096];
-	int dirfd;		/* files are opened relative to it */
+	struct writers *w;
 	int slot;
 	size_t buffered;	/* bytes allocated for copy buffers */
-	uint64_t errors;
 };
 
 static void
@@ -71,54 +64,17 @@ addr_text(const struct endpoint *e, char *out, size_t cap)
 		snprintf(out, cap, "%03u.%03u.%03u.%03u", a[0], a[1], a[2], a[3]);
 }
 
-static void
-report(struct files *fs, const char *what, const char *name)
+static struct writer_file *
+new_file(const struct flow *f, int dir)
 {
-	if (fs->errors++ == 0)
-		fprintf(stderr, "sniffer: cannot %s %s/%s: %s (further errors "
-			"are only counted)\n", what, fs->dir, name,
-			strerror(errno));
-}
-
-/* Create the file under the first free name, as tcpflow does. */
-static int
-create(struct files *fs, struct dirfile *df, const struct endpoint *from,
-       const struct endpoint *to)
-{
-	char a[64], b[64];
-	unsigned count;
-	int fd;
+	const struct endpoint *from = &f->ep[dir], *to = &f->ep[!dir];
+	char a[64], b[64], name[144];
 
 	addr_text(from, a, sizeof(a));
 	addr_text(to, b, sizeof(b));
-	for (count = 0; count < 100000; count++) {
-		snprintf(df->name, sizeof(df->name), count ? "%s.%05u-%s.%05uc%u"
-			 : "%s.%05u-%s.%05u", a, from->port, b, to->port, count);
-		fd = openat(fs->dirfd, df->name,
-			    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		if (fd >= 0 || errno != EEXIST)
-			return fd;
-	}
-	errno = EEXIST;
-	return -1;
-}
-
-static int
-open_for_writing(struct files *fs, struct flow *f, int dir, struct dirfile *df)
-{
-	int fd;
-
-	if (df->created) {
-		fd = openat(fs->dirfd, df->name, O_WRONLY | O_APPEND | O_CLOEXEC);
-		if (fd < 0)
-			report(fs, "open", df->name);
-		return fd;
-	}
-	if ((fd = create(fs, df, &f->ep[dir], &f->ep[!dir])) < 0)
-		report(fs, "create a file in", df->name);
-	else
-		df->created = true;
-	return fd;
+	snprintf(name, sizeof(name), "%s.%05u-%s.%05u", a, from->port, b,
+		 to->port);
+	return writer_file_new(name);
 }
 
 static void
@@ -144,36 +100,24 @@ pin(struct files *fs, struct dirfile *df, const uint8_t *p)
 	fs->newest = df;
 }
 
-/* Write every pending piece, in order, and forget them. */
+/* Hand every pending piece to the writers; last: the direction ends. */
 static void
-flush(struct files *fs, struct flow *f, int dir, struct dirfile *df)
+flush(struct files *fs, struct dirfile *df, bool last)
 {
-	struct iovec *iov = df->iov;
-	int fd, n = df->niov;
-	ssize_t w;
+	const uint8_t *oldest = df->first_stable;
 
 	unpin(fs, df);
-	if (n > 0 && (fd = open_for_writing(fs, f, dir, df)) >= 0) {
-		while (n > 0) {
-			w = writev(fd, iov, n);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0) {
-				report(fs, "write", df->name);
-				break;
-			}
-			for (; n > 0 && (size_t)w >= iov->iov_len; iov++, n--)
-				w -= (ssize_t)iov->iov_len;
-			if (n > 0) {	/* a short write: go on mid-piece */
-				iov->iov_base = (char *)iov->iov_base + w;
-				iov->iov_len -= (size_t)w;
-			}
-		}
-		close(fd);
+	if (df->b.niov > 0 && !df->file &&
+	    !(df->file = new_file(df->flow, df->dir))) {
+		errno = ENOMEM;
+		writers_report(fs->w, "keep a name for", "(a flow)");
+		df->b.niov = 0;
+		df->b.bytes = df->b.len = 0;
 	}
-	df->niov = 0;
-	df->pending = 0;
-	df->len = 0;
+	if (df->file && (df->b.niov > 0 || last))
+		writers_queue(fs->w, df->file, &df->b, oldest, last);
+	if (last)
+		df->file = NULL;
 }
 
 static struct dirfile *
@@ -197,71 +141,79 @@ unpin_old(struct files *fs, const uint8_t *p)
 
 	while ((df = fs->oldest) != NULL &&
 	       (uintptr_t)p - (uintptr_t)df->first_stable > PIN_MAX)
-		flush(fs, df->flow, df->dir, df);
+		flush(fs, df, false);
 }
 
 /* Append a piece, joined to the previous one when they are contiguous. */
 static bool
-add_piece(struct dirfile *df, const void *p, size_t n)
+add_piece(struct wbatch *b, const void *p, size_t n)
 {
-	struct iovec *last = df->niov ? &df->iov[df->niov - 1] : NULL;
+	struct iovec *last = b->niov ? &b->iov[b->niov - 1] : NULL;
 
 	if (last && (const char *)last->iov_base + last->iov_len == p) {
 		last->iov_len += n;
 	} else {
-		if (df->niov == df->iov_cap) {
-			int cap = df->iov_cap ? df->iov_cap * 4 : 8;
+		if (b->niov == b->iov_cap) {
+			int cap = b->iov_cap ? b->iov_cap * 4 : 8;
 			void *q;
 
 			if (cap > IOV_MAX)
 				cap = IOV_MAX;
-			if (df->niov == cap ||
-			    !(q = realloc(df->iov, (size_t)cap * sizeof(*df->iov))))
+			if (b->niov == cap ||
+			    !(q = realloc(b->iov, (size_t)cap * sizeof(*b->iov))))
 				return false;
-			df->iov = q;
-			df->iov_cap = cap;
+			b->iov = q;
+			b->iov_cap = cap;
 		}
-		df->iov[df->niov++] = (struct iovec){ (void *)p, n };
+		b->iov[b->niov++] = (struct iovec){ (void *)p, n };
 	}
-	df->pending += n;
+	b->bytes += n;
 	return true;
 }
 
-/* Room for n more copied bytes; only called with nothing pending in buf. */
-static bool
-grow_buffer(struct files *fs, struct dirfile *df, size_t n)
+/* Room for up to n copied bytes, as far as the limits allow; only called
+ * with nothing pending in b's buffer. */
+static void
+grow_buffer(struct files *fs, struct wbatch *b, size_t n)
 {
-	size_t cap = df->cap ? df->cap : BUF_FIRST;
+	size_t cap = b->cap ? b->cap : BUF_FIRST;
 	char *p;
 
 	while (cap < n && cap < BUF_MAX)
 		cap *= 2;
-	if (cap < n || cap == df->cap || fs->buffered > BUFFERED_MAX)
-		return n <= df->cap;
-	if (!(p = realloc(df->buf, cap)))
-		return false;
-	fs->buffered += cap - df->cap;
-	df->buf = p;
-	df->cap = cap;
-	return true;
+	if (cap <= b->cap || fs->buffered > BUFFERED_MAX ||
+	    !(p = realloc(b->buf, cap)))
+		return;
+	fs->buffered += cap - b->cap;
+	b->buf = p;
+	b->cap = cap;
 }
 
-/* Queue a copy of bytes that will not stay valid. */
+/* Queue a copy of bytes that will not stay valid, in as many batches as
+ * the buffer takes. */
 static void
-add_copy(struct files *fs, struct flow *f, int dir, struct dirfile *df,
-	 const uint8_t *p, size_t n)
+add_copy(struct files *fs, struct dirfile *df, const uint8_t *p, size_t n)
 {
-	if (n > df->cap - df->len || df->niov == IOV_MAX) {
-		flush(fs, f, dir, df);
-		if (!grow_buffer(fs, df, n)) {	/* too big for any buffer */
-			add_piece(df, p, n);
-			flush(fs, f, dir, df);
+	struct wbatch *b = &df->b;
+	size_t take;
+
+	while (n > 0) {
+		if (n > b->cap - b->len || b->niov == b->iov_cap) {
+			if (b->niov > 0)
+				flush(fs, df, false);
+			grow_buffer(fs, b, n);
+		}
+		take = n < b->cap - b->len ? n : b->cap - b->len;
+		if (take == 0 || !add_piece(b, b->buf + b->len, take)) {
+			errno = ENOMEM;
+			writers_report(fs->w, "buffer data for", "(a flow)");
 			return;
 		}
+		memcpy(b->buf + b->len, p, take);
+		b->len += take;
+		p += take;
+		n -= take;
 	}
-	memcpy(df->buf + df->len, p, n);
-	add_piece(df, df->buf + df->len, n);
-	df->len += n;
 }
 
 static void
@@ -273,22 +225,22 @@ files_data(void *self, struct flow *f, int dir, const uint8_t *p, size_t n,
 
 	if (!dfs) {
 		errno = ENOMEM;
-		report(fs, "buffer data for", "(a flow)");
+		writers_report(fs->w, "buffer data for", "(a flow)");
 		return;
 	}
 	df = &dfs[dir];
 	if (!stable) {
-		add_copy(fs, f, dir, df, p, n);
+		add_copy(fs, df, p, n);
 	} else {
 		unpin_old(fs, p);
-		if (!add_piece(df, p, n)) {	/* the list is full */
-			flush(fs, f, dir, df);
-			add_piece(df, p, n);
+		if (!add_piece(&df->b, p, n)) {	/* the list is full */
+			flush(fs, df, false);
+			add_piece(&df->b, p, n);
 		}
 		pin(fs, df, p);
 	}
-	if (df->pending >= FLUSH_BYTES || df->niov == IOV_MAX)
-		flush(fs, f, dir, df);
+	if (df->b.bytes >= FLUSH_BYTES || df->b.niov == IOV_MAX)
+		flush(fs, df, false);
 }
 
 static void
@@ -301,13 +253,19 @@ files_end(void *self, struct flow *f)
 	if (!dfs)
 		return;
 	for (d = 0; d < 2; d++) {
-		flush(fs, f, d, &dfs[d]);
-		fs->buffered -= dfs[d].cap;
-		free(dfs[d].buf);
-		free(dfs[d].iov);
+		flush(fs, &dfs[d], true);
+		fs->buffered -= dfs[d].b.cap;
+		free(dfs[d].b.buf);
+		free(dfs[d].b.iov);
 	}
 	free(dfs);
 	f->sink_state[fs->slot] = NULL;
+}
+
+static void
+files_finish(void *self)
+{
+	writers_stop(((struct files *)self)->w);
 }
 
 static void
@@ -315,7 +273,7 @@ files_destroy(void *self)
 {
 	struct files *fs = self;
 
-	close(fs->dirfd);
+	writers_free(fs->w);
 	free(fs);
 }
 
@@ -323,6 +281,7 @@ static const struct sink_ops files_ops = {
 	.name = "files",
 	.data = files_data,
 	.flow_end = files_end,
+	.finish = files_finish,
 	.destroy = files_destroy,
 };
 
@@ -331,14 +290,15 @@ files_sink_new(const char *dir, int slot)
 {
 	struct sink *k = calloc(1, sizeof(*k));
 	struct files *fs = calloc(1, sizeof(*fs));
+	int e;
 
-	if (!k || !fs || strlen(dir) >= sizeof(fs->dir) ||
-	    (fs->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+	if (!k || !fs || !(fs->w = writers_new(dir))) {
+		e = k && fs ? errno : ENOMEM;
 		free(k);
 		free(fs);
+		errno = e;
 		return NULL;
 	}
-	snprintf(fs->dir, sizeof(fs->dir), "%s", dir);
 	fs->slot = slot;
 	*k = (struct sink){ &files_ops, fs };
 	return k;
@@ -348,12 +308,16 @@ const uint8_t *
 files_sink_oldest(const struct sink *k)
 {
 	const struct files *fs = k->self;
+	const uint8_t *mine = fs->oldest ? fs->oldest->first_stable : NULL;
+	const uint8_t *queued = writers_oldest(fs->w);
 
-	return fs->oldest ? fs->oldest->first_stable : NULL;
+	if (!mine || (queued && (uintptr_t)queued < (uintptr_t)mine))
+		return queued;
+	return mine;
 }
 
 uint64_t
 files_sink_errors(const struct sink *k)
 {
-	return ((const struct files *)k->self)->errors;
+	return writers_errors(((const struct files *)k->self)->w);
 }
