@@ -30,6 +30,9 @@ struct sink *stats_sink_new(FILE *out);
 
 void sink_free(struct sink *k);
 
+/* The n last decimal digits of v at p, zero-padded; returns the end. */
+char *put_digits(char *p, unsigned v, int n);
+
 /* "2024-01-02 03:04:05.123456" (UTC) into out[TIME_TEXT_LEN]. */
 #define TIME_TEXT_LEN 48
 const char *format_time(uint64_t ts_us, char out[TIME_TEXT_LEN], char date_sep);

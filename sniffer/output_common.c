@@ -5,8 +5,7 @@
 
 #include "output.h"
 
-/* n digits of v at p, zero-padded. */
-static char *
+char *
 put_digits(char *p, unsigned v, int n)
 {
 	int i;

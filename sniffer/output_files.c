@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -53,27 +52,36 @@ struct files {
 	size_t buffered;	/* bytes allocated for copy buffers */
 };
 
-static void
-addr_text(const struct endpoint *e, char *out, size_t cap)
+/* "ADDR.PORT" at p, as tcpflow writes it; by hand rather than snprintf,
+ * which cost the main thread more than a short connection's decoding. */
+static char *
+put_endpoint(char *p, const struct endpoint *e)
 {
-	const uint8_t *a = e->addr;
+	int i;
 
-	if (e->family == AF_INET6)
-		inet_ntop(AF_INET6, a, out, (socklen_t)cap);
-	else
-		snprintf(out, cap, "%03u.%03u.%03u.%03u", a[0], a[1], a[2], a[3]);
+	if (e->family == AF_INET6) {
+		inet_ntop(AF_INET6, e->addr, p, INET6_ADDRSTRLEN);
+		p += strlen(p);
+	} else {
+		for (i = 0; i < 4; i++) {
+			p = put_digits(p, e->addr[i], 3);
+			*p++ = '.';
+		}
+		p--;
+	}
+	*p++ = '.';
+	return put_digits(p, e->port, 5);
 }
 
 static struct writer_file *
 new_file(const struct flow *f, int dir)
 {
-	const struct endpoint *from = &f->ep[dir], *to = &f->ep[!dir];
-	char a[64], b[64], name[144];
+	char name[2 * (INET6_ADDRSTRLEN + 6) + 2], *p;
 
-	addr_text(from, a, sizeof(a));
-	addr_text(to, b, sizeof(b));
-	snprintf(name, sizeof(name), "%s.%05u-%s.%05u", a, from->port, b,
-		 to->port);
+	p = put_endpoint(name, &f->ep[dir]);
+	*p++ = '-';
+	p = put_endpoint(p, &f->ep[!dir]);
+	*p = '\0';
 	return writer_file_new(name);
 }
 

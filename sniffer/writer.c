@@ -176,6 +176,7 @@ writer_main(void *arg)
 	struct ring *r = arg;
 	struct slot *s;
 
+	pthread_setname_np(pthread_self(), "sniffer-writer");	/* top -H */
 	pthread_mutex_lock(&r->lock);
 	for (;;) {
 		while (r->tail == r->head && !r->stopping)
@@ -249,8 +250,9 @@ writer_file_new(const char *name)
 	for (c = name; *c; c++)
 		h = (h ^ (uint8_t)*c) * 16777619u;
 	f->ring = (int)(h % WRITERS);
-	snprintf(f->name, sizeof(f->name), "%s", name);
-	f->base_len = strlen(f->name);
+	/* leaves room for "c99999" and the NUL (calloc'd) */
+	f->base_len = strnlen(name, sizeof(f->name) - 8);
+	memcpy(f->name, name, f->base_len);
 	return f;
 }
 
