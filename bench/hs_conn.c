@@ -90,7 +90,8 @@ hsb_connect(const struct hsb *b, const void *first, size_t n,
 		snprintf(err, KIT_ERRLEN, "out of memory");
 		return NULL;
 	}
-	/* Three flights each way at most; the bound is the deadline. */
+	/* A handshake takes a few reads: the deadline bounds the waiting,
+	 * the count a socket that stays readable with nothing to show. */
 	for (i = 0; i < 1000; i++) {
 		w = transport_write(t, first, n);
 		if (w == (ssize_t)n)
@@ -153,7 +154,7 @@ hsb_read_some(struct transport *t, uint8_t *buf, size_t cap, double until,
 	ssize_t n;
 	int w;
 
-	for (;;) {
+	for (;;) {	/* until data, an error or the deadline */
 		n = transport_read(t, buf, cap);
 		if (n >= 0)
 			return (long)n;
