@@ -75,7 +75,7 @@ cleanup() {
 	for pid in "${!LIVE[@]}"; do
 		stop_pid "$pid"
 	done
-	exec 3>&- 2>/dev/null
+	exec 3>&-
 	if [[ ${KEEP:-0} == 1 ]]; then
 		say "secure_bench: logs kept in $TMP"
 	else
