@@ -341,6 +341,49 @@ case_gap(const char *dir, const char *name)
 	gen_end(&g);
 }
 
+/* Two connections of a megabyte or so, a segment of each in turn: every
+ * direction goes to its -o file in several writes, and with pcapng (read
+ * by libpcap, so every byte is copied) through several buffers. */
+static void
+large(const char *dir, const char *name, enum cap_format format)
+{
+	struct flow *f[2];
+	struct gen g;
+	int i, k;
+
+	gen_begin(&g, dir, name, "two connections of 0.5 and 1.1 MB each way, "
+		  "interleaved segment by segment", format, LINKTYPE_ETHERNET,
+		  65535);
+	for (k = 0; k < 2; k++) {
+		f[k] = flow_new(&g, CLI, (uint16_t)(40000 + k), SRV, 80);
+		tcp_handshake(f[k], 0);
+	}
+	for (i = 0; i < 760; i++) {
+		for (k = 0; k < 2; k++) {
+			tcp_send(f[k], C2S, MSS, MSS);
+			if (i % 2 == k)
+				tcp_send(f[k], S2C, MSS, MSS);
+		}
+	}
+	for (k = 0; k < 2; k++) {
+		tcp_ack(f[k], S2C);
+		tcp_close(f[k], C2S);
+	}
+	gen_end(&g);
+}
+
+static void
+case_large(const char *dir, const char *name)
+{
+	large(dir, name, CAP_PCAP_US);
+}
+
+static void
+case_large_pcapng(const char *dir, const char *name)
+{
+	large(dir, name, CAP_PCAPNG);
+}
+
 static void
 case_many(const char *dir, const char *name)
 {
@@ -393,5 +436,7 @@ const struct gencase tcp_cases[] = {
 	{ "reuse", case_reuse },
 	{ "gap", case_gap },
 	{ "many", case_many },
+	{ "large", case_large },
+	{ "large-pcapng", case_large_pcapng },
 	{ NULL, NULL }
 };

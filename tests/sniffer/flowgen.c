@@ -180,14 +180,14 @@ state(struct flow *f, int dir, size_t end)
 
 /* First byte the sniffer has neither captured nor known as cut. */
 static size_t
-frontier(const struct flow *f, int dir)
+frontier(struct flow *f, int dir)
 {
-	const struct dirstate *d = &f->d[dir];
-	size_t i = 0;
+	struct dirstate *d = &f->d[dir];
+	size_t i = d->cap_prefix;	/* B_CAP and B_CUT are never cleared */
 
 	while (i < d->st_cap && (d->st[i] & (B_CAP | B_CUT)))
 		i++;
-	return i;
+	return d->cap_prefix = i;
 }
 
 /* A packet of the flow was written (timestamp: the previous one). */
@@ -250,10 +250,11 @@ ack_of(struct flow *f, int dir)
 {
 	struct dirstate *p = &f->d[!dir];
 	uint8_t *st = state(f, !dir, p->wire_end + 1);
-	size_t n = 0;
+	size_t n = p->rcv_prefix;	/* B_RCV is never cleared */
 
 	while (n < p->wire_end && (st[n] & B_RCV))
 		n++;
+	p->rcv_prefix = n;
 	return p->isn + 1 + (uint32_t)n + (p->fin && n == p->wire_end);
 }
 
@@ -261,7 +262,7 @@ ack_of(struct flow *f, int dir)
 
 /* A segment of n bytes at off would be a keep-alive (not data). */
 static bool
-keepalive_like(const struct flow *f, int dir, size_t off, size_t n)
+keepalive_like(struct flow *f, int dir, size_t off, size_t n)
 {
 	return n <= 1 && off + 1 == frontier(f, dir);
 }

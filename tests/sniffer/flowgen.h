@@ -43,6 +43,8 @@ struct dirstate {
 	uint8_t *st;		/* per stream byte: B_* flags */
 	size_t st_cap;
 	size_t wire_end;	/* bytes the sender has sent so far */
+	size_t rcv_prefix;	/* bytes from 0 all received (B_RCV) */
+	size_t cap_prefix;	/* bytes from 0 all captured or cut */
 	size_t known_end;	/* end of the stream as the sniffer can know it */
 	bool fin;		/* FIN sent */
 	uint16_t window;	/* advertised in this direction's segments */
