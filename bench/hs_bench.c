@@ -22,6 +22,8 @@ static const char usage_text[] =
 "      accept C connections one at a time and drop what they send\n"
 "  records [--seconds S]\n"
 "      seal+open cost per record, AES-256-GCM and ChaCha20-Poly1305\n"
+"  floor [--count K]\n"
+"      K exchanges of a handshake's message sizes over TCP, no crypto\n"
 "common: --host ADDR (127.0.0.1) --cipher LIST --timeout S (10)\n";
 
 static int
@@ -131,6 +133,8 @@ main(int argc, char **argv)
 	parse(&b, argc - 1, argv + 1, &key, &pub);
 	if (!strcmp(mode, "records"))
 		return hsb_records(&b);
+	if (!strcmp(mode, "floor"))
+		return hsb_floor(&b);
 	if (strcmp(mode, "handshakes") && strcmp(mode, "bulk") &&
 	    strcmp(mode, "sink")) {
 		fputs(usage_text, stderr);

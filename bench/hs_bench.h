@@ -57,5 +57,6 @@ int hsb_handshakes(const struct hsb *b);
 int hsb_bulk(const struct hsb *b);
 int hsb_sink(const struct hsb *b);
 int hsb_records(const struct hsb *b);
+int hsb_floor(const struct hsb *b);
 
 #endif

@@ -8,7 +8,8 @@
 # What it measures:
 #   openssl speed      X25519, Ed25519, AES-256-GCM, ChaCha20-Poly1305
 #   handshakes/s       hs_bench handshakes: K sequential anonymous logins
-#                      to bin/secure-server (server key pinned), and
+#                      to bin/secure-server (server key pinned); hs_bench
+#                      floor: the same bytes over TCP with no crypto; and
 #                      openssl s_time -new against openssl s_server (TLS
 #                      1.3, Ed25519 certificate) and secure-server --tls
 #                      (its certificate made from the same Ed25519 key)
@@ -181,6 +182,7 @@ start secure-server "$KIT_BIN/secure-server" --bind 127.0.0.1 --port 0 \
 BEST=per_s
 KIT_HS=$(best_of kit_handshakes) || die "hs_bench handshakes failed"
 stop_pid "$PID"
+FLOOR=$(best_of "$HSB" floor --count "$HS_COUNT") || die "hs_bench floor failed"
 
 # s_time_rate PORT: TLS 1.3 full handshakes per second, best of RUNS
 # (connections over the wall time of the whole s_time run).
@@ -261,6 +263,8 @@ printf '%-36s %12s %12s %12s %12s\n' "handshakes, sequential" "per s" \
 printf '%-36s %12s %12s %12s %12s\n' "kit secure_chat (hs_bench)" "$KIT_RATE" \
 	"$(field "$KIT_HS" p50_ms)" "$(field "$KIT_HS" p99_ms)" \
 	"$(field "$KIT_HS" cpu_us)+$(field "$KIT_HS" srv_cpu_us)"
+printf '%-36s %12s\n' "floor: same bytes over TCP, no crypto" \
+	"$(field "$FLOOR" per_s)"
 printf '%-36s %12s\n' "TLS 1.3 s_server + s_time -new" "$TLS_HS"
 printf '%-36s %12s\n' "kit secure-server --tls + s_time" "$KIT_TLS_HS"
 echo
