@@ -35,6 +35,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "loadgen.h"
 #include "transport.h"
 
@@ -45,10 +46,12 @@ usage(FILE *f)
 	    "usage: loadgen --port P --clients N --messages M [--host ADDR]\n"
 	    "               [--channel NAME] [--timeout SEC] [--max-time SEC]\n"
 	    "               [--inflight K] [--window W]\n"
-	    "               [--secure --server-key SHA256:...|FILE.pub]\n"
+	    "               [--secure --server-key SHA256:...|FILE.pub"
+	    " [--cipher LIST]]\n"
 	    "       loadgen --port P --clients N --idle [--hold SEC] ...\n"
 	    "  --secure      speak secure_chat (anonymous login), not plain IRC\n"
 	    "  --server-key K  --secure: the server's key (fingerprint or .pub)\n"
+	    "  --cipher LIST --secure: suites to offer, as secure-client's\n"
 	    "  --channel C   channel to join and talk in (#bench)\n"
 	    "  --idle        register and join only, then hold (no messages)\n"
 	    "  --hold S      --idle: seconds to keep the clients (10)\n"
@@ -107,6 +110,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "hold", required_argument, NULL, 'H' },
 		{ "secure", no_argument, NULL, 's' },
 		{ "server-key", required_argument, NULL, 'K' },
+		{ "cipher", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -124,13 +128,17 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->secure = true;
 		else if (ch == 'K')
 			o->server_key = optarg;
+		else if (ch == 'C')
+			o->cipher = optarg;
 		else if (!parse_num_opt(ch, optarg, o))
 			return false;
 	}
 	/* The channel goes into JOIN and PRIVMSG lines verbatim. */
-	if (o->secure != (o->server_key != NULL)) {
+	if (o->secure != (o->server_key != NULL) ||
+	    (o->cipher && !o->secure)) {
 		fprintf(stderr, "loadgen: --secure and --server-key go "
-		    "together (the server's key is always checked)\n");
+		    "together (the server's key is always checked);"
+		    " --cipher needs them\n");
 		return false;
 	}
 	return optind == argc && o->port != 0 && o->clients != 0 &&
@@ -214,6 +222,7 @@ main(int argc, char **argv)
 	struct opts o;
 	int rc;
 
+	kit_set_progname(argv[0]);
 	if (!parse_opts(argc, argv, &o)) {
 		usage(stderr);
 		return 2;

@@ -59,6 +59,7 @@ struct opts {
 	bool idle;
 	bool secure;		/* --secure: the secure_chat transport */
 	const char *server_key;	/* --server-key: SHA256:... or a .pub file */
+	const char *cipher;	/* --cipher: suites to offer, NULL: default */
 };
 
 enum cstate {

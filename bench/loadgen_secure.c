@@ -2,7 +2,9 @@
  * loadgen_secure.c - --secure: every client runs the secure_chat protocol
  * (docs/PROTOCOL.md) through the kit's secure transport, logs in
  * anonymously and accepts only the server key given with --server-key, as
- * secure-client does: a "SHA256:..." fingerprint or a .pub/.key file.
+ * secure-client does: a "SHA256:..." fingerprint or a .pub/.key file. It
+ * offers the suites secure-client offers, in its order (--cipher as
+ * secure-client's).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -12,11 +14,13 @@
 #include "err.h"
 #include "keys.h"
 #include "loadgen.h"
+#include "secure_opts.h"
 #include "secure_transport.h"
 
 struct lg_secure {
 	struct secure_opts so;	/* every connection's copy comes from it */
 	uint8_t suites[2];
+	FILE *keylog;		/* secure_cli_apply's; never opened here */
 	char pin[KEYS_FP_LEN];	/* the fingerprint the server must have */
 	bool warned;
 };
@@ -65,6 +69,7 @@ int
 secure_setup(struct lg *lg)
 {
 	struct lg_secure *ls = calloc(1, sizeof(*ls));
+	struct secure_cli cli = { .cipher = lg->o.cipher };
 
 	if (!ls) {
 		fprintf(stderr, "loadgen: out of memory\n");
@@ -73,11 +78,8 @@ secure_setup(struct lg *lg)
 	lg->sec = ls;
 	if (load_pin(ls, lg->o.server_key) < 0)
 		return -1;
-	/* The suites and order secure-client offers by default. */
-	ls->suites[0] = SUITE_CHACHA20_POLY1305;
-	ls->suites[1] = SUITE_AES_256_GCM;
-	ls->so.hs.suites = ls->suites;
-	ls->so.hs.nsuites = 2;
+	/* secure-client's suites, padding and rekeying defaults. */
+	secure_cli_apply(&cli, &ls->so, ls->suites, &ls->keylog);
 	ls->so.hs.verify = keys_verify;
 	ls->so.hs.check_server = check_server;
 	ls->so.hs.method = HS_ANONYMOUS;
