@@ -151,6 +151,12 @@ for c in aes-256-gcm chacha20-poly1305; do
 		SPEED[$c,$n]=$(speed_aead "$c" "$n")
 	done
 done
+# The bulk target's ceiling: the best of RUNS, as the bulk figure is.
+for ((i = 1; i < RUNS; i++)); do
+	v=$(speed_aead aes-256-gcm 16384)
+	awk -v a="$v" -v b="${SPEED[aes-256-gcm,16384]}" 'BEGIN { exit !(a > b) }' &&
+		SPEED[aes-256-gcm,16384]=$v
+done
 
 # --- handshakes ---------------------------------------------------------------
 
