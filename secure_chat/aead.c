@@ -94,21 +94,32 @@ crypt(struct aead *a, int enc, const uint8_t *nonce, const uint8_t *aad,
 }
 
 int
-aead_seal(struct aead *a, const uint8_t nonce[static AEAD_NONCE_LEN],
-	  const uint8_t *aad, size_t aadlen, const uint8_t *p, size_t n,
-	  uint8_t *out)
+aead_seal2(struct aead *a, const uint8_t nonce[static AEAD_NONCE_LEN],
+	   const uint8_t *aad, size_t aadlen, const uint8_t *p, size_t n,
+	   const uint8_t *q, size_t m, uint8_t *out)
 {
 	OSSL_PARAM params[2];
 	int len, r;
 
+	if (m > 1u << 30)
+		return KIT_ETOOBIG;
 	if ((r = crypt(a, 1, nonce, aad, aadlen, p, n, out)) < 0)
 		return r;
-	if (!EVP_CipherFinal_ex(a->ctx, out + n, &len))
+	if ((m && !EVP_CipherUpdate(a->ctx, out + n, &len, q, (int)m)) ||
+	    !EVP_CipherFinal_ex(a->ctx, out + n + m, &len))
 		return KIT_EINVAL;
 	params[0] = OSSL_PARAM_construct_octet_string(
-		OSSL_CIPHER_PARAM_AEAD_TAG, out + n, AEAD_TAG_LEN);
+		OSSL_CIPHER_PARAM_AEAD_TAG, out + n + m, AEAD_TAG_LEN);
 	params[1] = OSSL_PARAM_construct_end();
 	return EVP_CIPHER_CTX_get_params(a->ctx, params) ? 0 : KIT_EINVAL;
+}
+
+int
+aead_seal(struct aead *a, const uint8_t nonce[static AEAD_NONCE_LEN],
+	  const uint8_t *aad, size_t aadlen, const uint8_t *p, size_t n,
+	  uint8_t *out)
+{
+	return aead_seal2(a, nonce, aad, aadlen, p, n, NULL, 0, out);
 }
 
 int

@@ -33,6 +33,13 @@ int aead_seal(struct aead *a, const uint8_t nonce[static AEAD_NONCE_LEN],
 	      const uint8_t *aad, size_t aadlen, const uint8_t *p, size_t n,
 	      uint8_t *out);
 
+/* As aead_seal, for a plaintext in two pieces, p then q (m bytes), so
+ * that neither is copied first: out receives n + m bytes of ciphertext
+ * then the tag. */
+int aead_seal2(struct aead *a, const uint8_t nonce[static AEAD_NONCE_LEN],
+	       const uint8_t *aad, size_t aadlen, const uint8_t *p, size_t n,
+	       const uint8_t *q, size_t m, uint8_t *out);
+
 /* in holds n bytes of ciphertext then the tag; out receives n bytes.
  * Returns 0, or KIT_EAUTH when the tag does not match (out must then be
  * ignored: it may hold unauthenticated bytes). */

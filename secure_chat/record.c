@@ -106,7 +106,7 @@ int
 rec_seal(struct rec_dir *d, uint8_t inner, const uint8_t *p, size_t n,
 	 size_t pad, uint8_t *out, size_t cap)
 {
-	uint8_t nonce[AEAD_NONCE_LEN], *plain = out + FRAME_HEADER_LEN;
+	uint8_t nonce[AEAD_NONCE_LEN], tail[256] = { inner };
 	size_t len = n + 1, body;
 	int r;
 
@@ -120,13 +120,11 @@ rec_seal(struct rec_dir *d, uint8_t inner, const uint8_t *p, size_t n,
 	if (d->seq == UINT64_MAX || cap < FRAME_HEADER_LEN + body)
 		return d->seq == UINT64_MAX ? KIT_EINVAL : KIT_ETOOBIG;
 	put_header(out, FRAME_RECORD, body);
-	/* Plaintext in place: content, type, zeros; then sealed in place. */
-	memmove(plain, p, n);
-	plain[n] = inner;
-	memset(plain + n + 1, 0, len - n - 1);
+	/* Plaintext: the content as it is, then the type and zeros (tail);
+	 * sealed straight from both into the frame. */
 	make_nonce(d, nonce);
-	if ((r = aead_seal(d->aead, nonce, out, FRAME_HEADER_LEN, plain, len,
-			   plain)) < 0)
+	if ((r = aead_seal2(d->aead, nonce, out, FRAME_HEADER_LEN, p, n, tail,
+			    len - n, out + FRAME_HEADER_LEN)) < 0)
 		return r;
 	d->seq++;
 	return (int)(FRAME_HEADER_LEN + body);

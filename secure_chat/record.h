@@ -68,7 +68,8 @@ int frame_write(uint8_t type, const uint8_t *body, size_t n, uint8_t *out,
 /*
  * Seal n bytes of content (at most REC_PLAINTEXT_MAX) of the given inner
  * type as one record frame into out[0..cap), padded so that content and
- * type fill a multiple of pad bytes (0 or 1: no padding). Returns the frame
+ * type fill a multiple of pad bytes (0 or 1: no padding); p must not
+ * overlap out. Returns the frame
  * length, KIT_ETOOBIG, or KIT_EINVAL (OpenSSL failed, or the record
  * counter would wrap).
  */
