@@ -15,7 +15,9 @@
  * while the ring is full, so memory stays bounded; a writer waits on
  * `more` while it is empty, or WAIT_MS at most. Each side wakes the other
  * only when half a ring is ready for it (WAKE_AT), not once per batch:
- * with many small files that would cost more than the writes. The batch's
+ * with many small files that would cost more than the writes; but a large
+ * batch (WAKE_BYTES) wakes its writer at once, and so does the main
+ * thread's own wait for room, so that no writer idles with work. The batch's
  * arrays are swapped between the main thread's direction and the slot,
  * never copied. A file always goes to the same writer (by a
  * hash of its name), so its batches are written in the order they were
@@ -45,6 +47,7 @@
 /* Batches waiting per writer; each refers to at most a megabyte. */
 #define RING_LEN 16
 #define WAKE_AT (RING_LEN / 2)
+#define WAKE_BYTES (64 * 1024)
 #define WAIT_MS 50
 #define NAME_CAP 160
 
@@ -256,6 +259,20 @@ writer_file_new(const char *name)
 	return f;
 }
 
+/* Wake every writer that has work. */
+static void
+wake_all(struct writers *w)
+{
+	int k;
+
+	for (k = 0; k < w->started; k++) {
+		pthread_mutex_lock(&w->ring[k].lock);
+		if (w->ring[k].head != w->ring[k].tail)
+			pthread_cond_signal(&w->ring[k].more);
+		pthread_mutex_unlock(&w->ring[k].lock);
+	}
+}
+
 void
 writers_queue(struct writers *w, struct writer_file *f, struct wbatch *b,
 	      const uint8_t *oldest, bool last)
@@ -265,6 +282,11 @@ writers_queue(struct writers *w, struct writer_file *f, struct wbatch *b,
 	struct wbatch done;
 
 	pthread_mutex_lock(&r->lock);
+	if (r->head - r->tail == RING_LEN) {
+		pthread_mutex_unlock(&r->lock);
+		wake_all(w);	/* none idles with work while we wait */
+		pthread_mutex_lock(&r->lock);
+	}
 	while (r->head - r->tail == RING_LEN)
 		pthread_cond_wait(&r->room, &r->lock);
 	s = &r->slot[r->head % RING_LEN];
@@ -273,7 +295,7 @@ writers_queue(struct writers *w, struct writer_file *f, struct wbatch *b,
 	s->file = f;
 	s->oldest = oldest;
 	s->last = last;
-	if (++r->head - r->tail >= WAKE_AT)
+	if (++r->head - r->tail >= WAKE_AT || s->b.bytes >= WAKE_BYTES)
 		pthread_cond_signal(&r->more);
 	pthread_mutex_unlock(&r->lock);
 	*b = done;
