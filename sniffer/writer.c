@@ -208,9 +208,15 @@ writers_new(const char *dir)
 	sigset_t all, old;
 	int i, e = 0;
 
-	if (!w || strlen(dir) >= sizeof(w->dir) ||
-	    (w->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		e = w ? errno : ENOMEM;
+	if (!w)
+		return NULL;	/* errno is ENOMEM */
+	w->dirfd = -1;
+	if (strlen(dir) >= sizeof(w->dir))
+		errno = ENAMETOOLONG;
+	else
+		w->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (w->dirfd < 0) {
+		e = errno;
 		free(w);
 		errno = e;
 		return NULL;
