@@ -312,14 +312,15 @@ record_frame(struct secure *s, const uint8_t *frame, size_t len,
 static int
 next_frame(struct secure *s, uint8_t *buf, size_t cap, size_t *n)
 {
-	const uint8_t *f = s->in + s->in_off;
+	const uint8_t *f;
 	uint8_t type;
 	size_t flen;
 	int r;
 
 	*n = 0;
-	if (s->in_len == 0)
+	if (s->in_len == 0)	/* (in[] may be NULL then) */
 		return 0;
+	f = s->in + s->in_off;
 	r = frame_peek(f, s->in_len, &type, &flen);
 	if (r == KIT_ETOOBIG) {
 		send_alert(s, ALERT_RECORD_OVERFLOW);
@@ -411,6 +412,30 @@ take_plain(struct secure *s, void *buf, size_t len)
 	return (ssize_t)n;
 }
 
+/*
+ * After one record opened into buf: the complete records behind it that
+ * open into the rest (cap bytes), so that one read returns what one recv
+ * would have. Stops at a record that is incomplete or would not fit, and
+ * at a failure, which the next read reports. Returns the bytes added.
+ */
+static size_t
+more_records(struct secure *s, uint8_t *buf, size_t cap)
+{
+	size_t got = 0, n, flen;
+	uint8_t type;
+
+	while (!s->failed && !s->peer_closed && s->plain_len == 0 &&
+	       s->in_len > 0 &&
+	       frame_peek(s->in + s->in_off, s->in_len, &type, &flen) == 0 &&
+	       flen <= s->in_len && flen >= FRAME_HEADER_LEN + AEAD_TAG_LEN &&
+	       flen - FRAME_HEADER_LEN - AEAD_TAG_LEN <= cap - got) {
+		if (next_frame(s, buf + got, cap - got, &n) < 0)
+			break;
+		got += n;
+	}
+	return got;
+}
+
 static ssize_t
 secure_read(struct transport *t, void *buf, size_t len)
 {
@@ -428,7 +453,8 @@ secure_read(struct transport *t, void *buf, size_t len)
 		if ((r = next_frame(s, buf, len, &n)) < 0)
 			return r;
 		if (n > 0)
-			return (ssize_t)n;
+			return (ssize_t)(n + more_records(s, (uint8_t *)buf + n,
+							  len - n));
 		if (r == 0 && (r = fill_in(s)) < 0)
 			return r;
 	}

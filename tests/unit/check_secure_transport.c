@@ -253,6 +253,29 @@ START_TEST(test_secure_transport_idle_connection_holds_no_buffers)
 }
 END_TEST
 
+START_TEST(test_secure_transport_one_read_returns_several_records)
+{
+	char buf[256];
+
+	pump();
+	ck_assert_int_eq(transport_write(cli, "PING :a\r\n", 9), 9);
+	ck_assert_int_eq(transport_write(cli, "PING :b\r\n", 9), 9);
+	ck_assert_int_eq(transport_write(cli, "PING :c\r\n", 9), 9);
+	relay(relay_c, relay_s, NULL);
+	/* As one recv of plain TCP would: the three lines at once... */
+	ck_assert_int_eq(transport_read(srv, buf, sizeof(buf)), 27);
+	ck_assert_mem_eq(buf, "PING :a\r\nPING :b\r\nPING :c\r\n", 27);
+	/* ...but never more than the reader's buffer takes. */
+	ck_assert_int_eq(transport_write(cli, "PING :d\r\n", 9), 9);
+	ck_assert_int_eq(transport_write(cli, "PING :e\r\n", 9), 9);
+	relay(relay_c, relay_s, NULL);
+	ck_assert_int_eq(transport_read(srv, buf, 12), 9);
+	ck_assert_int_eq(transport_read(srv, buf, 12), 9);
+	ck_assert_mem_eq(buf, "PING :e\r\n", 9);
+	assert_idle();
+}
+END_TEST
+
 #define BURST (300 * 1024)
 
 /* What the client read of the burst so far, checked byte by byte. Reads
@@ -319,6 +342,7 @@ secure_transport_suite(void)
 	tcase_add_test(tc, test_secure_transport_refuses_an_unknown_server);
 	tcase_add_test(tc, test_secure_transport_idle_connection_holds_no_buffers);
 	tcase_add_test(tc, test_secure_transport_burst_after_idle_arrives_whole);
+	tcase_add_test(tc, test_secure_transport_one_read_returns_several_records);
 	suite_add_tcase(s, tc);
 	return s;
 }
