@@ -426,6 +426,9 @@ connect_server(struct client *cl)
 		kit_warn("cannot set up the connection to %s", cl->opts->host);
 		return -1;
 	}
+	if (cl->opts->verbose)
+		kit_warn("connected to %s port %s (%s)", cl->opts->host,
+			 cl->opts->port, cl->t->ops->name);
 	cl->net = (struct evhandler){ .fd = fd, .fn = on_net_event, .ud = cl };
 	cl->net_events = EPOLLIN;
 	return evloop_add(cl->loop, &cl->net, EPOLLIN);

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 struct evloop;
 struct evhandler;
@@ -44,6 +45,10 @@ void evloop_del(struct evloop *loop, struct evhandler *h);
 
 /* Monotonic clock in milliseconds. */
 uint64_t evloop_now_ms(void);
+
+/* Milliseconds since t0 (CLOCK_MONOTONIC), with sub-millisecond
+ * precision: for timing one step, such as a handshake. */
+double evloop_ms_since(const struct timespec *t0);
 
 /* Arm t to fire once after ms milliseconds (re-arming moves it). */
 void evloop_timer_arm(struct evloop *loop, struct evtimer *t, uint64_t ms,

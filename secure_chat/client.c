@@ -27,6 +27,7 @@ struct client {
 	const char *known_hosts;
 	const char *server_key;	/* --server-key: fingerprint or file */
 	bool tofu;
+	bool verbose;	/* -v: handshake timing */
 	FILE *keylog;
 };
 
@@ -37,6 +38,15 @@ sign(void *ud, const uint8_t *msg, size_t n, uint8_t sig[static HS_SIG_LEN])
 	char err[KIT_ERRLEN];
 
 	return keys_sign(c->id, msg, n, sig, err);
+}
+
+static void
+on_handshake(void *ud, double ms, const char *what)
+{
+	const struct client *c = ud;
+
+	if (c->verbose)
+		kit_warn("handshake in %.3f ms (%s)", ms, what);
 }
 
 static void
@@ -184,6 +194,7 @@ setup_tls(struct client *c, struct chat_client_opts *opts,
 
 	tls_cli_apply(cli, suites, &c->keylog);
 	*tls = (struct tls_opts){ .check_server = check_server,
+				  .on_handshake = on_handshake,
 				  .keylog = c->keylog, .ud = c };
 	if (tls_opts_init(tls, c->id, opts->nick, TLS_CERT_NONE,
 			  suites[0] ? suites : NULL, err) < 0)
@@ -213,6 +224,7 @@ setup_secure(struct client *c, struct chat_client_opts *opts,
 	sec->hs.password = c->password;
 	sec->hs.keylog = c->keylog ? on_keylog : NULL;
 	sec->hs.ud = c;
+	sec->on_handshake = on_handshake;
 	opts->wrap = secure_transport_wrap;
 	opts->wrap_ctx = sec;
 }
@@ -248,6 +260,7 @@ main(int argc, char **argv)
 	c.host = opts.host;
 	c.port = opts.port;
 	c.tofu = tofu != NULL;
+	c.verbose = opts.verbose;
 	if (!c.known_hosts)
 		c.known_hosts = default_known_hosts();
 	if (key && keys_load_private(key, &c.id, err) < 0)

@@ -12,9 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "aead.h"
 #include "err.h"
+#include "evloop.h"
 #include "secure_transport.h"
 #include "transport.h"
 
@@ -45,6 +48,7 @@ struct secure {
 	size_t out_cap, out_off, out_len;
 	char peer[HS_NICK_MAX + 1];
 	int peer_method;
+	struct timespec started;	/* for opts.on_handshake */
 	char error[256];
 };
 
@@ -178,6 +182,7 @@ secure_transport_new(int fd, const struct secure_opts *o)
 	s->opts = *o;
 	if (!s->opts.rekey_after)
 		s->opts.rekey_after = REKEY_DEFAULT;
+	clock_gettime(CLOCK_MONOTONIC, &s->started);
 	if (!(s->hs = hs_new(&s->opts.hs)))
 		goto fail;
 	if (!o->hs.server) {
@@ -215,6 +220,19 @@ secure_transport_buffer_bytes(const struct transport *t)
 	return s->in_cap + s->plain_cap + s->out_cap;
 }
 
+static void
+report_handshake(const struct secure *s)
+{
+	char what[64];
+
+	if (!s->opts.on_handshake)
+		return;
+	snprintf(what, sizeof(what), "kit-chat v1 %s",
+		 aead_suite_name(hs_suite(s->hs)));
+	s->opts.on_handshake(s->opts.hs.ud, evloop_ms_since(&s->started),
+			     what);
+}
+
 /* One frame while the handshake is under way. */
 static int
 handshake_frame(struct secure *s, const uint8_t *frame, size_t len)
@@ -239,6 +257,7 @@ handshake_frame(struct secure *s, const uint8_t *frame, size_t len)
 		hs_take_keys(s->hs, &s->send, &s->recv);
 		snprintf(s->peer, sizeof(s->peer), "%s", hs_peer_nick(s->hs));
 		s->peer_method = hs_peer_method(s->hs);
+		report_handshake(s);
 		hs_free(s->hs);
 		s->hs = NULL;
 		s->established = true;

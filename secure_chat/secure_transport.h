@@ -14,6 +14,9 @@ struct secure_opts {
 	struct hs_config hs;	/* copied for each connection */
 	size_t pad;		/* --pad: records padded to multiples */
 	uint64_t rekey_after;	/* records per key; 0: the default 2^20 */
+	/* After each handshake (may be NULL): called with hs.ud, its length
+	 * in milliseconds and "kit-chat v1 SUITE" (for -v). */
+	void (*on_handshake)(void *ud, double ms, const char *what);
 };
 
 /*

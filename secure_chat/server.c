@@ -142,7 +142,7 @@ on_handshake(void *ud, double ms, const char *what)
 	struct server *s = ud;
 
 	if (s->verbose)
-		fprintf(stderr, "%s: TLS handshake in %.3f ms (%s)\n",
+		fprintf(stderr, "%s: handshake in %.3f ms (%s)\n",
 			s->progname, ms, what);
 }
 
@@ -185,6 +185,7 @@ setup_secure(struct server *s, struct chat_server_opts *opts,
 	sec->hs.authorize = authorize;
 	sec->hs.keylog = s->keylog ? on_keylog : NULL;
 	sec->hs.ud = s;
+	sec->on_handshake = on_handshake;
 	opts->wrap = secure_transport_wrap;
 	opts->wrap_ctx = sec;
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "evloop.h"
 #include "handshake.h"
 #include "tls_cert.h"
 #include "tls_transport.h"
@@ -90,16 +91,6 @@ ssl_failure(struct tls *s, int r, const char *what)
 	return failed(s, KIT_EAUTH, what);
 }
 
-static double
-ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - t0->tv_sec) * 1e3 +
-	       (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
 /* The handshake has just ended. A server lets a client without a
  * certificate in only if authorize says so (a refused certificate ended
  * the handshake already, in verify_peer). */
@@ -119,7 +110,7 @@ handshake_done(struct tls *s)
 	if (o->on_handshake) {
 		snprintf(what, sizeof(what), "%s %s", SSL_get_version(s->ssl),
 			 SSL_get_cipher_name(s->ssl));
-		o->on_handshake(o->ud, ms_since(&s->started), what);
+		o->on_handshake(o->ud, evloop_ms_since(&s->started), what);
 	}
 	return 0;
 }

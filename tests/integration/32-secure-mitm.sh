@@ -77,9 +77,14 @@ for c in "${cases[@]}"; do
 	echo "$name: refused ($want)"
 done
 
-client_start carol --channel '#lab' --server-key "$fp" <<'EOF'
+client_start carol -v --channel '#lab' --server-key "$fp" <<'EOF'
 carol: still here
 EOF
 client_wait carol
+# -v: both ends time the handshake and name the suite
+grep -Eq 'handshake in [0-9.]+ ms \(kit-chat v1 (AES-256-GCM|ChaCha20-Poly1305)\)' \
+	"$TMP_DIR/carol.err" || fail "secure-client -v did not time its handshake"
+grep -Eq 'handshake in [0-9.]+ ms \(kit-chat v1 ' "$SERVER_LOG" ||
+	fail "secure-server -v did not time the handshakes"
 client_wait bob
 stop_server
