@@ -209,7 +209,7 @@ add_copy(struct files *fs, struct dirfile *df, const uint8_t *p, size_t n)
 		if (n > b->cap - b->len || b->niov == b->iov_cap) {
 			if (b->niov > 0)
 				flush(fs, df, false);
-			grow_buffer(fs, b, n);
+			grow_buffer(fs, b, n > 2 * b->cap ? n : 2 * b->cap);
 		}
 		take = n < b->cap - b->len ? n : b->cap - b->len;
 		if (take == 0 || !add_piece(b, b->buf + b->len, take)) {
