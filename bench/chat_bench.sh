@@ -62,48 +62,9 @@ NG_INFLIGHT=${NG_INFLIGHT:-10}
 # RSS is read a little later still, within the hold.
 SETTLE=$(( HOLD > 2 ? 1 : 0 ))
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/chat_bench.XXXXXX") || exit 1
-
-say() { printf '%s\n' "$*" >&2; }
-die() { say "chat_bench: $*"; exit 1; }
-
-# Every process we start is in LIVE (pid -> 1) until stop_pid reaps it, so
-# that cleanup never signals a pid that may since have been reused.
-declare -A LIVE=()
-
-alive() { # PID: exists and is not a zombie
-	local st
-	st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) && [[ $st != Z ]]
-}
-
-# Kill only what we started, by pid, then reap it (bounded).
-stop_pid() {
-	local pid=$1 i
-	[[ -n ${LIVE[$pid]:-} ]] || return 0
-	kill -TERM "$pid" 2>/dev/null
-	for ((i = 0; i < 50; i++)); do
-		alive "$pid" || break
-		sleep 0.1
-	done
-	alive "$pid" && kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	unset "LIVE[$pid]"
-	return 0
-}
-
-cleanup() {
-	local pid
-	for pid in "${!LIVE[@]}"; do
-		stop_pid "$pid"
-	done
-	if [[ ${KEEP:-0} == 1 ]]; then
-		say "chat_bench: logs kept in $TMP"
-	else
-		rm -rf "$TMP"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+BENCH_NAME=chat_bench
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # A free TCP port below the ephemeral range, so that our own clients'
 # source ports can never collide with it.

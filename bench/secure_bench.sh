@@ -27,8 +27,9 @@
 
 set -u -o pipefail
 
-say() { printf '%s\n' "$*" >&2; }
-die() { say "secure_bench: $*"; exit 1; }
+BENCH_NAME=secure_bench
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 KIT_BIN=${KIT_BIN:-$ROOT/bin}
@@ -47,44 +48,7 @@ done
 command -v openssl >/dev/null || die "no openssl program"
 command -v ss >/dev/null || die "no ss (iproute2)"
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/secure_bench.XXXXXX") || exit 1
-
-# Every process we start is in LIVE until stop_pid reaps it, so that
-# cleanup never signals a pid that may since have been reused.
-declare -A LIVE=()
-
-alive() { # PID: exists and is not a zombie
-	local st
-	st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) && [[ $st != Z ]]
-}
-
-stop_pid() { # PID: TERM, wait up to 5 s, then KILL; reap
-	local pid=$1 i
-	[[ -n ${LIVE[$pid]:-} ]] || return 0
-	kill -TERM "$pid" 2>/dev/null
-	for ((i = 0; i < 50; i++)); do
-		alive "$pid" || break
-		sleep 0.1
-	done
-	alive "$pid" && kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	unset "LIVE[$pid]"
-}
-
-cleanup() {
-	local pid
-	for pid in "${!LIVE[@]}"; do
-		stop_pid "$pid"
-	done
-	exec 3>&-
-	if [[ ${KEEP:-0} == 1 ]]; then
-		say "secure_bench: logs kept in $TMP"
-	else
-		rm -rf "$TMP"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_at_exit() { exec 3>&-; }
 
 # listen_port PID: the TCP port PID listens on, within 10 s ("" if none).
 listen_port() {

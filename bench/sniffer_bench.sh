@@ -66,21 +66,11 @@ declare -A WALL=() USR=() SYS=() RSS=() STATUS=() CHECK=()
 # Per NAME: capture path, ground truth, size, packets.
 declare -A CAP=() TRUTH=() SIZE=() PKTS=()
 
-say() { printf '%s\n' "$*" >&2; }
-die() { say "sniffer_bench: $*"; exit 1; }
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/sniffer_bench.XXXXXX") || exit 1
+BENCH_NAME=sniffer_bench
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 OUT=
-cleanup() {
-	[[ -n $OUT ]] && rm -rf "$OUT"
-	if [[ ${KEEP:-0} == 1 ]]; then
-		say "sniffer_bench: logs kept in $TMP"
-	else
-		rm -rf "$TMP"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_at_exit() { [[ -z $OUT ]] || rm -rf "$OUT"; }
 
 # Float arithmetic and comparison without bc.
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }
