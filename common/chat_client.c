@@ -238,6 +238,7 @@ track_phase(struct client *cl, const struct irc_msg *m)
 	if (cl->phase == PHASE_REGISTERING && strcmp(cmd, "433") == 0) {
 		retry_nick(cl);
 	} else if (cl->phase == PHASE_REGISTERING && strcmp(cmd, "001") == 0) {
+		evloop_timer_cancel(cl->loop, &cl->welcome_timer);
 		if (m->nparams > 0)
 			snprintf(cl->nick, sizeof(cl->nick), "%s", m->params[0]);
 		cl->phase = PHASE_JOINING;
@@ -295,6 +296,21 @@ server_closed(struct client *cl, const char *why)
 	}
 	client_view_note(cl, "!! connection to the server lost: %s", why);
 	stop(cl, CLIENT_EXIT_ERROR);
+}
+
+static void
+on_welcome_timeout(void *ud)
+{
+	struct client *cl = ud;
+
+	char why[128];
+
+	if (cl->phase != PHASE_REGISTERING)
+		return;
+	snprintf(why, sizeof(why), "no welcome from the server within %u s "
+		 "(is it a chat server speaking this transport?)",
+		 cl->opts->welcome_timeout_s);
+	server_closed(cl, why);
 }
 
 static void
@@ -454,6 +470,11 @@ setup(struct client *cl, const struct chat_client_opts *opts)
 		return -1;
 	evloop_set_before_sleep(cl->loop, before_sleep, cl);
 	send_registration(cl);
+	/* A server that never answers, or answers in another protocol, must
+	 * not leave the client waiting for ever. */
+	evloop_timer_arm(cl->loop, &cl->welcome_timer,
+			 (uint64_t)opts->welcome_timeout_s * 1000,
+			 on_welcome_timeout, cl);
 	return 0;
 }
 

@@ -21,6 +21,7 @@ struct chat_client_opts {
 	const char *password;	/* sent as PASS; may be NULL */
 	const char *script;	/* file of input lines; NULL: stdin */
 	unsigned expect_timeout_s;	/* default wait of /expect */
+	unsigned welcome_timeout_s;	/* handshake + registration, at most */
 	bool verbose;		/* -v: log the connection (and a transport
 				 * its handshake) on stderr */
 	transport_wrap_fn wrap;	/* makes the connected socket a transport */

@@ -44,6 +44,7 @@ struct client {
 	struct sendq script;
 	bool input_eof;
 	struct evtimer pause_timer;
+	struct evtimer welcome_timer;	/* the wait for 001 */
 	bool paused;
 	char expect[CLIENT_INPUT_MAX + 1];	/* /expect text, or "" */
 	/* Lines shown so far (the most recent CLIENT_SEEN_MAX bytes), so that

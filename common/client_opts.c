@@ -20,6 +20,7 @@ static const char usage_text[] =
 "  --password PASS        server password (sent as PASS)\n"
 "  --script FILE          read input lines from FILE instead of stdin\n"
 "  --expect-timeout S     how long /expect waits (default 10)\n"
+"  --welcome-timeout S    give up when not registered after S s (default 30)\n"
 "  -v, --verbose          log the connection (and its handshake) on stderr\n"
 "  -h, --help             show this help\n"
 "Input lines are chat text for the current channel, or commands: type\n"
@@ -76,6 +77,7 @@ client_opts_parse(struct chat_client_opts *o, int argc, char **argv,
 		{ "password", required_argument, NULL, 'P' },
 		{ "script", required_argument, NULL, 's' },
 		{ "expect-timeout", required_argument, NULL, 'e' },
+		{ "welcome-timeout", required_argument, NULL, 'w' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 	};
@@ -93,6 +95,7 @@ client_opts_parse(struct chat_client_opts *o, int argc, char **argv,
 	o->host = "127.0.0.1";
 	o->port = default_port;
 	o->expect_timeout_s = 10;
+	o->welcome_timeout_s = 30;
 	while ((ch = getopt_long(argc, argv, "hv", all, NULL)) != -1) {
 		if (extra_opts_take(ch, extra, nextra, optarg))
 			continue;
@@ -106,6 +109,7 @@ client_opts_parse(struct chat_client_opts *o, int argc, char **argv,
 		case 'P': o->password = optarg; break;
 		case 's': o->script = optarg; break;
 		case 'e': o->expect_timeout_s = (unsigned)kit_number(optarg, "seconds", 1, 86400); break;
+		case 'w': o->welcome_timeout_s = (unsigned)kit_number(optarg, "seconds", 1, 86400); break;
 		case 'v': o->verbose = true; break;
 		case 'h': usage(argv[0], default_port, CLIENT_EXIT_OK); break;
 		default: usage(argv[0], default_port, CLIENT_EXIT_USAGE);

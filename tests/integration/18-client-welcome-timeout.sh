@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# A server that accepts the connection and then says nothing must not
+# leave a client waiting for ever: plain-client, secure-client and
+# secure-client --tls give up after --welcome-timeout, say why, and exit
+# with status 1.
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+# A listener that accepts every connection and never writes a byte.
+python3 - >"$TMP_DIR/silent.port" <<'EOF' &
+import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(8)
+print(s.getsockname()[1], flush=True)
+s.settimeout(30)
+held = []
+try:
+    while True:
+        held.append(s.accept()[0])
+except OSError:
+    pass
+EOF
+track_pid "$!"
+for ((i = 0; i < 200; i++)); do
+	[ -s "$TMP_DIR/silent.port" ] && break
+	sleep 0.05
+done
+SERVER_HOST=127.0.0.1
+SERVER_PORT=$(head -n 1 "$TMP_DIR/silent.port")
+[ -n "$SERVER_PORT" ] || fail "the silent listener did not start"
+
+"$KIT_BIN/secure-keys" gen "$TMP_DIR/server" >/dev/null || fail "keygen"
+pin=(--server-key "$TMP_DIR/server.pub")
+
+# gives_up NAME PROGRAM [options]: PROGRAM gives up within a few seconds
+gives_up()
+{
+	local name=$1 prog=$2 t0 took
+
+	shift 2
+	t0=$(now_ms)
+	CLIENT_PROG=$prog client_start "$name" --welcome-timeout 1 "$@" \
+		<<<'never sent'
+	client_wait "$name" 1
+	took=$(($(now_ms) - t0))
+	grep -q "no welcome from the server within 1 s" "$TMP_DIR/$name.out" ||
+		fail "$name: no message saying why it gave up"
+	[ "$took" -lt 5000 ] || fail "$name gave up only after $took ms"
+	echo "$name: gave up after $took ms"
+}
+
+gives_up plain plain-client
+gives_up secure secure-client "${pin[@]}"
+gives_up tls secure-client --tls "${pin[@]}"
