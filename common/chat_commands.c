@@ -105,6 +105,10 @@ chat_core_handle_line(struct chat_client *c, char *line, size_t len,
 		return;
 	}
 	dispatch(c, &m);
+	/* A password stays no longer than its check: the line lies in the
+	 * server's read buffer or the connection's line buffer. */
+	if (strcasecmp(m.command, "PASS") == 0)
+		explicit_bzero(line, len);
 }
 
 void

@@ -184,6 +184,21 @@ START_TEST(test_chat_password_is_checked_at_registration)
 }
 END_TEST
 
+START_TEST(test_chat_pass_line_is_wiped_once_handled)
+{
+	struct chat_client *c = connect_client();
+	char line[] = "PASS hunter2-secret", nick[] = "NICK keep";
+	size_t i;
+
+	chat_core_handle_line(c, line, strlen(line), false, now_ms);
+	for (i = 0; i < sizeof(line); i++)
+		ck_assert_int_eq(line[i], 0);
+	/* other lines are left as they were parsed */
+	chat_core_handle_line(c, nick, strlen(nick), false, now_ms);
+	ck_assert_str_eq(nick, "NICK");
+}
+END_TEST
+
 START_TEST(test_chat_cap_negotiation_holds_registration)
 {
 	struct chat_client *c = connect_client();
@@ -569,6 +584,7 @@ chat_core_suite(void)
 	tcase_add_test(tc, test_chat_commands_need_registration_and_params);
 	tcase_add_test(tc, test_chat_malformed_and_overlong_lines_get_replies);
 	tcase_add_test(tc, test_chat_password_is_checked_at_registration);
+	tcase_add_test(tc, test_chat_pass_line_is_wiped_once_handled);
 	tcase_add_test(tc, test_chat_cap_negotiation_holds_registration);
 	tcase_add_test(tc, test_chat_join_announces_and_lists_names);
 	tcase_add_test(tc, test_chat_privmsg_routes_to_channel_and_nick);
