@@ -45,20 +45,9 @@ check_server(void *ud, const uint8_t pub[static KEYS_PUB_LEN])
 static int
 load_pin(struct lg_secure *ls, const char *key)
 {
-	uint8_t pub[KEYS_PUB_LEN];
 	char err[KIT_ERRLEN];
 
-	if (strncmp(key, "SHA256:", 7) == 0) {
-		if (strlen(key) >= sizeof(ls->pin)) {
-			fprintf(stderr, "loadgen: --server-key: not a "
-			    "fingerprint: %s\n", key);
-			return -1;
-		}
-		snprintf(ls->pin, sizeof(ls->pin), "%s", key);
-		return 0;
-	}
-	if (keys_load_public(key, pub, err) < 0 ||
-	    keys_fingerprint(pub, ls->pin, err) < 0) {
+	if (keys_pin_fingerprint(key, ls->pin, err) < 0) {
 		fprintf(stderr, "loadgen: --server-key: %s\n", err);
 		return -1;
 	}

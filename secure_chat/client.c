@@ -61,20 +61,16 @@ on_keylog(void *ud, const uint8_t random[static 32], const char *name,
 
 /* --server-key: a "SHA256:..." fingerprint or a .pub/.key file. */
 static int
-check_pin(struct client *c, const uint8_t pub[static 32], const char *fp)
+check_pin(struct client *c, const char *fp)
 {
-	uint8_t want[KEYS_PUB_LEN];
-	char err[KIT_ERRLEN];
+	char want[KEYS_FP_LEN], err[KIT_ERRLEN];
 
-	if (strncmp(c->server_key, "SHA256:", 7) == 0) {
-		if (strcmp(c->server_key, fp) == 0)
-			return 0;
-	} else if (keys_load_public(c->server_key, want, err) < 0) {
+	if (keys_pin_fingerprint(c->server_key, want, err) < 0) {
 		kit_warn("%s", err);
 		return ALERT_UNKNOWN_IDENTITY;
-	} else if (CRYPTO_memcmp(want, pub, KEYS_PUB_LEN) == 0) {
-		return 0;
 	}
+	if (strcmp(want, fp) == 0)
+		return 0;
 	kit_warn("the server's key %s is not the one pinned with "
 		 "--server-key: refusing to talk to it", fp);
 	return ALERT_UNKNOWN_IDENTITY;
@@ -155,7 +151,7 @@ check_server(void *ud, const uint8_t pub[static 32])
 
 	if (keys_fingerprint(pub, fp, err) < 0)
 		return ALERT_UNKNOWN_IDENTITY;
-	return c->server_key ? check_pin(c, pub, fp) : check_known(c, pub, fp);
+	return c->server_key ? check_pin(c, fp) : check_known(c, pub, fp);
 }
 
 static void

@@ -344,6 +344,23 @@ keys_fingerprint(const uint8_t pub[static KEYS_PUB_LEN],
 }
 
 int
+keys_pin_fingerprint(const char *pin, char fp[static KEYS_FP_LEN],
+		     char err[static KIT_ERRLEN])
+{
+	uint8_t pub[KEYS_PUB_LEN];
+
+	if (strncmp(pin, "SHA256:", 7) != 0)
+		return keys_load_public(pin, pub, err) < 0 ? KIT_EINVAL
+			: keys_fingerprint(pub, fp, err);
+	if (strlen(pin) >= KEYS_FP_LEN) {
+		snprintf(err, KIT_ERRLEN, "not a fingerprint: %.60s", pin);
+		return KIT_EINVAL;
+	}
+	snprintf(fp, KEYS_FP_LEN, "%s", pin);
+	return 0;
+}
+
+int
 keys_pub_format(const uint8_t pub[static KEYS_PUB_LEN], const char *comment,
 		char *out, size_t cap)
 {

@@ -143,6 +143,10 @@ int keys_pub_parse(const char *line, uint8_t pub[static KEYS_PUB_LEN],
  * after the same checks as keys_load_private. Returns as
  * keys_load_private.
  */
+/* A --server-key value as a fingerprint: "SHA256:..." as it is, else the
+ * public key of the .pub or .key file it names. 0, or <0 with err. */
+int keys_pin_fingerprint(const char *pin, char fp[static KEYS_FP_LEN],
+			 char err[static 256]);
 int keys_load_public(const char *path, uint8_t pub[static KEYS_PUB_LEN],
 		     char err[static 256]);
 
