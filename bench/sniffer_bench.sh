@@ -20,8 +20,9 @@
 #                               the bulk one is 1 GB); regenerated when the
 #                               generator or its options change
 #   SHM=/dev/shm                tmpfs for the -o outputs and cat > tmpfs
-#   RUNS=3                      runs per measurement; the best wall time
-#                               is kept, the highest peak RSS
+#   RUNS=5                      rounds of runs (one run of every tool
+#                               each); the best wall time is kept, the
+#                               highest peak RSS
 #   TIMEOUT=600                 seconds before one run is killed
 #   PAD=0                       1: pad short frames to 60 bytes as on the
 #                               wire (tcpflow 1.6.1 then writes the padding
@@ -44,7 +45,7 @@ PCAP_LOOP=$BENCH_BIN/pcap_loop
 NIDS_COUNT=$BENCH_BIN/nids_count
 TCPFLOW=${TCPFLOW:-tcpflow}
 SHM=${SHM:-/dev/shm}
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 TIMEOUT=${TIMEOUT:-600}
 PAD=${PAD:-0}
 BULK_OPTS=${BULK_OPTS:-}
@@ -170,31 +171,46 @@ command_for() {
 	esac
 }
 
-# measure KEY NAME: RUNS runs, each with an empty tmpfs folder.
-measure() {
-	local key=$1 name=$2 k="$1,$2" r
+# run_once KEY NAME ROUND: one run with an empty tmpfs folder; the best
+# wall time and the highest peak RSS are kept, and the -o output of the
+# last round is checked against the ground truth.
+run_once() {
+	local key=$1 name=$2 round=$3 k="$1,$2"
 	command_for "$key" "$name" || { STATUS[$k]=missing; return; }
-	say "sniffer_bench: ${LABEL[$key]}, $name ..."
-	STATUS[$k]=ok
-	for ((r = 0; r < RUNS; r++)); do
-		{ rm -rf "$OUT" && mkdir -p "$OUT/flows"; } || die "cannot use $OUT"
-		echo "== ${LABEL[$key]} $name run $r" >> "$TMP/stderr.log"
-		timed "$STDOUT" "${CMD[@]}"
-		if (( T_RC != 0 )); then
-			STATUS[$k]="failed: exit $T_RC (see stderr, KEEP=1)"
-			tail -n 5 "$TMP/run.err" >&2
-			return
-		fi
-		if [[ -z ${WALL[$k]:-} ]] || fcmp "$T_WALL" "<" "${WALL[$k]}"; then
-			WALL[$k]=$T_WALL USR[$k]=$T_USR SYS[$k]=$T_SYS
-		fi
-		(( T_RSS > ${RSS[$k]:-0} )) && RSS[$k]=$T_RSS
-	done
-	case $key in
-	sniffer_o | tcpflow_o) CHECK[$k]=$(check_outputs "$OUT/flows" \
-	    "${TRUTH[$name]}") ;;
-	esac
+	(( round > 0 )) || STATUS[$k]=ok
+	[[ ${STATUS[$k]} == ok ]] || return
+	{ rm -rf "$OUT" && mkdir -p "$OUT/flows"; } || die "cannot use $OUT"
+	echo "== ${LABEL[$key]} $name run $round" >> "$TMP/stderr.log"
+	timed "$STDOUT" "${CMD[@]}"
+	if (( T_RC != 0 )); then
+		STATUS[$k]="failed: exit $T_RC (see stderr, KEEP=1)"
+		tail -n 5 "$TMP/run.err" >&2
+		return
+	fi
+	if [[ -z ${WALL[$k]:-} ]] || fcmp "$T_WALL" "<" "${WALL[$k]}"; then
+		WALL[$k]=$T_WALL USR[$k]=$T_USR SYS[$k]=$T_SYS
+	fi
+	(( T_RSS > ${RSS[$k]:-0} )) && RSS[$k]=$T_RSS
+	if (( round == RUNS - 1 )); then
+		case $key in
+		sniffer_o | tcpflow_o) CHECK[$k]=$(check_outputs \
+		    "$OUT/flows" "${TRUTH[$name]}") ;;
+		esac
+	fi
 	rm -rf "$OUT"
+}
+
+# measure NAME: RUNS rounds, each running every tool once, so that every
+# ratio compares runs made under the same load of the machine (its speed
+# drifts over minutes on a shared host).
+measure() {
+	local name=$1 key r
+	for ((r = 0; r < RUNS; r++)); do
+		say "sniffer_bench: $name, round $((r + 1)) of $RUNS ..."
+		for key in "${KEYS[@]}"; do
+			run_once "$key" "$name" "$r"
+		done
+	done
 }
 
 # check_outputs DIR TRUTH: compare every file under DIR with the ground
@@ -289,7 +305,7 @@ print_table() {
 		done
 		printf '\n'
 	done
-	printf '(best of %s runs; MiB: highest peak RSS of any run; usr+sys: ' \
+	printf '(best of %s rounds; MiB: highest peak RSS of any run; usr+sys: ' \
 	    "$RUNS"
 	printf 'CPU seconds of the best run; MB = 10^6 bytes)\n'
 }
@@ -399,15 +415,13 @@ print_checks() {
 }
 
 main() {
-	local name key
+	local name
 	[[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer"
 	check_tools
 	make_captures
 	OUT=$(mktemp -d "$SHM/sniffer_bench.XXXXXX") || die "mktemp in $SHM"
 	for name in "${NAMES[@]}"; do
-		for key in "${KEYS[@]}"; do
-			measure "$key" "$name"
-		done
+		measure "$name"
 		PKTS[$name]=$(awk '{ print $2 }' "$TMP/pcap.$name" 2>/dev/null)
 	done
 	echo
