@@ -13,6 +13,14 @@
 /* Records larger than this are damage, not packets (libpcap's limit for
  * most link types is 262144; stay lenient for odd writers). */
 #define RECORD_MAX (1u << 20)
+/* How far ahead of the reader the mapped file is prefetched, a cache
+ * line at a time. Where each record starts depends on the length in the
+ * one before, and the hardware prefetcher stops at page boundaries, so
+ * without this every record of a file larger than the caches waits on
+ * memory: on the 100,000-connection benchmark file the sniffer's user
+ * time went from 0.16 to 0.11 s (1 KiB and 16 KiB did no better). */
+#define PREFETCH_AHEAD 4096
+#define CACHE_LINE 64
 
 static uint32_t
 get32(const uint8_t *p, bool swapped)
@@ -60,6 +68,16 @@ pcapfile_open(struct pcapfile *pf, const uint8_t *data, size_t size)
 	return 0;
 }
 
+static void
+prefetch_ahead(struct pcapfile *pf)
+{
+	size_t end = pf->size - pf->off > PREFETCH_AHEAD ?
+		     pf->off + PREFETCH_AHEAD : pf->size;
+
+	for (; pf->ahead < end; pf->ahead += CACHE_LINE)
+		__builtin_prefetch(pf->data + pf->ahead);
+}
+
 int
 pcapfile_next(struct pcapfile *pf, struct pcapfile_rec *rec, const char **why)
 {
@@ -73,6 +91,7 @@ pcapfile_next(struct pcapfile *pf, struct pcapfile_rec *rec, const char **why)
 		*why = "truncated record header at the end of the file";
 		return -1;
 	}
+	prefetch_ahead(pf);
 	sec = get32(h, pf->swapped);
 	frac = get32(h + 4, pf->swapped);
 	rec->caplen = get32(h + 8, pf->swapped);

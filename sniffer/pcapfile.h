@@ -15,6 +15,7 @@
 struct pcapfile {
 	const uint8_t *data;
 	size_t size, off;
+	size_t ahead;	/* offset prefetched up to */
 	bool swapped, nano;
 	uint32_t snaplen, linktype;	/* LINKTYPE_* of the file */
 };
