@@ -212,7 +212,7 @@ clean:
 # What building and testing need; the benchmark adds its reference servers.
 DEB_PACKAGES := build-essential pkg-config libpcap-dev libssl-dev check \
 	clang libclang-rt-14-dev ii procps psmisc iproute2 python3 tcpdump \
-	tcpflow openssl tshark
+	tcpflow openssl tshark weechat-headless
 BENCH_PACKAGES := ngircd libnids-dev time
 
 deps:
