@@ -16,6 +16,7 @@
 #include "secure_opts.h"
 #include "secure_transport.h"
 #include "server_opts.h"
+#include "tls_cert.h"
 #include "tls_cli.h"
 #include "tls_transport.h"
 
@@ -171,6 +172,18 @@ setup_tls(struct server *s, struct chat_server_opts *opts,
 	opts->wrap_ctx = tls;
 }
 
+/* What a client that pins the certificate rather than the key wants
+ * (weechat's tls_fingerprint, without the colons). */
+static void
+log_certificate(const struct server *s, const struct tls_opts *tls)
+{
+	char fp[TLS_CERT_FP_LEN];
+
+	if (tls_cert_fingerprint(SSL_CTX_get0_certificate(tls->ctx), fp) == 0)
+		fprintf(stderr, "%s: TLS certificate SHA-256 %s\n", s->progname,
+			fp);
+}
+
 /* The kit's own protocol (docs/PROTOCOL.md). */
 static void
 setup_secure(struct server *s, struct chat_server_opts *opts,
@@ -237,6 +250,8 @@ main(int argc, char **argv)
 		setup_secure(&s, &opts, &cli, &sec, suites);
 	if (keys_fingerprint(s.pub, fp, err) == 0)
 		fprintf(stderr, "%s: identity %s\n", s.progname, fp);
+	if (tls_on)
+		log_certificate(&s, &tls);
 	if (chat_server_run(&opts, err) < 0)
 		kit_die("%s", err);
 	server_opts_free(&opts);

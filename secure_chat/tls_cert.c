@@ -3,27 +3,47 @@
  * writes both), and reading a peer's key back out of one. */
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 #include <openssl/x509.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "err.h"
 #include "tls_cert.h"
 
-#define CERT_DAYS 30
+/* RFC 5280 §4.1.2.5: the notAfter of a certificate with no well-defined
+ * expiration date. */
+#define NO_EXPIRY "99991231235959Z"
 
-/* A random positive 63-bit serial: RFC 5280 §4.1.2.2 wants it unique. */
+/*
+ * The serial: the first 63 bits of SHA-256 of the public key. RFC 5280
+ * §4.1.2.2 wants it unique per issuer, and here each key issues one
+ * certificate, its own. With it, fixed dates and Ed25519's deterministic
+ * signature, a key always gets the same certificate, so a client that
+ * pins the certificate (weechat's tls_fingerprint) keeps its pin when
+ * the server restarts.
+ */
 static int
-set_serial(X509 *x)
+set_serial(X509 *x, EVP_PKEY *pkey)
 {
-	uint8_t r[8];
+	uint8_t pub[KEYS_PUB_LEN], md[32];
+	size_t len = sizeof(pub);
 	int64_t v;
 
-	if (RAND_bytes(r, sizeof(r)) != 1)
+	if (EVP_PKEY_get_raw_public_key(pkey, pub, &len) != 1 ||
+	    EVP_Digest(pub, len, md, NULL, EVP_sha256(), NULL) != 1)
 		return 0;
-	memcpy(&v, r, sizeof(v));
+	memcpy(&v, md, sizeof(v));
 	v &= INT64_MAX;
 	return ASN1_INTEGER_set_int64(X509_get_serialNumber(x), v ? v : 1);
+}
+
+/* From the epoch, for ever: nobody checks the dates, the key is what is
+ * pinned. */
+static int
+set_validity(X509 *x)
+{
+	return ASN1_TIME_set(X509_getm_notBefore(x), 0) &&
+	       ASN1_TIME_set_string_X509(X509_getm_notAfter(x), NO_EXPIRY);
 }
 
 /* Subject and issuer CN=cn (self-signed: the same name). */
@@ -47,9 +67,7 @@ tls_cert_make(const struct kit_identity *id, const char *cn, X509 **out,
 
 	ERR_clear_error();
 	if (!(x = X509_new()) || X509_set_version(x, X509_VERSION_3) != 1 ||
-	    !set_serial(x) || !set_names(x, cn) ||
-	    !X509_gmtime_adj(X509_getm_notBefore(x), -3600) ||
-	    !X509_gmtime_adj(X509_getm_notAfter(x), CERT_DAYS * 86400L) ||
+	    !set_serial(x, pkey) || !set_names(x, cn) || !set_validity(x) ||
 	    X509_set_pubkey(x, pkey) != 1 ||
 	    /* Ed25519 signs the message itself: no digest (RFC 8410 §6). */
 	    X509_sign(x, pkey, NULL) <= 0) {
@@ -58,6 +76,21 @@ tls_cert_make(const struct kit_identity *id, const char *cn, X509 **out,
 		return KIT_EINVAL;
 	}
 	*out = x;
+	return 0;
+}
+
+int
+tls_cert_fingerprint(X509 *cert, char out[static TLS_CERT_FP_LEN])
+{
+	uint8_t md[32];
+	unsigned int n = 0, i;
+
+	if (X509_digest(cert, EVP_sha256(), md, &n) != 1 || n != sizeof(md)) {
+		ERR_clear_error();
+		return KIT_EINVAL;
+	}
+	for (i = 0; i < n; i++)
+		snprintf(out + 3 * i, 4, "%02X%s", md[i], i + 1 < n ? ":" : "");
 	return 0;
 }
 

@@ -11,13 +11,19 @@
 
 /*
  * A self-signed certificate (X.509 v3, RFC 5280) for id's Ed25519 key,
- * with subject and issuer CN=cn, valid from an hour ago for 30 days
- * (nobody checks dates: the key is what is pinned). id and cn are
+ * with subject and issuer CN=cn, valid from 1970 with no expiry date
+ * (nobody checks dates: the key is what is pinned). The same key and cn
+ * always give the same certificate, byte for byte. id and cn are
  * borrowed. Returns 0 (*out set; X509_free it), or KIT_EINVAL with
  * OpenSSL's reason in err.
  */
 int tls_cert_make(const struct kit_identity *id, const char *cn, X509 **out,
 		  char err[static 256]);
+
+/* "AB:CD:...": SHA-256 of cert's DER, as `openssl x509 -fingerprint
+ * -sha256` prints it. Returns 0, or KIT_EINVAL. */
+#define TLS_CERT_FP_LEN (32 * 3)
+int tls_cert_fingerprint(X509 *cert, char out[static TLS_CERT_FP_LEN]);
 
 /*
  * The raw Ed25519 public key of cert (borrowed). Returns 0, or

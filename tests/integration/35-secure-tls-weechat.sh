@@ -4,7 +4,9 @@
 # certificate's SHA-256 as `openssl s_client | openssl x509 -fingerprint`
 # shows it, joins #lab and chats both ways with secure-client --tls; pinned
 # to a wrong fingerprint, weechat refuses the certificate in the handshake
-# and never registers (the server names no nick for it).
+# and never registers (the server names no nick for it). The server logs
+# the same fingerprint at startup, and again after a restart with the same
+# key: the certificate is made from the key alone, so a pin stays good.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
@@ -105,6 +107,15 @@ fp=$(sed -n 's/^.*Fingerprint=//p' fingerprint.out | tr -d ':' | tr 'A-F' 'a-f')
 	fail "no SHA-256 fingerprint from openssl x509: $(cat fingerprint.out)"
 echo "server certificate SHA-256 $fp"
 
+# logged_fp: the fingerprint secure-server logged, as weechat takes it.
+logged_fp()
+{
+	sed -n 's/^secure-server: TLS certificate SHA-256 //p' "$SERVER_LOG" |
+		tr -d ':' | tr 'A-F' 'a-f'
+}
+[ "$(logged_fp)" = "$fp" ] ||
+	fail "the server logged the fingerprint '$(logged_fp)', not $fp"
+
 # --- weechat pinned to it chats with secure-client in #lab -------------------
 weechat_start wc wcbot "$fp"
 chan=$TMP_DIR/wc.irc.lab.#lab.log
@@ -151,4 +162,11 @@ wc_quit wcbad
 [ ! -e "$TMP_DIR/wcbad.irc.lab.#lab.log" ] ||
 	fail "the refused weechat has a #lab buffer"
 echo "wrong fingerprint: weechat refused the certificate, no nick reached the server"
+stop_server
+
+# --- a restart with the same key: the same certificate ------------------------
+SERVER_PROG=secure-server start_server --tls --key server.key
+[ "$(logged_fp)" = "$fp" ] ||
+	fail "after a restart the certificate is '$(logged_fp)', not $fp"
+echo "restarted with the same key: the same certificate fingerprint"
 stop_server

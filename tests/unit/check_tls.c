@@ -5,6 +5,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -50,6 +51,56 @@ START_TEST(test_tls_cert_holds_the_key_and_name_and_is_self_signed)
 	ck_assert_int_eq(X509_check_issued(cert, cert), X509_V_OK);
 	X509_free(cert);
 	keys_free(id);
+}
+END_TEST
+
+/* DER of cert in a fresh buffer (OPENSSL_free it); *n its length. */
+static unsigned char *
+der_of(X509 *cert, int *n)
+{
+	unsigned char *der = NULL;
+
+	*n = i2d_X509(cert, &der);
+	ck_assert_int_gt(*n, 0);
+	return der;
+}
+
+START_TEST(test_tls_cert_is_the_same_for_the_same_key_with_its_fingerprint)
+{
+	struct kit_identity *id = new_identity(), *other = new_identity();
+	X509 *a = NULL, *b = NULL, *c = NULL;
+	unsigned char *da, *db, *dc, md[32];
+	char fp[TLS_CERT_FP_LEN], hex[4];
+	unsigned int mdlen = 0, i;
+	int na, nb, nc;
+
+	ck_assert_int_eq(tls_cert_make(id, "server", &a, err), 0);
+	ck_assert_int_eq(tls_cert_make(id, "server", &b, err), 0);
+	ck_assert_int_eq(tls_cert_make(other, "server", &c, err), 0);
+	da = der_of(a, &na);
+	db = der_of(b, &nb);
+	dc = der_of(c, &nc);
+	ck_assert_int_eq(na, nb);
+	ck_assert_mem_eq(da, db, (size_t)na);	/* a restart keeps the pin */
+	ck_assert(na != nc || memcmp(da, dc, (size_t)na) != 0);
+	ck_assert_int_ne(ASN1_INTEGER_cmp(X509_get0_serialNumber(a),
+					  X509_get0_serialNumber(c)), 0);
+	ck_assert_int_eq(tls_cert_fingerprint(a, fp), 0);
+	ck_assert_int_eq(X509_digest(a, EVP_sha256(), md, &mdlen), 1);
+	ck_assert_uint_eq(strlen(fp), 3 * mdlen - 1);
+	for (i = 0; i < mdlen; i++) {
+		snprintf(hex, sizeof(hex), "%02X", md[i]);
+		ck_assert_mem_eq(fp + 3 * i, hex, 2);
+		ck_assert(i + 1 == mdlen || fp[3 * i + 2] == ':');
+	}
+	OPENSSL_free(da);
+	OPENSSL_free(db);
+	OPENSSL_free(dc);
+	X509_free(a);
+	X509_free(b);
+	X509_free(c);
+	keys_free(id);
+	keys_free(other);
 }
 END_TEST
 
@@ -285,6 +336,7 @@ tls_suite(void)
 	TCase *t = tcase_create("transport");
 
 	tcase_add_test(c, test_tls_cert_holds_the_key_and_name_and_is_self_signed);
+	tcase_add_test(c, test_tls_cert_is_the_same_for_the_same_key_with_its_fingerprint);
 	tcase_add_test(c, test_tls_cert_name_refuses_a_cn_longer_than_a_nick);
 	tcase_add_test(c, test_tls_cert_key_refuses_a_key_other_than_ed25519);
 	suite_add_tcase(s, c);
