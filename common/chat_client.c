@@ -313,6 +313,16 @@ on_welcome_timeout(void *ud)
 	server_closed(cl, why);
 }
 
+/* A server that never answers, or answers in another protocol, must not
+ * leave the client waiting for ever. */
+static void
+arm_welcome_timer(struct client *cl)
+{
+	evloop_timer_arm(cl->loop, &cl->welcome_timer,
+			 (uint64_t)cl->opts->welcome_timeout_s * 1000,
+			 on_welcome_timeout, cl);
+}
+
 static void
 read_net(struct client *cl)
 {
@@ -370,8 +380,14 @@ on_net_event(struct evhandler *h, uint32_t events)
 {
 	struct client *cl = h->ud;
 
-	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
 		read_net(cl);
+		/* The server is talking (a handshake, perhaps one that waited
+		 * for the user at a first-use prompt): the wait for the
+		 * welcome starts again from now. */
+		if (cl->phase == PHASE_REGISTERING)
+			arm_welcome_timer(cl);
+	}
 	/* EPOLLOUT: before_sleep writes what is waiting */
 }
 
@@ -470,11 +486,7 @@ setup(struct client *cl, const struct chat_client_opts *opts)
 		return -1;
 	evloop_set_before_sleep(cl->loop, before_sleep, cl);
 	send_registration(cl);
-	/* A server that never answers, or answers in another protocol, must
-	 * not leave the client waiting for ever. */
-	evloop_timer_arm(cl->loop, &cl->welcome_timer,
-			 (uint64_t)opts->welcome_timeout_s * 1000,
-			 on_welcome_timeout, cl);
+	arm_welcome_timer(cl);
 	return 0;
 }
 

@@ -2,7 +2,9 @@
 # A server that accepts the connection and then says nothing must not
 # leave a client waiting for ever: plain-client, secure-client and
 # secure-client --tls give up after --welcome-timeout, say why, and exit
-# with status 1.
+# with status 1. The time a user takes at secure-client's first-use prompt
+# is not the server's: answered after longer than the timeout, the client
+# still gets in.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
@@ -53,3 +55,20 @@ gives_up()
 gives_up plain plain-client
 gives_up secure secure-client "${pin[@]}"
 gives_up tls secure-client --tls "${pin[@]}"
+
+# A first-use prompt answered after 2.5 s, with --welcome-timeout 1: the
+# server did answer (the handshake stopped for the user), so the client
+# registers and joins.
+SERVER_PROG=secure-server start_server --key "$TMP_DIR/server.key"
+bounded 30 python3 "$(dirname "$0")/ptyanswer.py" 2.5 '(yes/no)?' yes \
+	'alice joined #lab' "$KIT_BIN/secure-client" --host "$SERVER_HOST" \
+	--port "$SERVER_PORT" --nick alice --channel '#lab' \
+	--known-hosts "$TMP_DIR/known_hosts" --welcome-timeout 1 \
+	>"$TMP_DIR/prompt.out" 2>&1 ||
+	fail "the client at the prompt did not get in: $(cat "$TMP_DIR/prompt.out")"
+grep -q "^Added 127.0.0.1:$SERVER_PORT to " "$TMP_DIR/prompt.out" ||
+	fail "the answer did not add the server to the known hosts"
+! grep -q "no welcome" "$TMP_DIR/prompt.out" ||
+	fail "the time at the prompt counted against the server"
+echo "first-use prompt answered after 2.5 s: joined #lab (--welcome-timeout 1)"
+stop_server
