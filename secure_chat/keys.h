@@ -191,7 +191,7 @@ int keys_known_lookup(const char *path, const char *host, const char *port,
  * Compare the key a server presented with the file (CRYPTO_memcmp).
  * Returns KEYS_KNOWN_MATCH, KEYS_KNOWN_NONE (the caller decides whether
  * to trust on first use), KIT_EAUTH when the host is listed with another
- * key (err names the line and both fingerprints), or lookup's errors.
+ * key (err names the line and the known fingerprint), or lookup's errors.
  */
 int keys_known_check(const char *path, const char *host, const char *port,
 		     const uint8_t pub[static KEYS_PUB_LEN],
