@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -144,9 +145,15 @@ build_sinks(const struct options *o, struct sink *sinks[SINK_MAX])
 	return n;
 }
 
+/* -o DIR: made if it does not exist (its parent must), as tcpflow does. */
 static void
 check_out_dir(const char *dir)
 {
+	if (dir && mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		kit_warn("cannot make the output folder %s: %s", dir,
+			 strerror(errno));
+		exit(SNIFFER_EOPEN);
+	}
 	if (dir && access(dir, W_OK | X_OK) != 0) {
 		kit_warn("cannot write to the output folder %s: %s", dir,
 			 strerror(errno));

@@ -3,7 +3,8 @@
 # tmpfs with room for one page and two files, in a mount namespace of its
 # own. The first failure is reported once (the writer threads count the
 # rest), the exit status is 1, nothing hangs, and every file it could
-# write holds the start of its stream, nothing else.
+# write holds the start of its stream, nothing else. Before that, -o makes
+# its folder when missing, and says so clearly when it cannot.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
@@ -11,14 +12,23 @@ SNIFFER=$KIT_BIN/sniffer
 CAP=$TOP_DIR/captures/irc-plaintext.pcap
 
 [ -x "$SNIFFER" ] || fail "no $SNIFFER"
-[ "$(id -u)" -eq 0 ] || skip "mounting a small tmpfs needs root"
-unshare -m true 2>/dev/null || skip "no mount namespaces (unshare -m)"
 
-mkdir "$TMP_DIR/all" "$TMP_DIR/small"
+# A folder that does not exist yet is made; one whose parent is missing
+# is an error (status 1) naming it.
 bounded 30 "$SNIFFER" -r "$CAP" -o "$TMP_DIR/all" 2>"$TMP_DIR/all.log" ||
-	fail "sniffer -o into a roomy folder failed: $(cat "$TMP_DIR/all.log")"
+	fail "sniffer -o into a new folder failed: $(cat "$TMP_DIR/all.log")"
 [ "$(find "$TMP_DIR/all" -type f | wc -l)" -eq 4 ] ||
 	fail "expected 4 stream files from $CAP"
+status=0
+bounded 30 "$SNIFFER" -r "$CAP" -o "$TMP_DIR/no/such" 2>"$TMP_DIR/no.log" ||
+	status=$?
+[ "$status" -eq 1 ] || fail "-o under a missing folder: status $status"
+grep -q "cannot make the output folder $TMP_DIR/no/such: No such file" \
+	"$TMP_DIR/no.log" || fail "unclear error: $(cat "$TMP_DIR/no.log")"
+
+[ "$(id -u)" -eq 0 ] || skip "mounting a small tmpfs needs root"
+unshare -m true 2>/dev/null || skip "no mount namespaces (unshare -m)"
+mkdir "$TMP_DIR/small"
 
 # Inside the namespace: mount (nr_inodes=3: the root and two files;
 # size=4k: one page), run, then compare what was kept before the mount
