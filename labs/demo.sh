@@ -59,17 +59,21 @@ stop_sniffer() {
 	sniffer_pid=
 }
 
-# converse CLIENT [OPTIONS...]: alice and bob talk in #lab
+# converse CLIENT [OPTIONS...]: alice and bob talk in #lab; then alice's
+# screen, then bob's (each in full, so both runs read alike).
 converse() {
 	local client=$1 alice
 	shift
-	show() { grep --line-buffered -E ' (<|\* |-- [a-z]+ (joined|quit))' | sed -u "s/^/[$1] /"; }
+	show() { grep -E ' (<|\* |-- [a-z]+ (joined|quit))' "$work/$1.view" |
+		sed "s/^/[$2] /"; }
 	"$bin/$client" --port "$CHAT_PORT" --nick alice --channel '#lab' "$@" \
-		--script "$work/alice.txt" | show alice &
+		--script "$work/alice.txt" >"$work/alice.view" &
 	alice=$!
 	"$bin/$client" --port "$CHAT_PORT" --nick bob --channel '#lab' "$@" \
-		--script "$work/bob.txt" | show "bob  "
+		--script "$work/bob.txt" >"$work/bob.view"
 	wait "$alice"
+	show alice alice
+	show bob "bob  "
 	echo
 }
 
