@@ -23,14 +23,13 @@
  * the server restarts.
  */
 static int
-set_serial(X509 *x, EVP_PKEY *pkey)
+set_serial(X509 *x, const struct kit_identity *id)
 {
 	uint8_t pub[KEYS_PUB_LEN], md[32];
-	size_t len = sizeof(pub);
 	int64_t v;
 
-	if (EVP_PKEY_get_raw_public_key(pkey, pub, &len) != 1 ||
-	    EVP_Digest(pub, len, md, NULL, EVP_sha256(), NULL) != 1)
+	keys_public(id, pub);
+	if (EVP_Digest(pub, sizeof(pub), md, NULL, EVP_sha256(), NULL) != 1)
 		return 0;
 	memcpy(&v, md, sizeof(v));
 	v &= INT64_MAX;
@@ -67,7 +66,7 @@ tls_cert_make(const struct kit_identity *id, const char *cn, X509 **out,
 
 	ERR_clear_error();
 	if (!(x = X509_new()) || X509_set_version(x, X509_VERSION_3) != 1 ||
-	    !set_serial(x, pkey) || !set_names(x, cn) || !set_validity(x) ||
+	    !set_serial(x, id) || !set_names(x, cn) || !set_validity(x) ||
 	    X509_set_pubkey(x, pkey) != 1 ||
 	    /* Ed25519 signs the message itself: no digest (RFC 8410 §6). */
 	    X509_sign(x, pkey, NULL) <= 0) {
