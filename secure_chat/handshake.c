@@ -20,11 +20,12 @@
 #define SERVER_CONTEXT "kit-chat v1 server signature"
 #define CLIENT_CONTEXT "kit-chat v1 client signature"
 
-enum hs_msg { MSG_SERVER_AUTH = 1, MSG_CLIENT_AUTH = 2, MSG_ACCEPT = 3 };
+enum hs_msg { MSG_SERVER_AUTH = 1, MSG_CLIENT_AUTH = 2 };
 
 enum hs_state {
-	C_START, C_WAIT_SERVER_HELLO, C_WAIT_SERVER_AUTH, C_WAIT_ACCEPT,
-	S_WAIT_CLIENT_HELLO, S_WAIT_CLIENT_AUTH, HS_STATE_DONE, HS_FAILED,
+	C_START, C_WAIT_SERVER_HELLO, C_WAIT_SERVER_AUTH,
+	S_WAIT_CLIENT_HELLO, S_SEND_SERVER_AUTH, S_WAIT_CLIENT_AUTH,
+	HS_STATE_DONE, HS_FAILED,
 };
 
 struct hs {
@@ -32,6 +33,7 @@ struct hs {
 	enum hs_state state;
 	struct transcript th;
 	struct x25519 eph;
+	uint8_t peer_eph[32];	/* the server's, until ServerAuth is out */
 	uint8_t client_random[32];
 	int suite;
 	uint8_t hs_secret[KS_HASH_LEN], c_hs[KS_HASH_LEN], s_hs[KS_HASH_LEN];
@@ -59,6 +61,22 @@ hs_alert_name(int alert)
 	return "unknown_alert";
 }
 
+/* Servers run one thread each: the spare belongs to the thread. */
+static _Thread_local struct x25519 spare;
+
+void
+hs_make_spare_key(void)
+{
+	if (!spare.key && x25519_new(&spare) < 0)
+		spare.key = NULL;	/* hs_new will make one then */
+}
+
+void
+hs_free_spare_key(void)
+{
+	x25519_free(&spare);
+}
+
 struct hs *
 hs_new(const struct hs_config *cfg)
 {
@@ -68,12 +86,16 @@ hs_new(const struct hs_config *cfg)
 		return NULL;
 	h->cfg = *cfg;
 	h->state = cfg->server ? S_WAIT_CLIENT_HELLO : C_START;
-	/* A server makes its ephemeral key at once, while the client is still
-	 * busy with its own: the pair is used for this handshake only, like
-	 * one made on ClientHello, but it is off the critical path. */
+	if (cfg->server && spare.key) {
+		h->eph = spare;		/* the key moves: used once */
+		spare = (struct x25519){ 0 };
+	}
+	/* Without a spare, a server makes its key at once, while the client
+	 * is still busy with its own. */
 	if (transcript_init(&h->th) < 0 ||
-	    (cfg->server && x25519_new(&h->eph) < 0)) {
+	    (cfg->server && !h->eph.key && x25519_new(&h->eph) < 0)) {
 		transcript_free(&h->th);
+		x25519_free(&h->eph);
 		free(h);
 		return NULL;
 	}
@@ -530,34 +552,51 @@ static int
 server_step(struct hs *h, const uint8_t *frame, size_t len, uint8_t *out,
 	    size_t cap, size_t *out_len)
 {
-	uint8_t peer[32], msg[FRAME_BODY_MAX], accept = MSG_ACCEPT;
+	uint8_t msg[FRAME_BODY_MAX];
 	int r, n;
 
 	if (h->state == S_WAIT_CLIENT_HELLO) {
 		if (frame[0] != FRAME_CLIENT_HELLO)
 			return fail(h, ALERT_UNEXPECTED_MESSAGE,
 				    "expected ClientHello");
-		if ((r = read_hello(h, frame, len, peer)) < 0)
+		if ((r = read_hello(h, frame, len, h->peer_eph)) < 0)
 			return r;
-		if ((n = write_hello(h, FRAME_SERVER_HELLO, out, cap)) < 0 ||
-		    derive_handshake(h, peer) < 0)
+		if ((n = write_hello(h, FRAME_SERVER_HELLO, out, cap)) < 0)
 			return fail(h, ALERT_HANDSHAKE_FAILURE, "key exchange "
 				    "failed");
 		*out_len = (size_t)n;
-		if ((r = send_server_auth(h, out, cap, out_len)) < 0)
-			return r;
-		h->state = S_WAIT_CLIENT_AUTH;
+		h->state = S_SEND_SERVER_AUTH;	/* hs_output goes on */
 		return HS_CONTINUE;
 	}
+	if (h->state != S_WAIT_CLIENT_AUTH)
+		return fail(h, ALERT_UNEXPECTED_MESSAGE, "ServerAuth is not "
+			    "out yet");
 	if ((n = open_sealed(h, &h->hs_recv, frame, len, msg, sizeof(msg))) < 0)
 		return n;
 	if ((r = check_client_auth(h, msg, (size_t)n)) < 0)
 		return r;
-	if (derive_application(h) < 0 ||
-	    send_sealed(&h->ap_send, &accept, 1, out, cap, out_len) < 0)
-		return fail(h, ALERT_HANDSHAKE_FAILURE, "cannot accept");
+	if (derive_application(h) < 0)
+		return fail(h, ALERT_HANDSHAKE_FAILURE, "cannot derive keys");
 	h->state = HS_STATE_DONE;
 	return HS_DONE;
+}
+
+int
+hs_output(struct hs *h, uint8_t *out, size_t cap, size_t *out_len)
+{
+	int r;
+
+	*out_len = 0;
+	if (h->state != S_SEND_SERVER_AUTH)
+		return HS_CONTINUE;
+	r = derive_handshake(h, h->peer_eph);
+	OPENSSL_cleanse(h->peer_eph, sizeof(h->peer_eph));
+	if (r < 0)
+		return fail(h, ALERT_HANDSHAKE_FAILURE, "key exchange failed");
+	if ((r = send_server_auth(h, out, cap, out_len)) < 0)
+		return r;
+	h->state = S_WAIT_CLIENT_AUTH;
+	return HS_CONTINUE;
 }
 
 static int
@@ -579,20 +618,12 @@ client_step(struct hs *h, const uint8_t *frame, size_t len, uint8_t *out,
 		h->state = C_WAIT_SERVER_AUTH;
 		return HS_CONTINUE;
 	}
-	if (h->state == C_WAIT_SERVER_AUTH) {
-		if ((n = open_sealed(h, &h->hs_recv, frame, len, msg,
-				     sizeof(msg))) < 0)
-			return n;
-		if ((r = check_server_auth(h, msg, (size_t)n)) < 0 ||
-		    (r = send_client_auth(h, out, cap, out_len)) < 0)
-			return r;
-		h->state = C_WAIT_ACCEPT;
-		return HS_CONTINUE;
-	}
-	if ((n = open_sealed(h, &h->ap_recv, frame, len, msg, sizeof(msg))) < 0)
+	/* C_WAIT_SERVER_AUTH: after it, the client is done (1-RTT). */
+	if ((n = open_sealed(h, &h->hs_recv, frame, len, msg, sizeof(msg))) < 0)
 		return n;
-	if (n != 1 || msg[0] != MSG_ACCEPT)
-		return fail(h, ALERT_DECODE_ERROR, "bad ServerAccept");
+	if ((r = check_server_auth(h, msg, (size_t)n)) < 0 ||
+	    (r = send_client_auth(h, out, cap, out_len)) < 0)
+		return r;
 	h->state = HS_STATE_DONE;
 	return HS_DONE;
 }
@@ -606,11 +637,11 @@ hs_input(struct hs *h, const uint8_t *frame, size_t len, uint8_t *out,
 		return fail(h, ALERT_DECODE_ERROR, "short frame");
 	switch (h->state) {
 	case S_WAIT_CLIENT_HELLO:
+	case S_SEND_SERVER_AUTH:
 	case S_WAIT_CLIENT_AUTH:
 		return server_step(h, frame, len, out, cap, out_len);
 	case C_WAIT_SERVER_HELLO:
 	case C_WAIT_SERVER_AUTH:
-	case C_WAIT_ACCEPT:
 		return client_step(h, frame, len, out, cap, out_len);
 	default:
 		return fail(h, ALERT_UNEXPECTED_MESSAGE, "no handshake under way");

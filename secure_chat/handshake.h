@@ -86,10 +86,28 @@ int hs_client_hello(struct hs *h, uint8_t *out, size_t cap);
  * Feed one complete frame. Frames to send are appended to out[0..cap) and
  * *out_len says how many bytes. Returns HS_CONTINUE or HS_DONE, or minus
  * an hs_alert code (the caller sends that alert and closes); a reason for
- * the log is in hs_error().
+ * the log is in hs_error(). The client is done once it has written its
+ * ClientAuth: it may send records at once, as in TLS 1.3.
  */
 int hs_input(struct hs *h, const uint8_t *frame, size_t len, uint8_t *out,
 	     size_t cap, size_t *out_len);
+
+/*
+ * Output that waits for no frame: on the server, the ServerAuth that
+ * follows the ServerHello hs_input wrote. The caller sends the ServerHello
+ * first, so that the client computes its X25519 share while the server
+ * signs. Returns as hs_input; *out_len is 0 when nothing waits.
+ */
+int hs_output(struct hs *h, uint8_t *out, size_t cap, size_t *out_len);
+
+/*
+ * A server's next ephemeral key pair, made ahead while it waits for its
+ * peers (after sending a ServerAuth): the next hs_new takes it, so the
+ * key generation is off the next handshake's critical path. The pair is
+ * still fresh and used once. hs_free_spare_key wipes it (at exit).
+ */
+void hs_make_spare_key(void);
+void hs_free_spare_key(void);
 
 /* Why the handshake failed, for logs. */
 const char *hs_error(const struct hs *h);

@@ -37,6 +37,8 @@ struct secure {
 	struct hs *hs;		/* NULL once established */
 	struct rec_dir send, recv;
 	bool established, peer_closed, failed;
+	bool peer_spoke;	/* a record of the peer's opened: from then on
+				 * a plaintext alert can only be forged */
 	uint8_t *in;		/* in_cap bytes received; NULL when empty */
 	size_t in_cap, in_off, in_len;	/* unhandled: in[in_off..+in_len) */
 	bool in_full;		/* the last receive filled in[]: grow it */
@@ -233,25 +235,57 @@ report_handshake(const struct secure *s)
 			     what);
 }
 
-/* One frame while the handshake is under way. */
+/* A plaintext alert: the peer refused the handshake. (A client hears of
+ * a refused ClientAuth this way after it is done, before any record.) */
 static int
-handshake_frame(struct secure *s, const uint8_t *frame, size_t len)
+refused(struct secure *s, const uint8_t *frame, size_t len)
+{
+	return failed(s, KIT_EAUTH, "the peer refused the handshake: %s",
+		      len == 5 ? hs_alert_name(frame[4]) : "malformed alert");
+}
+
+/* The handshake's next output into out[]: for frame, or (frame NULL)
+ * what waits for none. HS_CONTINUE, HS_DONE, or an error once the alert
+ * is on its way. */
+static int
+hs_step(struct secure *s, const uint8_t *frame, size_t len)
 {
 	size_t produced;
 	int r;
 
-	if (frame[0] == FRAME_ALERT)
-		return failed(s, KIT_EAUTH, "the peer refused the handshake: %s",
-			      len == 5 ? hs_alert_name(frame[4]) : "malformed alert");
 	if (out_room(s, HS_ROOM) < 0)
 		return failed(s, KIT_ENOMEM, "%s", "no room for the handshake");
-	r = hs_input(s->hs, frame, len, s->out + s->out_len,
-		     s->out_cap - s->out_len, &produced);
+	r = frame ? hs_input(s->hs, frame, len, s->out + s->out_len,
+			     s->out_cap - s->out_len, &produced)
+		  : hs_output(s->hs, s->out + s->out_len,
+			      s->out_cap - s->out_len, &produced);
 	s->out_len += produced;
 	if (r < 0) {
 		send_alert(s, -r);
 		return failed(s, KIT_EAUTH, "handshake failed: %s",
 			      hs_error(s->hs));
+	}
+	return r;
+}
+
+/* One frame while the handshake is under way. */
+static int
+handshake_frame(struct secure *s, const uint8_t *frame, size_t len)
+{
+	int r;
+
+	if (frame[0] == FRAME_ALERT)
+		return refused(s, frame, len);
+	if ((r = hs_step(s, frame, len)) < 0)
+		return r;
+	if (r == HS_CONTINUE && s->opts.hs.server) {
+		/* ServerHello out now: the client's X25519 runs while the
+		 * server signs; then the spare key while the client checks. */
+		secure_flush(&s->base);
+		if ((r = hs_step(s, NULL, 0)) < 0)
+			return r;
+		if (secure_flush(&s->base) == 0)
+			hs_make_spare_key();
 	}
 	if (r == HS_DONE) {
 		hs_take_keys(s->hs, &s->send, &s->recv);
@@ -300,6 +334,7 @@ record_frame(struct secure *s, const uint8_t *frame, size_t len,
 			      "authenticate (tampered, replayed, reordered or "
 			      "dropped): connection closed");
 	}
+	s->peer_spoke = true;
 	if (inner == INNER_DATA) {
 		if (p == s->plain) {
 			s->plain_off = 0;
@@ -348,13 +383,15 @@ next_frame(struct secure *s, uint8_t *buf, size_t cap, size_t *n)
 	}
 	if (r < 0 || flen > s->in_len)
 		return 0;
-	if (s->established && type != FRAME_RECORD) {
+	if (s->established && type != FRAME_RECORD &&
+	    !(type == FRAME_ALERT && !s->peer_spoke)) {
 		send_alert(s, ALERT_UNEXPECTED_MESSAGE);
 		return failed(s, KIT_EAUTH, "%s", "plaintext frame after the "
 			      "handshake");
 	}
-	r = s->established ? record_frame(s, f, flen, buf, cap, n)
-			   : handshake_frame(s, f, flen);
+	r = !s->established ? handshake_frame(s, f, flen)
+	    : type == FRAME_ALERT ? refused(s, f, flen)
+	    : record_frame(s, f, flen, buf, cap, n);
 	s->in_off += flen;
 	s->in_len -= flen;
 	/* All handled and the last receive did not fill in[], so the socket

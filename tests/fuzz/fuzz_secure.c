@@ -53,7 +53,8 @@ authorize(void *ud, int method, const char *nick, const uint8_t *k,
 	return method == HS_ANONYMOUS ? 0 : ALERT_ACCESS_DENIED;
 }
 
-/* Feed every frame found in the data; stop at the first failure. */
+/* Feed every frame found in the data, each followed by hs_output as the
+ * transport does; stop at the first failure. */
 static void
 feed_frames(struct hs *h, const uint8_t *data, size_t size)
 {
@@ -65,7 +66,8 @@ feed_frames(struct hs *h, const uint8_t *data, size_t size)
 	       frame_peek(data + off, size - off, &type, &flen) == 0 &&
 	       flen <= size - off) {
 		if (hs_input(h, data + off, flen, out, sizeof(out),
-			     &produced) < 0)
+			     &produced) < 0 ||
+		    hs_output(h, out, sizeof(out), &produced) < 0)
 			return;
 		off += flen;
 	}

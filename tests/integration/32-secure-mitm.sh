@@ -54,14 +54,15 @@ attack alice-honest --mode honest
 client_wait alice-honest 3	# /expect never comes: the relay worked
 assert_lines_in_order bob '#lab <alice-honest> alice-honest: hello through the proxy'
 
-# The first records after the handshake carry registration (c2s 2 and on).
+# The first records after the handshake carry registration (c2s 2 and on)
+# and the server's replies (s2c 2 and on).
 cases=(
 	"flip-record:--mode flip --dir c2s --index 2:does not authenticate"
 	"replay-record:--mode replay --dir c2s --index 2:does not authenticate"
 	"inject-record:--mode inject --dir c2s --index 2:does not authenticate"
 	"downgrade:--mode downgrade:handshake failed"
 	"flip-serverauth:--mode flip --dir s2c --index 1:handshake failed"
-	"cut-stream:--mode truncate --dir s2c --index 4:truncated"
+	"cut-stream:--mode truncate --dir s2c --index 3:truncated"
 )
 for c in "${cases[@]}"; do
 	IFS=: read -r name args want <<<"$c"

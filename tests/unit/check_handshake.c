@@ -55,7 +55,7 @@ server_config(void)
 }
 
 /* A man in the middle: may change message number k (0: ClientHello,
- * 1: ServerHello + ServerAuth, 2: ClientAuth, 3: ServerAccept). */
+ * 1: ServerHello + ServerAuth, 2: ClientAuth). */
 typedef void (*tamper_fn)(int k, uint8_t *buf, size_t len);
 
 struct outcome {
@@ -63,7 +63,8 @@ struct outcome {
 	struct hs *c, *s;
 };
 
-/* Feed every frame of buf[0..len) to h; stop at the first failure. */
+/* Feed every frame of buf[0..len) to h, each followed by what hs_output
+ * has (as the transport does); stop at the first failure. */
 static int
 feed(struct hs *h, uint8_t *buf, size_t len, uint8_t *out, size_t *out_len)
 {
@@ -80,6 +81,11 @@ feed(struct hs *h, uint8_t *buf, size_t len, uint8_t *out, size_t *out_len)
 			     4 * FRAME_MAX - *out_len, &produced);
 		*out_len += produced;
 		off += flen;
+		if (r == HS_CONTINUE) {
+			r = hs_output(h, out + *out_len,
+				      4 * FRAME_MAX - *out_len, &produced);
+			*out_len += produced;
+		}
 	}
 	return r;
 }
@@ -103,9 +109,7 @@ run(struct hs_config cc, tamper_fn tamper)
 	if ((o.client = feed(o.c, b, blen, a, &alen)) < 0) return o;
 	client_sent_auth = alen > 0;
 	if (tamper) tamper(2, a, alen);
-	if ((o.server = feed(o.s, a, alen, b, &blen)) < 0) return o;
-	if (tamper) tamper(3, b, blen);
-	o.client = feed(o.c, b, blen, a, &alen);
+	o.server = feed(o.s, a, alen, b, &blen);
 	return o;
 }
 
@@ -249,6 +253,65 @@ START_TEST(test_handshake_every_flipped_byte_fails)
 }
 END_TEST
 
+/* The server's ephemeral key in its ServerHello for a fresh ClientHello;
+ * *first_len: what hs_input wrote, before hs_output. */
+static void
+server_hello(uint8_t eph[static 32], size_t *first_len)
+{
+	static uint8_t ch[FRAME_MAX], out[4 * FRAME_MAX];
+	struct hs_config cc = client_config(HS_ANONYMOUS, "guest", NULL);
+	struct hs_config sc = server_config();
+	struct hs *c = hs_new(&cc), *s = hs_new(&sc);
+	int n = hs_client_hello(c, ch, sizeof(ch));
+	size_t len, more;
+
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(hs_input(s, ch, (size_t)n, out, sizeof(out), &len),
+			 HS_CONTINUE);
+	ck_assert_int_eq(hs_output(s, out + len, sizeof(out) - len, &more),
+			 HS_CONTINUE);
+	ck_assert_uint_gt(more, 0);	/* ServerAuth */
+	memcpy(eph, out + 3 + 1 + 32, 32);	/* header, version, random */
+	*first_len = len;
+	hs_free(c);
+	hs_free(s);
+}
+
+/* hs_input answers the ClientHello with the ServerHello alone, so that
+ * it can go out before the server signs; ServerAuth comes from
+ * hs_output. */
+START_TEST(test_handshake_server_hello_goes_before_server_auth)
+{
+	uint8_t eph[32], type;
+	size_t len, flen;
+
+	server_hello(eph, &len);
+	ck_assert_int_eq(frame_peek((uint8_t[]){ FRAME_SERVER_HELLO, 0,
+						 1 + 32 + 32 + 1 }, 3,
+				    &type, &flen), 0);
+	ck_assert_uint_eq(len, flen);
+}
+END_TEST
+
+/* A spare key serves one handshake only: the next one makes its own. */
+START_TEST(test_handshake_spare_key_is_used_once)
+{
+	uint8_t a[32], b[32], c[32];
+	size_t len;
+
+	hs_make_spare_key();
+	server_hello(a, &len);
+	server_hello(b, &len);		/* no spare left */
+	hs_make_spare_key();
+	hs_make_spare_key();		/* one spare, not two */
+	server_hello(c, &len);
+	ck_assert_mem_ne(a, b, 32);
+	ck_assert_mem_ne(b, c, 32);
+	ck_assert_mem_ne(a, c, 32);
+	hs_free_spare_key();
+}
+END_TEST
+
 /* A man in the middle offers only AES-GCM to the server. */
 static void
 downgrade(int k, uint8_t *buf, size_t len)
@@ -282,7 +345,9 @@ handshake_suite(void)
 	tcase_add_test(tc, test_handshake_with_password_and_anonymous);
 	tcase_add_test(tc, test_handshake_refuses_wrong_password_and_unknown_key);
 	tcase_add_test(tc, test_handshake_wrong_server_key_stops_before_any_client_byte);
-	tcase_add_loop_test(tc, test_handshake_every_flipped_byte_fails, 0, 4);
+	tcase_add_loop_test(tc, test_handshake_every_flipped_byte_fails, 0, 3);
+	tcase_add_test(tc, test_handshake_server_hello_goes_before_server_auth);
+	tcase_add_test(tc, test_handshake_spare_key_is_used_once);
 	tcase_add_test(tc, test_handshake_detects_cipher_downgrade);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Client logins over the kit's protocol: a listed key and a right password
+# get in, under their own nick; a key the server does not list, a wrong
+# password and an anonymous client (when the server wants a login) are
+# refused. A refused client is told so ("refused the handshake:
+# access_denied"), although it is done with the handshake and has already
+# sent its registration (1-RTT): none of it reaches the chat, the server
+# logs each refusal and goes on serving the others.
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+for p in secure-server secure-client secure-keys; do
+	[ -x "$KIT_BIN/$p" ] || fail "no $KIT_BIN/$p"
+done
+cd "$TMP_DIR" || fail "cannot cd to $TMP_DIR"
+for k in server alice mallory; do
+	"$KIT_BIN/secure-keys" gen "$k" >/dev/null || fail "secure-keys gen $k"
+done
+fp=$("$KIT_BIN/secure-keys" fingerprint server.pub) || fail "fingerprint"
+echo "alice $(cat alice.pub)" >authorized_keys
+printf 'carol-secret-pw\n' | "$KIT_BIN/secure-keys" adduser users carol \
+	>/dev/null 2>&1 || fail "secure-keys adduser"
+printf 'carol-secret-pw\n' >good.pw
+printf 'not-her-pw\n' >bad.pw
+export CLIENT_PROG=secure-client
+SERVER_PROG=secure-server start_server -v --key server.key \
+	--authorized-keys authorized_keys --users users
+
+client_start alice --channel '#lab' --server-key "$fp" --key alice.key <<'EOF'
+/expect carol: in by password
+alice: in by key
+/expect bye from carol
+EOF
+wait_joined alice '#lab'
+
+# refused NAME WHY CLIENT-OPTION...: NAME's login fails with access_denied
+refused() {
+	local name=$1 why=$2
+	shift 2
+	EXPECT_TIMEOUT=5 client_start "$name" --channel '#lab' \
+		--server-key "$fp" "$@" <<EOF
+$name-was-here
+EOF
+	client_wait "$name" 1
+	grep -q '!! connection to the server lost: the peer refused the handshake: access_denied' \
+		"$name.out" || fail "$name was not told of the refusal: $(cat "$name.out")"
+	grep -q "$why" "$SERVER_LOG" || fail "the server did not log: $why"
+	echo "$name: refused ($why)"
+}
+
+refused mallory "refused key login as 'mallory'" --key mallory.key
+refused alice2 "refused key login as 'alice2'" --key alice.key
+refused carol2 "refused password login as 'carol'" --nick carol \
+	--password-file bad.pw
+refused anon "refused anonymous login as 'anon'"
+
+client_start carol --channel '#lab' --server-key "$fp" \
+	--password-file good.pw <<'EOF'
+carol: in by password
+/expect alice: in by key
+bye from carol
+EOF
+client_wait carol
+client_wait alice
+assert_lines_in_order alice '#lab <carol> carol: in by password' \
+	'#lab <carol> bye from carol'
+assert_lines_in_order carol '#lab <alice> alice: in by key'
+for name in mallory alice2 carol2 anon; do
+	! grep -q "$name-was-here" alice.out carol.out "$SERVER_LOG" ||
+		fail "$name's chat got through"
+	! grep -q "$name joined" alice.out ||
+		fail "$name joined the channel"
+done
+echo "key and password logins in; refused clients told, none of their chat shown"
+stop_server
