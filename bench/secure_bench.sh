@@ -19,7 +19,8 @@
 #                      to hs_bench sink, 16 KiB and 64 B records
 #
 # Optional environment:
-#   RUNS=3            repetitions of each measurement; the best is shown
+#   RUNS=5            rounds, each of which measures every figure once
+#                     (the AES-256-GCM ceiling too); the best is shown
 #   HS_COUNT=2000     handshakes per hs_bench run
 #   S_TIME=2          seconds per openssl s_time run
 #   BULK_MB=512       MiB per bulk run at 16 KiB records (64 B: 1/128th)
@@ -37,7 +38,7 @@ BENCH_BIN=${BENCH_BIN:-$ROOT/build/release/bench}
 KIT_BIN=$(cd "$KIT_BIN" 2>/dev/null && pwd) || die "no directory $KIT_BIN"
 BENCH_BIN=$(cd "$BENCH_BIN" 2>/dev/null && pwd) || die "no directory $BENCH_BIN"
 HSB=$BENCH_BIN/hs_bench
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 HS_COUNT=${HS_COUNT:-2000}
 S_TIME=${S_TIME:-2}
 BULK_MB=${BULK_MB:-512}
@@ -78,19 +79,17 @@ start() {
 # field LINE KEY: the value of KEY=value in a hs_bench result line.
 field() { sed -n "s/.*\<$2=\([^ ]*\).*/\1/p" <<<"$1"; }
 
-# best_of CMD...: run CMD RUNS times; print the output line whose field
-# $BEST (a number) is highest. False when a run fails.
-best_of() {
-	local i line best="" v bv=-1
-	for ((i = 0; i < RUNS; i++)); do
-		line=$("$@" | tail -n 1) || return 1
-		v=$(field "$line" "$BEST")
-		if awk -v a="$v" -v b="$bv" 'BEGIN { exit !(a > b) }'; then
-			best=$line
-			bv=$v
-		fi
-	done
-	echo "$best"
+# keep_best NAME KEY LINE: keep LINE as BEST_LINE[NAME] when its KEY (a
+# number) is higher than the kept one's; false when LINE has no KEY.
+declare -A BEST_LINE=()
+keep_best() {
+	local v bv
+	v=$(field "$3" "$2")
+	[[ -n $v ]] || return 1
+	bv=$(field "${BEST_LINE[$1]:-}" "$2")
+	if [[ -z $bv ]] || awk -v a="$v" -v b="$bv" 'BEGIN { exit !(a > b) }'; then
+		BEST_LINE[$1]=$3
+	fi
 }
 
 # Servers read nothing from stdin, but openssl s_server stops at its end:
@@ -100,112 +99,112 @@ exec 3<>"$TMP/stdin"
 
 # --- primitives: openssl speed ------------------------------------------------
 
-speed_aead() { # CIPHER BYTES: MB/s (openssl prints 1000s of bytes/s)
+speed_aead() { # CIPHER BYTES: "MB_s=N" (openssl prints 1000s of bytes/s)
 	openssl speed -evp "$1" -bytes "$2" -seconds 1 2>/dev/null |
-		awk -v c="$1" 'tolower($1) == c { v = $2 } END { sub("k", "", v); printf "%.1f", v / 1000 }'
+		awk -v c="$1" 'tolower($1) == c { v = $2 } END { sub("k", "", v); printf "MB_s=%.1f\n", v / 1000 }'
 }
 
 say "secure_bench: openssl speed"
 X25519=$(openssl speed -seconds 1 ecdhx25519 2>/dev/null | awk '/X25519/ { v = $NF } END { printf "%.0f", v }')
 read -r ED_SIGN ED_VERIFY < <(openssl speed -seconds 1 ed25519 2>/dev/null |
 	awk '/Ed25519/ { s = $(NF - 1); v = $NF } END { printf "%.0f %.0f\n", s, v }')
-declare -A SPEED=()
 for c in aes-256-gcm chacha20-poly1305; do
-	for n in 64 16384; do
-		SPEED[$c,$n]=$(speed_aead "$c" "$n")
-	done
-done
-# The bulk target's ceiling: the best of RUNS, as the bulk figure is.
-for ((i = 1; i < RUNS; i++)); do
-	v=$(speed_aead aes-256-gcm 16384)
-	awk -v a="$v" -v b="${SPEED[aes-256-gcm,16384]}" 'BEGIN { exit !(a > b) }' &&
-		SPEED[aes-256-gcm,16384]=$v
+	keep_best "speed,$c,64" MB_s "$(speed_aead "$c" 64)"
+	keep_best "speed,$c,16384" MB_s "$(speed_aead "$c" 16384)"
 done
 
-# --- handshakes ---------------------------------------------------------------
+# --- the servers: all listening before the first round ------------------------
 
 (cd "$TMP" && "$KIT_BIN/secure-keys" gen server >/dev/null) ||
 	die "secure-keys gen failed"
 openssl req -x509 -newkey ed25519 -keyout "$TMP/tls.key" -out "$TMP/tls.crt" \
 	-days 2 -nodes -subj /CN=localhost >/dev/null 2>&1 ||
 	die "openssl req failed"
+start secure-server "$KIT_BIN/secure-server" --bind 127.0.0.1 --port 0 \
+	--key "$TMP/server.key"
+KIT_PID=$PID KIT_PORT=$PORT
+start s_server openssl s_server -accept 127.0.0.1:0 -quiet -tls1_3 \
+	-cert "$TMP/tls.crt" -key "$TMP/tls.key" -naccept 1000000
+S_SERVER_PORT=$PORT
+KIT_TLS_PORT=
+if "$KIT_BIN/secure-server" --help 2>&1 | grep -q -- '--tls\>'; then
+	start secure-server-tls "$KIT_BIN/secure-server" --bind 127.0.0.1 \
+		--port 0 --tls --key "$TMP/server.key"
+	KIT_TLS_PORT=$PORT
+fi
+start sink "$HSB" sink --key "$TMP/server.key" --count 1000 --timeout 60
+SINK_PORT=$PORT
+
+# --- one round of every measurement -----------------------------------------------
 
 # proc_cpu PID: its user + system CPU time so far, in clock ticks.
 proc_cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
-# kit_handshakes: one hs_bench run against the secure-server $PID, its
+# kit_handshakes: one hs_bench run against the kit's secure-server, its
 # result line with the server's CPU per handshake added (srv_cpu_us; the
 # 20 warm-up handshakes of hs_bench count on both sides of the division).
 kit_handshakes() {
 	local a b line
-	a=$(proc_cpu "$PID") || return 1
-	line=$("$HSB" handshakes --port "$PORT" --server-key \
+	a=$(proc_cpu "$KIT_PID") || return 1
+	line=$("$HSB" handshakes --port "$KIT_PORT" --server-key \
 		"$TMP/server.pub" --count "$HS_COUNT" | tail -n 1) || return 1
-	b=$(proc_cpu "$PID") || return 1
+	b=$(proc_cpu "$KIT_PID") || return 1
 	echo "$line srv_cpu_us=$(awk -v a="$a" -v b="$b" -v t="$(getconf CLK_TCK)" \
 		-v n=$((HS_COUNT + 20)) 'BEGIN { printf "%.0f", (b - a) / t * 1e6 / n }')"
 }
 
-say "secure_bench: kit handshakes ($RUNS x $HS_COUNT)"
-start secure-server "$KIT_BIN/secure-server" --bind 127.0.0.1 --port 0 \
-	--key "$TMP/server.key"
-BEST=per_s
-KIT_HS=$(best_of kit_handshakes) || die "hs_bench handshakes failed"
-stop_pid "$PID"
-FLOOR=$(best_of "$HSB" floor --count "$HS_COUNT") || die "hs_bench floor failed"
-
-# s_time_rate PORT: TLS 1.3 full handshakes per second, best of RUNS
-# (connections over the wall time of the whole s_time run).
+# s_time_rate PORT: "per_s=N", TLS 1.3 full handshakes per second over
+# the wall time of the whole s_time run.
 s_time_rate() {
-	local i n t0 t1 best=0 r
-	for ((i = 0; i < RUNS; i++)); do
-		t0=$(date +%s.%N)
-		n=$(openssl s_time -connect "127.0.0.1:$1" -new -time "$S_TIME" \
-			2>/dev/null | awk '/connections in .* real/ { print $1 }')
-		t1=$(date +%s.%N)
-		[[ -n $n ]] || return 1
-		r=$(awk -v n="$n" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }')
-		(( r > best )) && best=$r
-	done
-	echo "$best"
+	local n t0 t1
+	t0=$(date +%s.%N)
+	n=$(openssl s_time -connect "127.0.0.1:$1" -new -time "$S_TIME" \
+		2>/dev/null | awk '/connections in .* real/ { print $1 }')
+	t1=$(date +%s.%N)
+	[[ -n $n ]] && awk -v n="$n" -v a="$t0" -v b="$t1" \
+		'BEGIN { printf "per_s=%.0f\n", n / (b - a) }'
 }
 
-say "secure_bench: TLS 1.3 handshakes (openssl s_server, s_time -new)"
-start s_server openssl s_server -accept 127.0.0.1:0 -quiet -tls1_3 \
-	-cert "$TMP/tls.crt" -key "$TMP/tls.key" -naccept 1000000
-TLS_HS=$(s_time_rate "$PORT") || die "s_time failed"
-stop_pid "$PID"
+bulk() { # CIPHER RECORD BYTES: one hs_bench bulk run's result line
+	"$HSB" bulk --port "$SINK_PORT" --server-key "$TMP/server.pub" \
+		--cipher "$1" --record "$2" --bytes "$3" | tail -n 1
+}
 
-KIT_TLS_HS="n/a (no --tls)"
-if "$KIT_BIN/secure-server" --help 2>&1 | grep -q -- '--tls\>'; then
-	say "secure_bench: secure-server --tls handshakes (s_time -new)"
-	start secure-server-tls "$KIT_BIN/secure-server" --bind 127.0.0.1 \
-		--port 0 --tls --key "$TMP/server.key"
-	KIT_TLS_HS=$(s_time_rate "$PORT") || KIT_TLS_HS="failed"
-	stop_pid "$PID"
-fi
+# A shared machine's speed drifts over minutes: each round measures every
+# figure once, so that both sides of each ratio (the kit against TLS 1.3,
+# bulk against its ceiling) see the same drift; the best of the rounds
+# makes the table, as in sniffer_bench.sh.
+for ((round = 1; round <= RUNS; round++)); do
+	say "secure_bench: round $round of $RUNS (handshakes, s_time, bulk)"
+	keep_best kit-hs per_s "$(kit_handshakes)" ||
+		die "hs_bench handshakes failed"
+	keep_best s_server per_s "$(s_time_rate "$S_SERVER_PORT")" ||
+		die "s_time against s_server failed"
+	if [[ -n $KIT_TLS_PORT ]]; then
+		keep_best kit-tls per_s "$(s_time_rate "$KIT_TLS_PORT")" ||
+			BEST_LINE[kit-tls]="per_s=failed"
+	fi
+	keep_best speed,aes-256-gcm,16384 MB_s "$(speed_aead aes-256-gcm 16384)"
+	for c in aes-256-gcm chacha20-poly1305; do
+		keep_best "bulk,$c,16384" MB_s "$(bulk "$c" 16384 \
+			$((BULK_MB << 20)))" || die "hs_bench bulk failed"
+		keep_best "bulk,$c,64" MB_s "$(bulk "$c" 64 \
+			$((BULK_MB << 13)))" || die "hs_bench bulk failed"
+	done
+done
+for pid in "${!LIVE[@]}"; do
+	stop_pid "$pid"
+done
 
-# --- records and bulk -----------------------------------------------------------
-
-say "secure_bench: record layer"
+say "secure_bench: TCP floor and record layer"
+for ((round = 1; round <= RUNS; round++)); do
+	keep_best floor per_s "$("$HSB" floor --count "$HS_COUNT" | tail -n 1)" ||
+		die "hs_bench floor failed"
+done
 RECORDS=$("$HSB" records --seconds 1) || die "hs_bench records failed"
 rec() { # SUITE SIZE: ns per record
 	awk -v s="$1" -v n="$2" '$1 == "suite=" s && $2 == "size=" n { sub("ns_per_record=", "", $3); print $3 }' <<<"$RECORDS"
 }
-
-say "secure_bench: bulk through one connection"
-start sink "$HSB" sink --key "$TMP/server.key" --count 1000 --timeout 30
-declare -A BULK=()
-BEST=MB_s
-for c in aes-256-gcm chacha20-poly1305; do
-	BULK[$c,16384]=$(best_of "$HSB" bulk --port "$PORT" --server-key \
-		"$TMP/server.pub" --cipher "$c" --bytes $((BULK_MB << 20))) ||
-		die "hs_bench bulk failed"
-	BULK[$c,64]=$(best_of "$HSB" bulk --port "$PORT" --server-key \
-		"$TMP/server.pub" --cipher "$c" --record 64 \
-		--bytes $((BULK_MB << 13))) || die "hs_bench bulk failed"
-done
-stop_pid "$PID"
 
 # --- the table ----------------------------------------------------------------
 
@@ -215,15 +214,21 @@ verdict() { # NAME OK VALUE
 	printf '  %-46s %-5s %s\n' "$1" "$2" "$3"
 }
 
-KIT_RATE=$(field "$KIT_HS" per_s)
-CEIL=${SPEED[aes-256-gcm,16384]}
-BULK_AES=$(field "${BULK[aes-256-gcm,16384]}" MB_s)
+best() { field "${BEST_LINE[$1]:-}" "${2:-per_s}"; }	# NAME [KEY]
+KIT_HS=${BEST_LINE[kit-hs]}
+KIT_RATE=$(best kit-hs)
+TLS_HS=$(best s_server)
+KIT_TLS_HS=${KIT_TLS_PORT:+$(best kit-tls)}
+KIT_TLS_HS=${KIT_TLS_HS:-"n/a (no --tls)"}
+CEIL=$(best speed,aes-256-gcm,16384 MB_s)
+BULK_AES=$(best bulk,aes-256-gcm,16384 MB_s)
 
-echo "secure_chat, loopback (best of $RUNS runs; MB = 10^6 bytes)"
+echo "secure_chat, loopback (best of $RUNS rounds; MB = 10^6 bytes)"
 echo
 printf '%-36s %12s %12s\n' "openssl speed" "64 B" "16 KiB"
 for c in aes-256-gcm chacha20-poly1305; do
-	printf '%-36s %7s MB/s %7s MB/s\n' "$c" "${SPEED[$c,64]}" "${SPEED[$c,16384]}"
+	printf '%-36s %7s MB/s %7s MB/s\n' "$c" "$(best "speed,$c,64" MB_s)" \
+		"$(best "speed,$c,16384" MB_s)"
 done
 printf '%-36s %12s\n' "X25519 derive, op/s" "$X25519"
 printf '%-36s %12s %12s\n' "Ed25519 sign/s, verify/s" "$ED_SIGN" "$ED_VERIFY"
@@ -234,7 +239,7 @@ printf '%-36s %12s %12s %12s %12s\n' "kit secure_chat (hs_bench)" "$KIT_RATE" \
 	"$(field "$KIT_HS" p50_ms)" "$(field "$KIT_HS" p99_ms)" \
 	"$(field "$KIT_HS" cpu_us)+$(field "$KIT_HS" srv_cpu_us)"
 printf '%-36s %12s\n' "floor: same bytes over TCP, no crypto" \
-	"$(field "$FLOOR" per_s)"
+	"$(best floor)"
 printf '%-36s %12s\n' "TLS 1.3 s_server + s_time -new" "$TLS_HS"
 printf '%-36s %12s\n' "kit secure-server --tls + s_time" "$KIT_TLS_HS"
 echo
@@ -245,8 +250,8 @@ done
 echo
 printf '%-36s %12s %12s\n' "one connection, MB/s" "64 B rec" "16 KiB rec"
 for c in aes-256-gcm chacha20-poly1305; do
-	printf '%-36s %12s %12s\n' "$c" "$(field "${BULK[$c,64]}" MB_s)" \
-		"$(field "${BULK[$c,16384]}" MB_s)"
+	printf '%-36s %12s %12s\n' "$c" "$(best "bulk,$c,64" MB_s)" \
+		"$(best "bulk,$c,16384" MB_s)"
 done
 echo
 echo "targets:"
