@@ -22,7 +22,7 @@
 #define CLIENT_HELLO 71		/* 3 + 1 + 32 + 32 + 1 + 2 suites */
 #define SERVER_HELLO 69
 #define SERVER_AUTH 149		/* the record; sent after the ServerHello */
-#define CLIENT_AUTH 62		/* 42-byte message with a 7-byte nick */
+#define CLIENT_AUTH 275		/* padded to 256 bytes (docs/PROTOCOL.md) */
 #define FIRST_RECORDS 58	/* "QUIT :hs_bench\r\n" 36 + close_notify 22 */
 
 /* Read exactly n bytes by `until`; 0 or -1. */

@@ -258,13 +258,13 @@ to_sign(uint8_t out[static 96], const char *context,
 	return n + 33;
 }
 
-/* Seal a handshake message under the handshake (or application) keys and
- * append the frame to out. */
+/* Seal a handshake message under the handshake keys, padded to a multiple
+ * of pad bytes, and append the frame to out. */
 static int
-send_sealed(struct rec_dir *d, const uint8_t *msg, size_t n, uint8_t *out,
-	    size_t cap, size_t *out_len)
+send_sealed(struct rec_dir *d, const uint8_t *msg, size_t n, size_t pad,
+	    uint8_t *out, size_t cap, size_t *out_len)
 {
-	int r = rec_seal(d, INNER_HANDSHAKE, msg, n, 0, out + *out_len,
+	int r = rec_seal(d, INNER_HANDSHAKE, msg, n, pad, out + *out_len,
 			 cap - *out_len);
 
 	if (r < 0)
@@ -395,7 +395,7 @@ send_server_auth(struct hs *h, uint8_t *out, size_t cap, size_t *out_len)
 			     to_sign(signed_part, SERVER_CONTEXT, th1),
 			     msg + 33)) < 0 ||
 	    (r = finished_mac(h->s_hs, th1, msg, 97, msg + 97)) < 0 ||
-	    (r = send_sealed(&h->hs_send, msg, sizeof(msg), out, cap,
+	    (r = send_sealed(&h->hs_send, msg, sizeof(msg), 0, out, cap,
 			     out_len)) < 0 ||
 	    (r = transcript_add(&h->th, msg, sizeof(msg))) < 0)
 		return fail(h, ALERT_HANDSHAKE_FAILURE, "cannot sign the "
@@ -431,6 +431,10 @@ check_server_auth(struct hs *h, const uint8_t *msg, size_t n)
 /* --- ClientAuth: 2 | method | nick_len | nick | proof | finished(32) --------- */
 
 #define CLIENT_AUTH_MAX (3 + HS_NICK_MAX + 1 + HS_PASSWORD_MAX + 32)
+/* ClientAuth is padded to 256 bytes, so that its length tells neither
+ * the method nor the nick's length nor a password's of up to 189 bytes
+ * (3 + 30 + 1 + 189 + 32 + the inner type = 256). */
+#define CLIENT_AUTH_PAD 256
 
 /* method, nick and proof into msg; returns the length so far or -alert. */
 static int
@@ -474,8 +478,8 @@ send_client_auth(struct hs *h, uint8_t *out, size_t cap, size_t *out_len)
 	    (n = client_proof(h, th2, msg)) < 0)
 		goto out;
 	if (finished_mac(h->c_hs, th2, msg, (size_t)n, msg + n) < 0 ||
-	    send_sealed(&h->hs_send, msg, (size_t)n + 32, out, cap,
-			out_len) < 0 ||
+	    send_sealed(&h->hs_send, msg, (size_t)n + 32, CLIENT_AUTH_PAD,
+			out, cap, out_len) < 0 ||
 	    transcript_add(&h->th, msg, (size_t)n + 32) < 0 ||
 	    derive_application(h) < 0) {
 		r = fail(h, ALERT_HANDSHAKE_FAILURE, "cannot send ClientAuth");

@@ -312,6 +312,48 @@ START_TEST(test_handshake_spare_key_is_used_once)
 }
 END_TEST
 
+/* What a passive eavesdropper sees of ClientAuth: its frame's length. */
+static size_t client_auth_len;
+
+static void
+measure(int k, uint8_t *buf, size_t len)
+{
+	(void)buf;
+	if (k == 2)
+		client_auth_len = len;
+}
+
+/* ClientAuth is padded: its length is the same for every method, nick
+ * and password (of up to 189 bytes). */
+START_TEST(test_handshake_client_auth_length_tells_nothing)
+{
+	static const char long_pw[] = "a password of some length, longer "
+				      "than most";
+	struct hs_config cfg[] = {
+		client_config(HS_ANONYMOUS, "g", NULL),
+		client_config(HS_ANONYMOUS, "a-nick-of-thirty-bytes-exactly",
+			      NULL),
+		client_config(HS_KEY, "alice", NULL),
+		client_config(HS_PASSWORD, "bob", "s3cret"),
+		client_config(HS_PASSWORD, "bob", long_pw),
+	};
+	size_t first = 0, i;
+
+	for (i = 0; i < sizeof(cfg) / sizeof(cfg[0]); i++) {
+		struct outcome o;
+
+		client_auth_len = 0;
+		o = run(cfg[i], measure);
+		ck_assert_uint_gt(client_auth_len, 0);
+		if (i == 0)
+			first = client_auth_len;
+		ck_assert_uint_eq(client_auth_len, first);
+		done(&o);
+	}
+	ck_assert_uint_eq(first, 3 + 256 + 16);	/* header, padded, tag */
+}
+END_TEST
+
 /* A man in the middle offers only AES-GCM to the server. */
 static void
 downgrade(int k, uint8_t *buf, size_t len)
@@ -348,6 +390,7 @@ handshake_suite(void)
 	tcase_add_loop_test(tc, test_handshake_every_flipped_byte_fails, 0, 3);
 	tcase_add_test(tc, test_handshake_server_hello_goes_before_server_auth);
 	tcase_add_test(tc, test_handshake_spare_key_is_used_once);
+	tcase_add_test(tc, test_handshake_client_auth_length_tells_nothing);
 	tcase_add_test(tc, test_handshake_detects_cipher_downgrade);
 	suite_add_tcase(s, tc);
 	return s;
