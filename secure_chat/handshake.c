@@ -151,6 +151,16 @@ hs_suite(const struct hs *h)
 	return h->suite;
 }
 
+bool
+hs_take_refusal_keys(struct hs *h, struct rec_dir *send)
+{
+	if (!h->cfg.server || h->state != HS_FAILED || !h->ap_send.aead)
+		return false;
+	*send = h->ap_send;
+	memset(&h->ap_send, 0, sizeof(h->ap_send));
+	return true;
+}
+
 void
 hs_take_keys(struct hs *h, struct rec_dir *send, struct rec_dir *recv)
 {
@@ -531,6 +541,10 @@ check_client_auth(struct hs *h, const uint8_t *msg, size_t n)
 	    finished_mac(h->c_hs, th2, msg, n - 32, mac) < 0 ||
 	    CRYPTO_memcmp(mac, msg + n - 32, 32))
 		return fail(h, ALERT_ACCESS_DENIED, "ClientAuth MAC is wrong");
+	/* The application keys first: the client is done by now, so a
+	 * refusal from here on goes sealed under them (hs_take_refusal_keys). */
+	if (transcript_add(&h->th, msg, n) < 0 || derive_application(h) < 0)
+		return fail(h, ALERT_HANDSHAKE_FAILURE, "cannot derive keys");
 	if (method == HS_KEY &&
 	    h->cfg.verify(proof, signed_part,
 			  to_sign(signed_part, CLIENT_CONTEXT, th2),
@@ -546,8 +560,7 @@ check_client_auth(struct hs *h, const uint8_t *msg, size_t n)
 		return fail(h, r, "client refused");
 	snprintf(h->peer_nick, sizeof(h->peer_nick), "%s", nick);
 	h->peer_method = method;
-	return transcript_add(&h->th, msg, n) < 0 ?
-	       fail(h, ALERT_HANDSHAKE_FAILURE, "hash failed") : 0;
+	return 0;
 }
 
 /* --- the state machine --------------------------------------------------------- */
@@ -579,8 +592,6 @@ server_step(struct hs *h, const uint8_t *frame, size_t len, uint8_t *out,
 		return n;
 	if ((r = check_client_auth(h, msg, (size_t)n)) < 0)
 		return r;
-	if (derive_application(h) < 0)
-		return fail(h, ALERT_HANDSHAKE_FAILURE, "cannot derive keys");
 	h->state = HS_STATE_DONE;
 	return HS_DONE;
 }

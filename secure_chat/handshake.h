@@ -115,6 +115,12 @@ const char *hs_error(const struct hs *h);
 /* After HS_DONE: the application record keys (moved out of h). */
 void hs_take_keys(struct hs *h, struct rec_dir *send, struct rec_dir *recv);
 
+/* After a server's hs_input failed on a ClientAuth it could open and
+ * check (a refused login): its application send keys, moved out of h, to
+ * seal the alert with, as the client expects once it is done. False, and
+ * nothing moved, otherwise: the alert then goes in the clear. */
+bool hs_take_refusal_keys(struct hs *h, struct rec_dir *send);
+
 /* After HS_DONE: the peer's identity (server side: the client's nick and
  * method; client side: the server's key). */
 const char *hs_peer_nick(const struct hs *h);

@@ -38,7 +38,8 @@ struct secure {
 	struct rec_dir send, recv;
 	bool established, peer_closed, failed;
 	bool peer_spoke;	/* a record of the peer's opened: from then on
-				 * a plaintext alert can only be forged */
+				 * a plaintext alert can only be forged (a
+				 * done client takes one until then) */
 	uint8_t *in;		/* in_cap bytes received; NULL when empty */
 	size_t in_cap, in_off, in_len;	/* unhandled: in[in_off..+in_len) */
 	bool in_full;		/* the last receive filled in[]: grow it */
@@ -149,9 +150,9 @@ out_room(struct secure *s, size_t n)
 	return reserve(&s->out, &s->out_cap, s->out_len + n, OUT_CAP);
 }
 
-/* An alert to the peer: plaintext before keys exist, sealed after. */
+/* An alert to the peer: sealed under keys, or plaintext (keys NULL). */
 static void
-send_alert(struct secure *s, int code)
+send_alert_with(struct secure *s, int code, struct rec_dir *keys)
 {
 	uint8_t body[2] = { code == ALERT_CLOSE_NOTIFY ? 1 : 2, (uint8_t)code };
 	uint8_t *p;
@@ -162,12 +163,18 @@ send_alert(struct secure *s, int code)
 		return;
 	p = s->out + s->out_len;
 	cap = s->out_cap - s->out_len;
-	n = s->established
-	    ? rec_seal(&s->send, INNER_ALERT, body, 2, s->opts.pad, p, cap)
-	    : frame_write(FRAME_ALERT, body, 2, p, cap);
+	n = keys ? rec_seal(keys, INNER_ALERT, body, 2, s->opts.pad, p, cap)
+		 : frame_write(FRAME_ALERT, body, 2, p, cap);
 	if (n > 0)
 		s->out_len += (size_t)n;
 	secure_flush(&s->base);
+}
+
+/* Plaintext before keys exist, sealed after. */
+static void
+send_alert(struct secure *s, int code)
+{
+	send_alert_with(s, code, s->established ? &s->send : NULL);
 }
 
 struct transport *
@@ -235,13 +242,16 @@ report_handshake(const struct secure *s)
 			     what);
 }
 
-/* A plaintext alert: the peer refused the handshake. (A client hears of
- * a refused ClientAuth this way after it is done, before any record.) */
+/* A plaintext alert: the peer refused the handshake. A client that is
+ * done hears of a refused login sealed (record_frame); one in the clear
+ * then means a ClientAuth the server could not open, or a forgery. */
 static int
 refused(struct secure *s, const uint8_t *frame, size_t len)
 {
-	return failed(s, KIT_EAUTH, "the peer refused the handshake: %s",
-		      len == 5 ? hs_alert_name(frame[4]) : "malformed alert");
+	return failed(s, KIT_EAUTH, "the peer refused the handshake: %s%s",
+		      len == 5 ? hs_alert_name(frame[4]) : "malformed alert",
+		      s->established ? " (in the clear: not authenticated)"
+				     : "");
 }
 
 /* The handshake's next output into out[]: for frame, or (frame NULL)
@@ -261,7 +271,12 @@ hs_step(struct secure *s, const uint8_t *frame, size_t len)
 			      s->out_cap - s->out_len, &produced);
 	s->out_len += produced;
 	if (r < 0) {
-		send_alert(s, -r);
+		struct rec_dir keys = { 0 };
+
+		/* A refused login: sealed, as the done client expects. */
+		send_alert_with(s, -r, hs_take_refusal_keys(s->hs, &keys)
+				       ? &keys : NULL);
+		rec_dir_wipe(&keys);
 		return failed(s, KIT_EAUTH, "handshake failed: %s",
 			      hs_error(s->hs));
 	}
@@ -325,6 +340,7 @@ record_frame(struct secure *s, const uint8_t *frame, size_t len,
 {
 	char err[KIT_ERRLEN];
 	uint8_t inner, *p;
+	bool first = !s->peer_spoke;
 
 	if (!(p = open_into(s, len, buf, &cap)))
 		return failed(s, KIT_ENOMEM, "%s", "out of memory");
@@ -344,8 +360,10 @@ record_frame(struct secure *s, const uint8_t *frame, size_t len,
 		return 0;
 	}
 	if (inner == INNER_ALERT && *n == 2) {
-		if (p[1] != ALERT_CLOSE_NOTIFY)
-			return failed(s, KIT_EAUTH, "the peer sent an alert: %s",
+		if (p[1] != ALERT_CLOSE_NOTIFY)	/* first: a refused login */
+			return failed(s, KIT_EAUTH, first && !s->opts.hs.server
+				      ? "the peer refused the handshake: %s"
+				      : "the peer sent an alert: %s",
 				      hs_alert_name(p[1]));
 		s->peer_closed = true;
 	} else if (inner == INNER_KEY_UPDATE && *n == 0) {
@@ -384,7 +402,7 @@ next_frame(struct secure *s, uint8_t *buf, size_t cap, size_t *n)
 	if (r < 0 || flen > s->in_len)
 		return 0;
 	if (s->established && type != FRAME_RECORD &&
-	    !(type == FRAME_ALERT && !s->peer_spoke)) {
+	    !(type == FRAME_ALERT && !s->peer_spoke && !s->opts.hs.server)) {
 		send_alert(s, ALERT_UNEXPECTED_MESSAGE);
 		return failed(s, KIT_EAUTH, "%s", "plaintext frame after the "
 			      "handshake");

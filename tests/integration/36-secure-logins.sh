@@ -4,8 +4,9 @@
 # password and an anonymous client (when the server wants a login) are
 # refused. A refused client is told so ("refused the handshake:
 # access_denied"), although it is done with the handshake and has already
-# sent its registration (1-RTT): none of it reaches the chat, the server
-# logs each refusal and goes on serving the others.
+# sent its registration (1-RTT), in an alert sealed under the server's
+# application key: none of its chat reaches anyone, the server logs each
+# refusal and goes on serving the others.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
@@ -44,6 +45,8 @@ EOF
 	client_wait "$name" 1
 	grep -q '!! connection to the server lost: the peer refused the handshake: access_denied' \
 		"$name.out" || fail "$name was not told of the refusal: $(cat "$name.out")"
+	! grep -q 'not authenticated' "$name.out" ||
+		fail "$name's refusal came in the clear, not sealed"
 	grep -q "$why" "$SERVER_LOG" || fail "the server did not log: $why"
 	echo "$name: refused ($why)"
 }

@@ -312,6 +312,71 @@ START_TEST(test_handshake_spare_key_is_used_once)
 }
 END_TEST
 
+/* hs_output has work only on a server between ServerHello and
+ * ServerAuth, once; a frame that comes before it is out of order. */
+START_TEST(test_handshake_output_only_for_server_auth)
+{
+	static uint8_t ch[FRAME_MAX], out[4 * FRAME_MAX];
+	struct hs_config cc = client_config(HS_ANONYMOUS, "guest", NULL);
+	struct hs_config sc = server_config();
+	struct hs *c = hs_new(&cc), *s = hs_new(&sc), *s2 = hs_new(&sc);
+	int n = hs_client_hello(c, ch, sizeof(ch));
+	size_t len;
+
+	ck_assert_int_eq(hs_output(c, out, sizeof(out), &len), HS_CONTINUE);
+	ck_assert_uint_eq(len, 0);
+	ck_assert_int_eq(hs_input(s, ch, (size_t)n, out, sizeof(out), &len),
+			 HS_CONTINUE);
+	ck_assert_int_eq(hs_output(s, out, sizeof(out), &len), HS_CONTINUE);
+	ck_assert_uint_gt(len, 0);
+	ck_assert_int_eq(hs_output(s, out, sizeof(out), &len), HS_CONTINUE);
+	ck_assert_uint_eq(len, 0);
+	ck_assert_int_eq(hs_input(s2, ch, (size_t)n, out, sizeof(out), &len),
+			 HS_CONTINUE);
+	ck_assert_int_eq(hs_input(s2, ch, (size_t)n, out, sizeof(out), &len),
+			 -ALERT_UNEXPECTED_MESSAGE);
+	hs_free(c);
+	hs_free(s);
+	hs_free(s2);
+}
+END_TEST
+
+/* A refused login leaves the server its application send keys, and the
+ * alert sealed under them opens with the done client's; a ClientAuth the
+ * server could not open leaves none. */
+START_TEST(test_handshake_refusal_is_sealed_for_the_client)
+{
+	uint8_t body[2] = { 2, ALERT_ACCESS_DENIED }, frame[64], got[64], inner;
+	struct outcome o = run(client_config(HS_PASSWORD, "bob", "guess"), NULL);
+	struct rec_dir ss = { 0 }, cs, cr;
+	size_t n;
+	int len;
+
+	ck_assert_int_eq(o.client, HS_DONE);
+	ck_assert_int_eq(o.server, -ALERT_ACCESS_DENIED);
+	ck_assert(hs_take_refusal_keys(o.s, &ss));
+	ck_assert(!hs_take_refusal_keys(o.s, &ss));	/* moved */
+	hs_take_keys(o.c, &cs, &cr);
+	len = rec_seal(&ss, INNER_ALERT, body, 2, 0, frame, sizeof(frame));
+	ck_assert_int_gt(len, 0);
+	ck_assert_int_eq(rec_open(&cr, frame, (size_t)len, got, sizeof(got),
+				  &inner, &n), 0);
+	ck_assert_uint_eq(inner, INNER_ALERT);
+	ck_assert_mem_eq(got, body, 2);
+	rec_dir_wipe(&ss);
+	rec_dir_wipe(&cs);
+	rec_dir_wipe(&cr);
+	done(&o);
+
+	flip_msg = 2;
+	flip_at = 10;	/* inside the ClientAuth record */
+	o = run(client_config(HS_ANONYMOUS, "guest", NULL), flip);
+	ck_assert_int_eq(o.server, -ALERT_BAD_RECORD_MAC);
+	ck_assert(!hs_take_refusal_keys(o.s, &ss));
+	done(&o);
+}
+END_TEST
+
 /* What a passive eavesdropper sees of ClientAuth: its frame's length. */
 static size_t client_auth_len;
 
@@ -391,6 +456,8 @@ handshake_suite(void)
 	tcase_add_test(tc, test_handshake_server_hello_goes_before_server_auth);
 	tcase_add_test(tc, test_handshake_spare_key_is_used_once);
 	tcase_add_test(tc, test_handshake_client_auth_length_tells_nothing);
+	tcase_add_test(tc, test_handshake_output_only_for_server_auth);
+	tcase_add_test(tc, test_handshake_refusal_is_sealed_for_the_client);
 	tcase_add_test(tc, test_handshake_detects_cipher_downgrade);
 	suite_add_tcase(s, tc);
 	return s;

@@ -15,6 +15,7 @@
 
 static const uint8_t both[] = { SUITE_CHACHA20_POLY1305, SUITE_AES_256_GCM };
 static const uint8_t *pinned;
+static bool refuse_logins;
 
 static int
 check_server(void *ud, const uint8_t pub[static 32])
@@ -30,7 +31,8 @@ authorize(void *ud, int method, const char *nick, const uint8_t *key,
 	(void)ud;
 	(void)key;
 	(void)password;
-	return method == HS_ANONYMOUS && nick[0] ? 0 : ALERT_ACCESS_DENIED;
+	return method == HS_ANONYMOUS && nick[0] && !refuse_logins
+	       ? 0 : ALERT_ACCESS_DENIED;
 }
 
 /* client <-> relay_c  |relay|  relay_s <-> server */
@@ -61,6 +63,7 @@ setup(void)
 	make_key(&server_key);
 	make_key(&other_key);
 	pinned = server_key.pub;
+	refuse_logins = false;
 	so.hs.identity = server_key.pub;
 	so.hs.ud = &server_key;
 	pair(a);
@@ -223,6 +226,69 @@ START_TEST(test_secure_transport_refuses_an_unknown_server)
 }
 END_TEST
 
+/* The client is done after its ClientAuth; a refused login reaches it as
+ * an alert sealed under the server's application key, so it is told
+ * which, authenticated. */
+START_TEST(test_secure_transport_refused_login_is_sealed)
+{
+	const char *why;
+
+	refuse_logins = true;
+	pump();
+	ck_assert_int_eq(transport_write(cli, "x", 1), KIT_EAUTH);
+	why = transport_strerror(cli, KIT_EAUTH);
+	ck_assert_ptr_nonnull(strstr(why, "refused the handshake: "
+					  "access_denied"));
+	ck_assert_ptr_null(strstr(why, "not authenticated"));
+}
+END_TEST
+
+/* Write a plaintext access_denied alert frame into relay socket fd. */
+static void
+inject_alert(int fd)
+{
+	uint8_t frame[8], body[2] = { 2, ALERT_ACCESS_DENIED };
+	int n = frame_write(FRAME_ALERT, body, 2, frame, sizeof(frame));
+
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(write(fd, frame, (size_t)n), n);
+}
+
+/* A plaintext alert to a done client: taken as a refusal, but said to be
+ * unauthenticated, until a record of the server's has opened; after
+ * that, and on a done server always, it is a protocol error. */
+START_TEST(test_secure_transport_plaintext_alert_after_the_handshake)
+{
+	char buf[256];
+
+	pump();
+	inject_alert(relay_c);
+	ck_assert_int_eq(transport_read(cli, buf, sizeof(buf)), KIT_EAUTH);
+	ck_assert_ptr_nonnull(strstr(transport_strerror(cli, KIT_EAUTH),
+				     "access_denied (in the clear: not "
+				     "authenticated)"));
+	inject_alert(relay_s);
+	ck_assert_int_eq(transport_read(srv, buf, sizeof(buf)), KIT_EAUTH);
+	ck_assert_ptr_nonnull(strstr(transport_strerror(srv, KIT_EAUTH),
+				     "plaintext frame after the handshake"));
+}
+END_TEST
+
+START_TEST(test_secure_transport_plaintext_alert_after_a_record)
+{
+	char buf[256];
+
+	pump();
+	ck_assert_int_eq(transport_write(srv, ":srv 001 guest\r\n", 16), 16);
+	relay(relay_s, relay_c, NULL);
+	ck_assert_int_eq(transport_read(cli, buf, sizeof(buf)), 16);
+	inject_alert(relay_c);
+	ck_assert_int_eq(transport_read(cli, buf, sizeof(buf)), KIT_EAUTH);
+	ck_assert_ptr_nonnull(strstr(transport_strerror(cli, KIT_EAUTH),
+				     "plaintext frame after the handshake"));
+}
+END_TEST
+
 /* Read on each end until it has nothing; both must then hold no buffer. */
 static void
 assert_idle(void)
@@ -340,6 +406,9 @@ secure_transport_suite(void)
 	tcase_add_test(tc, test_secure_transport_detects_truncation);
 	tcase_add_test(tc, test_secure_transport_orderly_close_is_end_of_stream);
 	tcase_add_test(tc, test_secure_transport_refuses_an_unknown_server);
+	tcase_add_test(tc, test_secure_transport_refused_login_is_sealed);
+	tcase_add_test(tc, test_secure_transport_plaintext_alert_after_the_handshake);
+	tcase_add_test(tc, test_secure_transport_plaintext_alert_after_a_record);
 	tcase_add_test(tc, test_secure_transport_idle_connection_holds_no_buffers);
 	tcase_add_test(tc, test_secure_transport_burst_after_idle_arrives_whole);
 	tcase_add_test(tc, test_secure_transport_one_read_returns_several_records);
