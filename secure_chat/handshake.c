@@ -77,6 +77,12 @@ hs_free_spare_key(void)
 	x25519_free(&spare);
 }
 
+bool
+hs_spare_key_ready(void)
+{
+	return spare.key != NULL;
+}
+
 struct hs *
 hs_new(const struct hs_config *cfg)
 {

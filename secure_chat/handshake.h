@@ -108,6 +108,7 @@ int hs_output(struct hs *h, uint8_t *out, size_t cap, size_t *out_len);
  */
 void hs_make_spare_key(void);
 void hs_free_spare_key(void);
+bool hs_spare_key_ready(void);	/* one waits for the next hs_new */
 
 /* Why the handshake failed, for logs. */
 const char *hs_error(const struct hs *h);

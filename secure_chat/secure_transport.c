@@ -620,6 +620,20 @@ secure_error(const struct transport *t)
 	return s->error[0] ? s->error : NULL;
 }
 
+/* Unread input makes close() reset the connection, and a reset stops the
+ * retransmission of the alert just sent, were it lost: after a failure,
+ * read what has arrived (a bounded amount), so that close sends a FIN. A
+ * refused client has often sent its registration behind ClientAuth. */
+static void
+drain_input(int fd)
+{
+	char buf[4096];
+	int i;
+
+	for (i = 0; i < 16 && recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0; i++)
+		;
+}
+
 /* An authenticated close, so the peer can tell it from a cut. */
 static void
 secure_close(struct transport *t)
@@ -628,6 +642,8 @@ secure_close(struct transport *t)
 
 	if (s->established && !s->failed)
 		send_alert(s, ALERT_CLOSE_NOTIFY);
+	if (s->failed)
+		drain_input(t->fd);
 	close(t->fd);
 	hs_free(s->hs);
 	rec_dir_wipe(&s->send);

@@ -300,11 +300,14 @@ START_TEST(test_handshake_spare_key_is_used_once)
 	size_t len;
 
 	hs_make_spare_key();
+	ck_assert(hs_spare_key_ready());
 	server_hello(a, &len);
-	server_hello(b, &len);		/* no spare left */
+	ck_assert(!hs_spare_key_ready());	/* hs_new took it */
+	server_hello(b, &len);
 	hs_make_spare_key();
 	hs_make_spare_key();		/* one spare, not two */
 	server_hello(c, &len);
+	ck_assert(!hs_spare_key_ready());
 	ck_assert_mem_ne(a, b, 32);
 	ck_assert_mem_ne(b, c, 32);
 	ck_assert_mem_ne(a, c, 32);
