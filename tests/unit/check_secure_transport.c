@@ -120,6 +120,16 @@ pump(void)
 	}
 }
 
+/* A read on t fails with code, and its error says why. */
+static void
+assert_read_fails(struct transport *t, int code, const char *why)
+{
+	char buf[256];
+
+	ck_assert_int_eq(transport_read(t, buf, sizeof(buf)), code);
+	ck_assert_ptr_nonnull(strstr(transport_strerror(t, code), why));
+}
+
 START_TEST(test_secure_transport_carries_lines_both_ways)
 {
 	char buf[256];
@@ -147,14 +157,10 @@ flip_last(uint8_t *buf, size_t n)
 
 START_TEST(test_secure_transport_rejects_a_tampered_record)
 {
-	char buf[256];
-
 	pump();
 	ck_assert_int_eq(transport_write(cli, "PRIVMSG #a :pay bob\r\n", 21), 21);
 	relay(relay_c, relay_s, flip_last);
-	ck_assert_int_eq(transport_read(srv, buf, sizeof(buf)), KIT_EAUTH);
-	ck_assert_ptr_nonnull(strstr(transport_strerror(srv, KIT_EAUTH),
-				     "does not authenticate"));
+	assert_read_fails(srv, KIT_EAUTH, "does not authenticate");
 }
 END_TEST
 
@@ -183,13 +189,9 @@ END_TEST
 
 START_TEST(test_secure_transport_detects_truncation)
 {
-	char buf[256];
-
 	pump();
 	shutdown(relay_s, SHUT_WR);	/* cut without close_notify */
-	ck_assert_int_eq(transport_read(srv, buf, sizeof(buf)), KIT_ECLOSED);
-	ck_assert_ptr_nonnull(strstr(transport_strerror(srv, KIT_ECLOSED),
-				     "truncated"));
+	assert_read_fails(srv, KIT_ECLOSED, "truncated");
 }
 END_TEST
 
@@ -259,18 +261,12 @@ inject_alert(int fd)
  * that, and on a done server always, it is a protocol error. */
 START_TEST(test_secure_transport_plaintext_alert_after_the_handshake)
 {
-	char buf[256];
-
 	pump();
 	inject_alert(relay_c);
-	ck_assert_int_eq(transport_read(cli, buf, sizeof(buf)), KIT_EAUTH);
-	ck_assert_ptr_nonnull(strstr(transport_strerror(cli, KIT_EAUTH),
-				     "access_denied (in the clear: not "
-				     "authenticated)"));
+	assert_read_fails(cli, KIT_EAUTH,
+			  "access_denied (in the clear: not authenticated)");
 	inject_alert(relay_s);
-	ck_assert_int_eq(transport_read(srv, buf, sizeof(buf)), KIT_EAUTH);
-	ck_assert_ptr_nonnull(strstr(transport_strerror(srv, KIT_EAUTH),
-				     "plaintext frame after the handshake"));
+	assert_read_fails(srv, KIT_EAUTH, "plaintext frame after the handshake");
 }
 END_TEST
 
@@ -283,9 +279,7 @@ START_TEST(test_secure_transport_plaintext_alert_after_a_record)
 	relay(relay_s, relay_c, NULL);
 	ck_assert_int_eq(transport_read(cli, buf, sizeof(buf)), 16);
 	inject_alert(relay_c);
-	ck_assert_int_eq(transport_read(cli, buf, sizeof(buf)), KIT_EAUTH);
-	ck_assert_ptr_nonnull(strstr(transport_strerror(cli, KIT_EAUTH),
-				     "plaintext frame after the handshake"));
+	assert_read_fails(cli, KIT_EAUTH, "plaintext frame after the handshake");
 }
 END_TEST
 
