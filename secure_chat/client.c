@@ -99,6 +99,7 @@ ask_first_use(const struct client *c, const char *fp)
 {
 	char answer[16] = "";
 	FILE *tty;
+	int tries, ch;
 
 	fprintf(stderr, "The server %s:%s is not known yet.\n"
 		"Its identity key fingerprint is %s.\n", c->host, c->port, fp);
@@ -111,11 +112,23 @@ ask_first_use(const struct client *c, const char *fp)
 		return false;
 	}
 	fputs("Are you sure you want to continue connecting (yes/no)? ", tty);
-	fflush(tty);
-	if (!fgets(answer, sizeof(answer), tty))
-		answer[0] = '\0';
+	/* As SSH: only "yes" trusts, only "no" or the end refuses, anything
+	 * else is asked again (a few times). */
+	for (tries = 0; tries < 5; tries++) {
+		fflush(tty);
+		if (!fgets(answer, sizeof(answer), tty) ||
+		    !strcmp(answer, "no\n") || !strcmp(answer, "yes\n"))
+			break;
+		if (!strchr(answer, '\n'))	/* a long line: skip the rest */
+			while ((ch = fgetc(tty)) != EOF && ch != '\n')
+				;
+		fputs("Please type 'yes' or 'no': ", tty);
+	}
 	fclose(tty);
-	return strcmp(answer, "yes\n") == 0;
+	if (strcmp(answer, "yes\n") == 0)
+		return true;
+	fprintf(stderr, "The key was not accepted: not connecting.\n");
+	return false;
 }
 
 static int

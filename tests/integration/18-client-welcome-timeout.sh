@@ -4,7 +4,7 @@
 # secure-client --tls give up after --welcome-timeout, say why, and exit
 # with status 1. The time a user takes at secure-client's first-use prompt
 # is not the server's: answered after longer than the timeout, the client
-# still gets in.
+# still gets in. An answer other than yes or no is asked again.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
@@ -71,4 +71,14 @@ grep -q "^Added 127.0.0.1:$SERVER_PORT to " "$TMP_DIR/prompt.out" ||
 ! grep -q "no welcome" "$TMP_DIR/prompt.out" ||
 	fail "the time at the prompt counted against the server"
 echo "first-use prompt answered after 2.5 s: joined #lab (--welcome-timeout 1)"
+
+# An answer other than yes or no is asked again, as SSH does.
+bounded 30 python3 "$(dirname "$0")/ptyanswer.py" 0.2 '(yes/no)?' $'y\nyes' \
+	'bob joined #lab' "$KIT_BIN/secure-client" --host "$SERVER_HOST" \
+	--port "$SERVER_PORT" --nick bob --channel '#lab' \
+	--known-hosts "$TMP_DIR/known_hosts2" >"$TMP_DIR/again.out" 2>&1 ||
+	fail "'y', then 'yes', did not get the client in: $(cat "$TMP_DIR/again.out")"
+grep -q "Please type 'yes' or 'no'" "$TMP_DIR/again.out" ||
+	fail "'y' was not asked again"
+echo "first-use prompt: 'y' is asked again, then 'yes' trusts"
 stop_server
