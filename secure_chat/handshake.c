@@ -563,7 +563,7 @@ check_client_auth(struct hs *h, const uint8_t *msg, size_t n)
 			     method == HS_PASSWORD ? password : NULL);
 	OPENSSL_cleanse(password, sizeof(password));
 	if (r != 0)
-		return fail(h, r, "client refused");
+		return fail(h, r, "login refused");
 	snprintf(h->peer_nick, sizeof(h->peer_nick), "%s", nick);
 	h->peer_method = method;
 	return 0;

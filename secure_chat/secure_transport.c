@@ -52,6 +52,9 @@ struct secure {
 	char peer[HS_NICK_MAX + 1];
 	int peer_method;
 	struct timespec started;	/* for opts.on_handshake */
+	double hs_ms;		/* a client's handshake time, reported once
+				 * the server's first record shows it was let
+				 * in (0: reported, or a server) */
 	char error[256];
 };
 
@@ -230,28 +233,44 @@ secure_transport_buffer_bytes(const struct transport *t)
 }
 
 static void
-report_handshake(const struct secure *s)
+report_handshake(const struct secure *s, double ms)
 {
 	char what[64];
 
 	if (!s->opts.on_handshake)
 		return;
 	snprintf(what, sizeof(what), "kit-chat v1 %s",
-		 aead_suite_name(hs_suite(s->hs)));
-	s->opts.on_handshake(s->opts.hs.ud, evloop_ms_since(&s->started),
-			     what);
+		 aead_suite_name(s->recv.suite));
+	s->opts.on_handshake(s->opts.hs.ud, ms, what);
 }
 
-/* A plaintext alert: the peer refused the handshake. A client that is
- * done hears of a refused login sealed (record_frame); one in the clear
- * then means a ClientAuth the server could not open, or a forgery. */
+/*
+ * The peer refused the handshake with alert (-1: a malformed one). A
+ * client that is done hears of a refused login as the server's first
+ * record, sealed; a plaintext alert then means a ClientAuth the server
+ * could not open, or a forgery.
+ */
 static int
-refused(struct secure *s, const uint8_t *frame, size_t len)
+refused(struct secure *s, int alert, bool sealed)
 {
+	const char *name = alert < 0 ? "malformed alert" : hs_alert_name(alert);
+	const char *clear = s->established && !sealed
+			    ? " (in the clear: not authenticated)" : "";
+
+	if (alert == ALERT_ACCESS_DENIED && !s->opts.hs.server)
+		return failed(s, KIT_EAUTH, "the server refused this login "
+			      "(access_denied: a nick, key or password it does "
+			      "not take, or too many failed logins lately)%s",
+			      clear);
 	return failed(s, KIT_EAUTH, "the peer refused the handshake: %s%s",
-		      len == 5 ? hs_alert_name(frame[4]) : "malformed alert",
-		      s->established ? " (in the clear: not authenticated)"
-				     : "");
+		      name, clear);
+}
+
+/* The alert code of a plaintext alert frame, -1 when malformed. */
+static int
+alert_code(const uint8_t *frame, size_t len)
+{
+	return len == FRAME_HEADER_LEN + 2 ? frame[FRAME_HEADER_LEN + 1] : -1;
 }
 
 /* The handshake's next output into out[]: for frame, or (frame NULL)
@@ -290,7 +309,7 @@ handshake_frame(struct secure *s, const uint8_t *frame, size_t len)
 	int r;
 
 	if (frame[0] == FRAME_ALERT)
-		return refused(s, frame, len);
+		return refused(s, alert_code(frame, len), false);
 	if ((r = hs_step(s, frame, len)) < 0)
 		return r;
 	if (r == HS_CONTINUE && s->opts.hs.server) {
@@ -306,7 +325,10 @@ handshake_frame(struct secure *s, const uint8_t *frame, size_t len)
 		hs_take_keys(s->hs, &s->send, &s->recv);
 		snprintf(s->peer, sizeof(s->peer), "%s", hs_peer_nick(s->hs));
 		s->peer_method = hs_peer_method(s->hs);
-		report_handshake(s);
+		if (s->opts.hs.server)
+			report_handshake(s, evloop_ms_since(&s->started));
+		else
+			s->hs_ms = evloop_ms_since(&s->started);
 		hs_free(s->hs);
 		s->hs = NULL;
 		s->established = true;
@@ -351,6 +373,10 @@ record_frame(struct secure *s, const uint8_t *frame, size_t len,
 			      "dropped): connection closed");
 	}
 	s->peer_spoke = true;
+	if (first && inner != INNER_ALERT && s->hs_ms > 0) {
+		report_handshake(s, s->hs_ms);	/* let in */
+		s->hs_ms = 0;
+	}
 	if (inner == INNER_DATA) {
 		if (p == s->plain) {
 			s->plain_off = 0;
@@ -360,10 +386,10 @@ record_frame(struct secure *s, const uint8_t *frame, size_t len,
 		return 0;
 	}
 	if (inner == INNER_ALERT && *n == 2) {
-		if (p[1] != ALERT_CLOSE_NOTIFY)	/* first: a refused login */
-			return failed(s, KIT_EAUTH, first && !s->opts.hs.server
-				      ? "the peer refused the handshake: %s"
-				      : "the peer sent an alert: %s",
+		if (p[1] != ALERT_CLOSE_NOTIFY && first && !s->opts.hs.server)
+			return refused(s, p[1], true);	/* a refused login */
+		if (p[1] != ALERT_CLOSE_NOTIFY)
+			return failed(s, KIT_EAUTH, "the peer sent an alert: %s",
 				      hs_alert_name(p[1]));
 		s->peer_closed = true;
 	} else if (inner == INNER_KEY_UPDATE && *n == 0) {
@@ -408,7 +434,7 @@ next_frame(struct secure *s, uint8_t *buf, size_t cap, size_t *n)
 			      "handshake");
 	}
 	r = !s->established ? handshake_frame(s, f, flen)
-	    : type == FRAME_ALERT ? refused(s, f, flen)
+	    : type == FRAME_ALERT ? refused(s, alert_code(f, flen), false)
 	    : record_frame(s, f, flen, buf, cap, n);
 	s->in_off += flen;
 	s->in_len -= flen;

@@ -66,14 +66,28 @@ too_many_failures(struct server *s, bool failed)
 	return s->fails >= AUTH_FAILS_MAX;
 }
 
+/* A refusal's reason, for the log only; false. */
 static bool
-check_key(struct server *s, const char *nick, const uint8_t *key)
+refuse(char err[static KIT_ERRLEN], const char *why)
+{
+	snprintf(err, KIT_ERRLEN, "%s", why);
+	return false;
+}
+
+/* A key login: the nick's line in --authorized-keys holds this key. */
+static bool
+check_key(struct server *s, const char *nick, const uint8_t *key,
+	  char err[static KIT_ERRLEN])
 {
 	uint8_t want[KEYS_PUB_LEN];
 
-	return s->authorized &&
-	       keys_authorized_lookup(s->authorized, nick, want) == 0 &&
-	       CRYPTO_memcmp(want, key, KEYS_PUB_LEN) == 0;
+	if (!s->authorized)
+		return refuse(err, "no --authorized-keys");
+	if (keys_authorized_lookup(s->authorized, nick, want) != 0)
+		return refuse(err, "the nick is not in the authorized keys");
+	if (CRYPTO_memcmp(want, key, KEYS_PUB_LEN) != 0)
+		return refuse(err, "not the key listed for the nick");
+	return true;
 }
 
 /* hs_config.authorize: the configured files decide; with neither, only
@@ -90,13 +104,18 @@ authorize(void *ud, int method, const char *nick, const uint8_t *key,
 	if (too_many_failures(s, false))
 		return ALERT_ACCESS_DENIED;
 	if (method == HS_KEY)
-		ok = check_key(s, nick, key);
+		ok = check_key(s, nick, key, err);
 	else if (method == HS_PASSWORD)
-		ok = s->users && passwords_check(s->users, nick, password,
-						 err) == 0;
+		ok = s->users ? passwords_check(s->users, nick, password,
+						err) == 0
+			      : refuse(err, "no --users");
 	else
-		ok = !s->authorized && !s->users;
-	if (ok && keys_valid_nick(nick))
+		ok = (!s->authorized && !s->users) ||
+		     refuse(err, "the server takes key or password logins "
+			    "only");
+	if (ok && !keys_valid_nick(nick))
+		ok = refuse(err, "not a valid nick");
+	if (ok)
 		return 0;
 	fprintf(stderr, "%s: refused %s login as '%.30s'%s%s\n", s->progname,
 		names[method], nick, err[0] ? ": " : "", err);

@@ -2,8 +2,8 @@
 # Client logins over the kit's protocol: a listed key and a right password
 # get in, under their own nick; a key the server does not list, a wrong
 # password and an anonymous client (when the server wants a login) are
-# refused. A refused client is told so ("refused the handshake:
-# access_denied"), although it is done with the handshake and has already
+# refused. A refused client is told so ("the server refused this login
+# (access_denied ..."), although it is done with the handshake and has already
 # sent its registration (1-RTT), in an alert sealed under the server's
 # application key: none of its chat reaches anyone, the server logs each
 # refusal and goes on serving the others.
@@ -38,26 +38,32 @@ wait_joined alice '#lab'
 refused() {
 	local name=$1 why=$2
 	shift 2
-	EXPECT_TIMEOUT=5 client_start "$name" --channel '#lab' \
+	EXPECT_TIMEOUT=5 client_start "$name" -v --channel '#lab' \
 		--server-key "$fp" "$@" <<EOF
 $name-was-here
 EOF
 	client_wait "$name" 1
-	grep -q '!! connection to the server lost: the peer refused the handshake: access_denied' \
+	grep -q '!! connection to the server lost: the server refused this login (access_denied: ' \
 		"$name.out" || fail "$name was not told of the refusal: $(cat "$name.out")"
 	! grep -q 'not authenticated' "$name.out" ||
 		fail "$name's refusal came in the clear, not sealed"
+	! grep -q 'handshake in' "$name.err" ||
+		fail "$name -v reported a handshake, then was refused"
 	grep -q "$why" "$SERVER_LOG" || fail "the server did not log: $why"
 	echo "$name: refused ($why)"
 }
 
-refused mallory "refused key login as 'mallory'" --key mallory.key
-refused alice2 "refused key login as 'alice2'" --key alice.key
+refused mallory "refused key login as 'mallory': the nick is not in the authorized keys" \
+	--key mallory.key
+refused alice2 "refused key login as 'alice2': the nick is not in the authorized keys" \
+	--key alice.key
+refused fake-alice "refused key login as 'alice': not the key listed for the nick" \
+	--nick alice --key mallory.key
 refused carol2 "refused password login as 'carol'" --nick carol \
 	--password-file bad.pw
-refused anon "refused anonymous login as 'anon'"
+refused anon "refused anonymous login as 'anon': the server takes key or password logins only"
 
-client_start carol --channel '#lab' --server-key "$fp" \
+client_start carol -v --channel '#lab' --server-key "$fp" \
 	--password-file good.pw <<'EOF'
 carol: in by password
 /expect alice: in by key
@@ -68,7 +74,9 @@ client_wait alice
 assert_lines_in_order alice '#lab <carol> carol: in by password' \
 	'#lab <carol> bye from carol'
 assert_lines_in_order carol '#lab <alice> alice: in by key'
-for name in mallory alice2 carol2 anon; do
+grep -Eq 'handshake in [0-9.]+ ms \(kit-chat v1 ' carol.err ||
+	fail "carol -v, let in, did not report her handshake"
+for name in mallory alice2 fake-alice carol2 anon; do
 	! grep -q "$name-was-here" alice.out carol.out "$SERVER_LOG" ||
 		fail "$name's chat got through"
 	! grep -q "$name joined" alice.out ||

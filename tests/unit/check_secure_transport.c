@@ -239,8 +239,8 @@ START_TEST(test_secure_transport_refused_login_is_sealed)
 	pump();
 	ck_assert_int_eq(transport_write(cli, "x", 1), KIT_EAUTH);
 	why = transport_strerror(cli, KIT_EAUTH);
-	ck_assert_ptr_nonnull(strstr(why, "refused the handshake: "
-					  "access_denied"));
+	ck_assert_ptr_nonnull(strstr(why, "the server refused this login "
+					  "(access_denied"));
 	ck_assert_ptr_null(strstr(why, "not authenticated"));
 }
 END_TEST
@@ -263,8 +263,8 @@ START_TEST(test_secure_transport_plaintext_alert_after_the_handshake)
 {
 	pump();
 	inject_alert(relay_c);
-	assert_read_fails(cli, KIT_EAUTH,
-			  "access_denied (in the clear: not authenticated)");
+	assert_read_fails(cli, KIT_EAUTH, "lately) (in the clear: not "
+			  "authenticated)");
 	inject_alert(relay_s);
 	assert_read_fails(srv, KIT_EAUTH, "plaintext frame after the handshake");
 }
