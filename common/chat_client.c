@@ -237,6 +237,12 @@ track_phase(struct client *cl, const struct irc_msg *m)
 
 	if (cl->phase == PHASE_REGISTERING && strcmp(cmd, "433") == 0) {
 		retry_nick(cl);
+	} else if (cl->phase == PHASE_REGISTERING &&
+		   (strcmp(cmd, "432") == 0 || strcmp(cmd, "431") == 0)) {
+		/* No other nick would do better (a login binds one). */
+		client_view_note(cl, "!! the server refused the nick %s: not "
+				 "registered", cl->nick);
+		stop(cl, CLIENT_EXIT_ERROR);
 	} else if (cl->phase == PHASE_REGISTERING && strcmp(cmd, "001") == 0) {
 		evloop_timer_cancel(cl->loop, &cl->welcome_timer);
 		if (m->nparams > 0)
@@ -276,8 +282,8 @@ on_net_line(void *ctx, char *line, size_t len, bool too_long)
 		client_send(cl, "PONG", 1, params);
 		return 0;
 	}
+	client_view_line(cl, &m);	/* first, so that a note follows it */
 	track_phase(cl, &m);
-	client_view_line(cl, &m);
 	return 0;
 }
 

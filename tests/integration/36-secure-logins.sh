@@ -6,7 +6,8 @@
 # (access_denied ..."), although it is done with the handshake and has already
 # sent its registration (1-RTT), in an alert sealed under the server's
 # application key: none of its chat reaches anyone, the server logs each
-# refusal and goes on serving the others.
+# refusal with its reason and goes on serving the others. A second login
+# as a nick that is online stops at once, saying why.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
@@ -83,4 +84,22 @@ for name in mallory alice2 fake-alice carol2 anon; do
 		fail "$name joined the channel"
 done
 echo "key and password logins in; refused clients told, none of their chat shown"
+
+# A second login as a nick that is online: its nick is taken and a login
+# binds the connection to it, so the client stops at once and says so.
+EXPECT_TIMEOUT=4 client_start carol --channel '#lab' --server-key "$fp" \
+	--password-file good.pw <<'EOF'
+/expect never comes
+EOF
+wait_joined carol '#lab'
+t0=$(now_ms)
+client_start carol-again --nick carol --channel '#lab' --server-key "$fp" \
+	--password-file good.pw </dev/null
+client_wait carol-again 1
+took=$(( $(now_ms) - t0 ))
+grep -q "!! the server refused the nick carol_: not registered" carol-again.out ||
+	fail "carol-again was not told why: $(cat carol-again.out)"
+[ "$took" -lt 3000 ] || fail "carol-again gave up only after $took ms"
+client_wait carol 3	# its /expect never came
+echo "a second login as an online nick stops at once ($took ms)"
 stop_server
