@@ -132,6 +132,14 @@ parse_private(const char *path, const char *text, size_t len, mode_t mode,
 	BIO *bio;
 	int r;
 
+	/* A public key line (NAME.pub) given for the private key: no
+	 * permission advice, which would not help. */
+	if (strncmp(text, KEYS_TYPE " ", strlen(KEYS_TYPE) + 1) == 0) {
+		keys_errf(err, "%s is a public key: give the private key "
+			  "(NAME.key, made with NAME.pub by secure-keys gen)",
+			  path);
+		return KIT_EINVAL;
+	}
 	if (mode & 077) {
 		keys_errf(err, "%s: permissions %04o are too open: "
 			  "other users could read this private key; fix "

@@ -104,6 +104,12 @@ keys fp_open 1 fingerprint alice.key
 grep -q 'chmod 600 alice.key' fp_open.err ||
 	fail "no chmod advice: $(cat fp_open.err)"
 chmod 600 alice.key
+# A public key where the private one is wanted: said so, no chmod advice.
+chmod 640 alice.pub
+bounded 10 "$KIT_BIN/secure-server" --bind 127.0.0.1 --port 0 \
+	--key alice.pub >pub_as_key.out 2>&1 && fail "secure-server took alice.pub"
+grep -q 'alice.pub is a public key: give the private key' pub_as_key.out ||
+	fail "unclear --key NAME.pub message: $(cat pub_as_key.out)"
 printf 'kit-ed25519 AAAA alice\n' >bad.pub
 keys fp_bad 1 fingerprint bad.pub
 keys fp_none 1 fingerprint missing.pub
