@@ -104,7 +104,8 @@ int hs_output(struct hs *h, uint8_t *out, size_t cap, size_t *out_len);
  * A server's next ephemeral key pair, made ahead while it waits for its
  * peers (after sending a ServerAuth): the next hs_new takes it, so the
  * key generation is off the next handshake's critical path. The pair is
- * still fresh and used once. hs_free_spare_key wipes it (at exit).
+ * used once, but waits in memory until the next connection comes
+ * (docs/PROTOCOL.md). hs_free_spare_key wipes it (at exit).
  */
 void hs_make_spare_key(void);
 void hs_free_spare_key(void);
