@@ -106,6 +106,5 @@ hsb_sink(const struct hsb *b)
 		transport_close(t);
 	}
 	close(lfd);
-	hs_free_spare_key();
 	return 0;
 }

@@ -40,6 +40,7 @@ struct hs {
 	struct rec_dir hs_send, hs_recv, ap_send, ap_recv;
 	char peer_nick[HS_NICK_MAX + 1];
 	int peer_method;
+	bool reconnects;	/* a client whose thread connected before */
 	char error[160];
 };
 
@@ -63,6 +64,9 @@ hs_alert_name(int alert)
 
 /* Servers run one thread each: the spare belongs to the thread. */
 static _Thread_local struct x25519 spare;
+/* Client handshakes this thread has begun: one that connects a second
+ * time is likely to connect again, and keeps a spare from then on. */
+static _Thread_local unsigned long client_handshakes;
 
 void
 hs_make_spare_key(void)
@@ -83,6 +87,14 @@ hs_spare_key_ready(void)
 	return spare.key != NULL;
 }
 
+void
+hs_idle(const struct hs *h)
+{
+	if (h->state == S_WAIT_CLIENT_AUTH ||
+	    (h->state == C_WAIT_SERVER_AUTH && h->reconnects))
+		hs_make_spare_key();
+}
+
 struct hs *
 hs_new(const struct hs_config *cfg)
 {
@@ -92,7 +104,8 @@ hs_new(const struct hs_config *cfg)
 		return NULL;
 	h->cfg = *cfg;
 	h->state = cfg->server ? S_WAIT_CLIENT_HELLO : C_START;
-	if (cfg->server && spare.key) {
+	h->reconnects = !cfg->server && client_handshakes++ > 0;
+	if (spare.key) {
 		h->eph = spare;		/* the key moves: used once */
 		spare = (struct x25519){ 0 };
 	}

@@ -5,6 +5,7 @@
 #include <openssl/crypto.h>
 #include <openssl/kdf.h>
 #include <openssl/params.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "err.h"
@@ -12,31 +13,68 @@
 
 #define LABEL_PREFIX "kit1 "
 
+/* An HKDF-SHA256 context, or NULL. */
+static EVP_KDF_CTX *
+new_hkdf_ctx(void)
+{
+	EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
+	EVP_KDF_CTX *ctx = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
+						 (char *)"SHA256", 0),
+		OSSL_PARAM_construct_end(),
+	};
+
+	EVP_KDF_free(kdf);	/* the context holds its own reference */
+	if (ctx && !EVP_KDF_CTX_set_params(ctx, params)) {
+		EVP_KDF_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+/*
+ * One HKDF context per thread, its digest set once: OpenSSL 3.0 looks the
+ * digest up by name every time it is set, which cost more than the HMACs
+ * of a derivation (a handshake makes about 25). Each call sets the mode,
+ * key and salt or info it uses, and the key is overwritten after it, so
+ * no secret stays behind. OpenSSL 3.0 mishandles an empty info that
+ * replaces a longer one, so those expansions get a context of their own.
+ * Threads never end while a program runs: the context lives until exit.
+ */
+static _Thread_local EVP_KDF_CTX *thread_ctx;
+
 static int
 hkdf(int mode, const uint8_t *key, size_t keylen, const uint8_t *salt,
      size_t saltlen, const uint8_t *info, size_t infolen, uint8_t *out,
      size_t n)
 {
-	EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
-	EVP_KDF_CTX *ctx = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
-	OSSL_PARAM params[6], *p = params;
+	static const uint8_t blank[KS_HASH_LEN];
+	bool own = mode == EVP_KDF_HKDF_MODE_EXPAND_ONLY && infolen == 0;
+	EVP_KDF_CTX *ctx = own ? new_hkdf_ctx()
+			   : thread_ctx ? thread_ctx : (thread_ctx = new_hkdf_ctx());
+	OSSL_PARAM params[4], *p = params;
 	int ok;
 
-	*p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
-						(char *)"SHA256", 0);
 	*p++ = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
 	*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
 						 (void *)key, keylen);
-	if (salt)
+	if (mode == EVP_KDF_HKDF_MODE_EXTRACT_ONLY)
 		*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT,
 							 (void *)salt, saltlen);
-	if (info)
+	else if (!own)
 		*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO,
 							 (void *)info, infolen);
 	*p = OSSL_PARAM_construct_end();
 	ok = ctx && EVP_KDF_derive(ctx, out, n, params) > 0;
-	EVP_KDF_CTX_free(ctx);
-	EVP_KDF_free(kdf);
+	if (own) {
+		EVP_KDF_CTX_free(ctx);	/* wipes the key */
+	} else if (ctx) {		/* OpenSSL wipes the key it replaces */
+		params[0] = OSSL_PARAM_construct_octet_string(
+			OSSL_KDF_PARAM_KEY, (void *)blank, sizeof(blank));
+		params[1] = OSSL_PARAM_construct_end();
+		(void)EVP_KDF_CTX_set_params(ctx, params);
+	}
 	return ok ? 0 : KIT_EINVAL;
 }
 

@@ -314,12 +314,10 @@ handshake_frame(struct secure *s, const uint8_t *frame, size_t len)
 		return r;
 	if (r == HS_CONTINUE && s->opts.hs.server) {
 		/* ServerHello out now: the client's X25519 runs while the
-		 * server signs; then the spare key while the client checks. */
+		 * server signs. */
 		secure_flush(&s->base);
 		if ((r = hs_step(s, NULL, 0)) < 0)
 			return r;
-		if (secure_flush(&s->base) == 0)
-			hs_make_spare_key();
 	}
 	if (r == HS_DONE) {
 		hs_take_keys(s->hs, &s->send, &s->recv);
@@ -555,8 +553,13 @@ secure_read(struct transport *t, void *buf, size_t len)
 		if (n > 0)
 			return (ssize_t)(n + more_records(s, (uint8_t *)buf + n,
 							  len - n));
-		if (r == 0 && (r = fill_in(s)) < 0)
+		if (r == 0 && (r = fill_in(s)) < 0) {
+			/* Waiting for the peer, all sent: time for the spare
+			 * key of the next handshake (hs_idle). */
+			if (r == KIT_EAGAIN && s->hs && s->out_len == 0)
+				hs_idle(s->hs);
 			return r;
+		}
 	}
 }
 

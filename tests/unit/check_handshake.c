@@ -261,7 +261,7 @@ server_hello(uint8_t eph[static 32], size_t *first_len)
 	static uint8_t ch[FRAME_MAX], out[4 * FRAME_MAX];
 	struct hs_config cc = client_config(HS_ANONYMOUS, "guest", NULL);
 	struct hs_config sc = server_config();
-	struct hs *c = hs_new(&cc), *s = hs_new(&sc);
+	struct hs *s = hs_new(&sc), *c = hs_new(&cc);	/* s takes a spare */
 	int n = hs_client_hello(c, ch, sizeof(ch));
 	size_t len, more;
 
@@ -312,6 +312,40 @@ START_TEST(test_handshake_spare_key_is_used_once)
 	ck_assert_mem_ne(b, c, 32);
 	ck_assert_mem_ne(a, c, 32);
 	hs_free_spare_key();
+}
+END_TEST
+
+/* A client whose thread has connected before makes the next
+ * connection's key while it waits for ServerAuth, and only then: the
+ * next client takes it. */
+START_TEST(test_handshake_reconnecting_client_keeps_a_spare)
+{
+	static uint8_t ch[FRAME_MAX], out[4 * FRAME_MAX];
+	struct hs_config cc = client_config(HS_ANONYMOUS, "guest", NULL);
+	struct hs_config sc = server_config();
+	struct outcome first = run(cc, NULL);	/* this thread connected */
+	struct hs *c, *s, *next;
+	size_t len, flen;
+	uint8_t type;
+	int n;
+
+	done(&first);
+	hs_free_spare_key();
+	c = hs_new(&cc);
+	s = hs_new(&sc);
+	hs_idle(c);			/* not yet waiting */
+	ck_assert(!hs_spare_key_ready());
+	n = hs_client_hello(c, ch, sizeof(ch));
+	ck_assert_int_eq(feed(s, ch, (size_t)n, out, &len), HS_CONTINUE);
+	ck_assert_int_eq(frame_peek(out, len, &type, &flen), 0);
+	ck_assert_int_eq(feed(c, out, flen, ch, &len), HS_CONTINUE);
+	hs_idle(c);			/* has the ServerHello: waits */
+	ck_assert(hs_spare_key_ready());
+	next = hs_new(&cc);
+	ck_assert(!hs_spare_key_ready());	/* taken */
+	hs_free(next);
+	hs_free(c);
+	hs_free(s);
 }
 END_TEST
 
@@ -458,6 +492,7 @@ handshake_suite(void)
 	tcase_add_loop_test(tc, test_handshake_every_flipped_byte_fails, 0, 3);
 	tcase_add_test(tc, test_handshake_server_hello_goes_before_server_auth);
 	tcase_add_test(tc, test_handshake_spare_key_is_used_once);
+	tcase_add_test(tc, test_handshake_reconnecting_client_keeps_a_spare);
 	tcase_add_test(tc, test_handshake_client_auth_length_tells_nothing);
 	tcase_add_test(tc, test_handshake_output_only_for_server_auth);
 	tcase_add_test(tc, test_handshake_refusal_is_sealed_for_the_client);

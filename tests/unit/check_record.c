@@ -39,6 +39,27 @@ START_TEST(test_hkdf_rfc5869_case_1)
 }
 END_TEST
 
+/* RFC 5869 Appendix A.3 (no salt, no info), run right after case 1:
+ * the thread's one HKDF context must forget case 1's salt and info. */
+START_TEST(test_hkdf_rfc5869_case_3_after_case_1)
+{
+	uint8_t ikm[22], salt[13], info[10], prk[32], okm[42], want[64];
+
+	memset(ikm, 0x0b, sizeof(ikm));
+	unhex("000102030405060708090a0b0c", salt);
+	unhex("f0f1f2f3f4f5f6f7f8f9", info);
+	ck_assert_int_eq(ks_extract(salt, sizeof(salt), ikm, sizeof(ikm), prk), 0);
+	ck_assert_int_eq(ks_expand_raw(prk, 32, info, sizeof(info), okm, 42), 0);
+	ck_assert_int_eq(ks_extract(NULL, 0, ikm, sizeof(ikm), prk), 0);
+	unhex("19ef24a32c717b167f33a91d6f648bdf96596776afdb6377ac434c1c293ccb04", want);
+	ck_assert_mem_eq(prk, want, 32);
+	ck_assert_int_eq(ks_expand_raw(prk, 32, NULL, 0, okm, 42), 0);
+	unhex("8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d"
+	      "9d201395faa4b61a96c8", want);
+	ck_assert_mem_eq(okm, want, 42);
+}
+END_TEST
+
 START_TEST(test_labels_separate_keys)
 {
 	uint8_t secret[32] = { 1 }, a[32], b[32], c[32];
@@ -253,6 +274,7 @@ record_suite(void)
 	int n = (int)(sizeof(suites) / sizeof(suites[0]));
 
 	tcase_add_test(tc, test_hkdf_rfc5869_case_1);
+	tcase_add_test(tc, test_hkdf_rfc5869_case_3_after_case_1);
 	tcase_add_test(tc, test_labels_separate_keys);
 	tcase_add_test(tc, test_chacha20_poly1305_rfc8439);
 	tcase_add_test(tc, test_aes_256_gcm_vector);
