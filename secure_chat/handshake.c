@@ -91,7 +91,7 @@ void
 hs_idle(const struct hs *h)
 {
 	if (h->state == S_WAIT_CLIENT_AUTH ||
-	    (h->state == C_WAIT_SERVER_AUTH && h->reconnects))
+	    (h->state == C_WAIT_SERVER_HELLO && h->reconnects))
 		hs_make_spare_key();
 }
 

@@ -101,13 +101,14 @@ int hs_input(struct hs *h, const uint8_t *frame, size_t len, uint8_t *out,
 int hs_output(struct hs *h, uint8_t *out, size_t cap, size_t *out_len);
 
 /*
- * The next handshake's ephemeral key pair, made ahead while this one waits
- * for its peer, so that key generation is off that handshake's critical
- * path: hs_idle makes it on a server waiting for ClientAuth, and on a
- * client waiting for ServerAuth once its thread has connected before (a
- * client that connects once never needs one). The next hs_new takes it.
- * The pair is used once, but waits in memory until the next connection
- * comes (docs/PROTOCOL.md). hs_free_spare_key wipes it (at exit).
+ * The next handshake's ephemeral key pair, made ahead so that key
+ * generation is off that handshake's critical path. The transport calls
+ * hs_idle each time the peer has all it sent: a server then makes the
+ * pair while it waits for ClientAuth, and a client while it waits for the
+ * ServerHello, once its thread has connected before (a client that
+ * connects once never needs one). The next hs_new takes it. The pair is
+ * used once, but waits in memory until the next connection comes
+ * (docs/PROTOCOL.md). hs_free_spare_key wipes it (at exit).
  */
 void hs_idle(const struct hs *h);
 void hs_make_spare_key(void);

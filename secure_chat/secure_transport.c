@@ -136,6 +136,10 @@ secure_flush(struct transport *t)
 	}
 	release(&s->out, &s->out_cap);
 	s->out_off = 0;
+	/* The peer has all of our flight: time for the next handshake's
+	 * key, while we wait for its answer (hs_idle). */
+	if (s->hs)
+		hs_idle(s->hs);
 	return 0;
 }
 
@@ -553,13 +557,8 @@ secure_read(struct transport *t, void *buf, size_t len)
 		if (n > 0)
 			return (ssize_t)(n + more_records(s, (uint8_t *)buf + n,
 							  len - n));
-		if (r == 0 && (r = fill_in(s)) < 0) {
-			/* Waiting for the peer, all sent: time for the spare
-			 * key of the next handshake (hs_idle). */
-			if (r == KIT_EAGAIN && s->hs && s->out_len == 0)
-				hs_idle(s->hs);
+		if (r == 0 && (r = fill_in(s)) < 0)
 			return r;
-		}
 	}
 }
 
