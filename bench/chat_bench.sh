@@ -21,7 +21,7 @@
 #                                 separate run, latency from the first)
 #   KIT_INFLIGHT=256 NG_INFLIGHT=10  loadgen --inflight per server
 #   SECURE_SIZES="50x200 500x20"  secure-server rows ("": none)
-#   PAIRS=5                       secure rows: plain and secure runs back
+#   PAIRS=11                      secure rows: plain and secure runs back
 #                                 to back, this many times; median of each
 #   SECURE_IDLE=1                 secure-server in the idle row too (0: no)
 #   KIT, LOADGEN, NGIRCD          the programs (bin/..., /usr/sbin/ngircd)
@@ -37,7 +37,7 @@ NGIRCD=${NGIRCD:-/usr/sbin/ngircd}
 SECURE=${SECURE:-$ROOT/bin/secure-server}
 SECURE_KEYS=${SECURE_KEYS:-$ROOT/bin/secure-keys}
 SECURE_SIZES=${SECURE_SIZES-"50x200 500x20"}
-PAIRS=${PAIRS:-5}
+PAIRS=${PAIRS:-11}
 SECURE_IDLE=${SECURE_IDLE:-1}
 SIZES=${SIZES:-"50x200 500x20 2000x2"}
 IDLE_CLIENTS=${IDLE_CLIENTS:-10000}

@@ -1,8 +1,7 @@
 /* \summary: hs_bench floor: what the kernel alone costs a handshake. A
  * child process plays the server, the parent the client, and they trade
  * messages of a kit handshake's sizes over loopback TCP (connect,
- * ClientHello, ServerHello, ServerAuth, ClientAuth with the first record
- * and close_notify, close) with no cryptography at all: the rate no
+ * ClientHello, ServerHello, ServerAuth, ClientAuth, close_notify, close) with no cryptography at all: the rate no
  * handshake over TCP here can beat. */
 #include <poll.h>
 #include <signal.h>
@@ -23,7 +22,7 @@
 #define SERVER_HELLO 69
 #define SERVER_AUTH 149		/* the record; sent after the ServerHello */
 #define CLIENT_AUTH 275		/* padded to 256 bytes (docs/PROTOCOL.md) */
-#define FIRST_RECORDS 58	/* "QUIT :hs_bench\r\n" 36 + close_notify 22 */
+#define CLOSE_NOTIFY 22
 
 /* Read exactly n bytes by `until`; 0 or -1. */
 static int
@@ -67,7 +66,7 @@ serve(int lfd, const struct hsb *b)
 		until = hsb_now() + b->timeout;
 		if (get(fd, CLIENT_HELLO, until) == 0 &&
 		    put(fd, SERVER_HELLO) == 0 && put(fd, SERVER_AUTH) == 0)
-			get(fd, CLIENT_AUTH + FIRST_RECORDS, until);
+			get(fd, CLIENT_AUTH + CLOSE_NOTIFY, until);
 		close(fd);
 	}
 }
@@ -86,7 +85,7 @@ one(const struct hsb *b, const char *port)
 	net_set_nodelay(fd);
 	r = put(fd, CLIENT_HELLO) < 0 ||
 	    get(fd, SERVER_HELLO + SERVER_AUTH, until) < 0 ||
-	    put(fd, CLIENT_AUTH) < 0 || put(fd, FIRST_RECORDS) < 0 ? -1 : 0;
+	    put(fd, CLIENT_AUTH) < 0 || put(fd, CLOSE_NOTIFY) < 0 ? -1 : 0;
 	close(fd);
 	if (r < 0)
 		kit_warn("the floor's exchange failed");
