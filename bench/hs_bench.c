@@ -65,7 +65,7 @@ setup_keys(struct hsb *b, bool server, const char *key, const char *pub)
 		keys_public(b->id, b->server_pub);
 		b->sec.hs.identity = b->server_pub;
 	} else if (!pub || !strcmp(b->port, "0")) {
-		kit_die("--port and --server-key FILE.pub are needed");
+		kit_usage_error("--port and --server-key FILE.pub are needed");
 	} else if (keys_load_public(pub, b->server_pub, err) < 0) {
 		kit_die("%s", err);
 	}

@@ -66,6 +66,18 @@ kit_die(const char *fmt, ...)
 	exit(1);
 }
 
+void
+kit_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn_line(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help'.\n", progname);
+	exit(2);
+}
+
 unsigned long long
 kit_number(const char *s, const char *what, unsigned long long min,
 	   unsigned long long max)

@@ -28,6 +28,10 @@ void kit_set_progname(const char *argv0);
 void kit_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 noreturn void kit_die(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
+/* A command line the program cannot run with: the message, a pointer to
+ * --help, and exit status 2. */
+noreturn void kit_usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
 
 /* For command lines: the decimal number s, which must lie in [min, max];
  * otherwise "invalid WHAT" is printed and the program exits with status 2

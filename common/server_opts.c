@@ -144,7 +144,7 @@ server_opts_parse(struct chat_server_opts *o, int argc, char **argv,
 	if (optind < argc)
 		usage(argv[0], default_port, 2);
 	if (o->chat.password && o->chat.password[0] == '\0')
-		kit_die("--password must not be empty");
+		kit_usage_error("--password must not be empty");
 	if (strpbrk(o->chat.server_name, " :!@\r\n") || !o->chat.server_name[0])
 		kit_die("invalid --name '%s'", o->chat.server_name);
 	raise_fd_limit(o->max_clients);

@@ -265,7 +265,7 @@ main(int argc, char **argv)
 	client_opts_parse(&opts, argc, argv, default_port, extra,
 			  sizeof(extra) / sizeof(extra[0]));
 	if (key && password_file)
-		kit_die("--key and --password-file: choose one");
+		kit_usage_error("--key and --password-file: choose one");
 	c.host = opts.host;
 	c.port = opts.port;
 	c.tofu = tofu != NULL;

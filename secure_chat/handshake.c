@@ -62,7 +62,8 @@ hs_alert_name(int alert)
 	return "unknown_alert";
 }
 
-/* Servers run one thread each: the spare belongs to the thread. */
+/* The spare belongs to the thread: a server or a load generator runs
+ * one, and a key never crosses to another. */
 static _Thread_local struct x25519 spare;
 /* Client handshakes this thread has begun: one that connects a second
  * time is likely to connect again, and keeps a spare from then on. */

@@ -115,6 +115,9 @@ authorize(void *ud, int method, const char *nick, const uint8_t *key,
 			    "only");
 	if (ok && !keys_valid_nick(nick))
 		ok = refuse(err, "not a valid nick");
+	if (ok && s->verbose)
+		fprintf(stderr, "%s: %s login as '%.30s'\n", s->progname,
+			names[method], nick);
 	if (ok)
 		return 0;
 	fprintf(stderr, "%s: refused %s login as '%.30s'%s%s\n", s->progname,
@@ -228,8 +231,8 @@ load_credentials(struct server *s, const char *key, const char *authorized)
 	char err[KIT_ERRLEN];
 
 	if (!key)
-		kit_die("--key NAME.key is required (make one with "
-			"secure-keys gen NAME)");
+		kit_usage_error("--key NAME.key is required (make one with "
+				"secure-keys gen NAME)");
 	if (keys_load_private(key, &s->id, err) < 0)
 		kit_die("%s", err);
 	keys_public(s->id, s->pub);

@@ -110,6 +110,13 @@ bounded 10 "$KIT_BIN/secure-server" --bind 127.0.0.1 --port 0 \
 	--key alice.pub >pub_as_key.out 2>&1 && fail "secure-server took alice.pub"
 grep -q 'alice.pub is a public key: give the private key' pub_as_key.out ||
 	fail "unclear --key NAME.pub message: $(cat pub_as_key.out)"
+# No --key at all is a usage error (status 2), with the way to make one.
+status=0
+bounded 10 "$KIT_BIN/secure-server" --bind 127.0.0.1 --port 0 \
+	>no_key.out 2>&1 || status=$?
+[ "$status" -eq 2 ] || fail "secure-server without --key: status $status, not 2"
+grep -q -- '--key NAME.key is required (make one with secure-keys gen NAME)' \
+	no_key.out || fail "unclear message without --key: $(cat no_key.out)"
 printf 'kit-ed25519 AAAA alice\n' >bad.pub
 keys fp_bad 1 fingerprint bad.pub
 keys fp_none 1 fingerprint missing.pub

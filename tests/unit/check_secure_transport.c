@@ -149,6 +149,38 @@ START_TEST(test_secure_transport_carries_lines_both_ways)
 }
 END_TEST
 
+/* Once the peer has all it sent, each end makes the key for its next
+ * handshake: the server while it waits for ClientAuth, and a client that
+ * has connected before while it waits for the ServerHello. */
+START_TEST(test_secure_transport_makes_keys_while_it_waits)
+{
+	struct secure_opts co = { .hs = {
+		.suites = both, .nsuites = 2, .verify = test_verify,
+		.check_server = check_server, .method = HS_ANONYMOUS,
+		.nick = "guest" } };
+	struct transport *again;
+	char buf[256];
+	int a[2];
+
+	transport_flush(cli);
+	hs_free_spare_key();	/* one this thread's client may have made */
+	relay(relay_c, relay_s, NULL);
+	ck_assert_int_eq(transport_read(srv, buf, sizeof(buf)), KIT_EAGAIN);
+	ck_assert(hs_spare_key_ready());	/* ServerAuth is out */
+	pump();
+	ck_assert_int_eq(transport_write(cli, "x", 1), 1);
+	hs_free_spare_key();
+	pair(a);
+	again = secure_transport_new(a[0], &co);
+	ck_assert(!hs_spare_key_ready());	/* took none, made none yet */
+	transport_flush(again);			/* the ClientHello is out */
+	ck_assert(hs_spare_key_ready());
+	transport_close(again);
+	close(a[1]);
+	hs_free_spare_key();
+}
+END_TEST
+
 static void
 flip_last(uint8_t *buf, size_t n)
 {
@@ -395,6 +427,7 @@ secure_transport_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_secure_transport_carries_lines_both_ways);
+	tcase_add_test(tc, test_secure_transport_makes_keys_while_it_waits);
 	tcase_add_test(tc, test_secure_transport_rejects_a_tampered_record);
 	tcase_add_test(tc, test_secure_transport_rejects_a_replayed_record);
 	tcase_add_test(tc, test_secure_transport_detects_truncation);
