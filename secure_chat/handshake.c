@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cur.h"
 #include "err.h"
@@ -62,18 +63,28 @@ hs_alert_name(int alert)
 	return "unknown_alert";
 }
 
-/* The spare belongs to the thread: a server or a load generator runs
- * one, and a key never crosses to another. */
+/* The spare belongs to the thread that made it (a server or a load
+ * generator runs one), and to its process: a child forked after it was
+ * made drops its copy rather than share the parent's key. */
 static _Thread_local struct x25519 spare;
+static _Thread_local pid_t spare_pid;
 /* Client handshakes this thread has begun: one that connects a second
  * time is likely to connect again, and keeps a spare from then on. */
 static _Thread_local unsigned long client_handshakes;
 
+static bool
+spare_is_ours(void)
+{
+	if (spare.key && spare_pid != getpid())
+		x25519_free(&spare);
+	return spare.key != NULL;
+}
+
 void
 hs_make_spare_key(void)
 {
-	if (!spare.key)
-		(void)x25519_new(&spare);	/* failed: hs_new makes one */
+	if (!spare_is_ours() && x25519_new(&spare) == 0)
+		spare_pid = getpid();	/* failed: hs_new makes one */
 }
 
 void
@@ -85,7 +96,7 @@ hs_free_spare_key(void)
 bool
 hs_spare_key_ready(void)
 {
-	return spare.key != NULL;
+	return spare_is_ours();
 }
 
 void
@@ -106,7 +117,7 @@ hs_new(const struct hs_config *cfg)
 	h->cfg = *cfg;
 	h->state = cfg->server ? S_WAIT_CLIENT_HELLO : C_START;
 	h->reconnects = !cfg->server && client_handshakes++ > 0;
-	if (spare.key) {
+	if (spare_is_ours()) {
 		h->eph = spare;		/* the key moves: used once */
 		spare = (struct x25519){ 0 };
 	}

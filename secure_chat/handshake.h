@@ -107,8 +107,9 @@ int hs_output(struct hs *h, uint8_t *out, size_t cap, size_t *out_len);
  * pair while it waits for ClientAuth, and a client while it waits for the
  * ServerHello, once its thread has connected before (a client that
  * connects once never needs one). The next hs_new takes it. The pair is
- * used once, but waits in memory until the next connection comes
- * (docs/PROTOCOL.md). hs_free_spare_key wipes it (at exit).
+ * used once, never by a forked child, but waits in memory until the next
+ * connection comes (docs/PROTOCOL.md). hs_free_spare_key wipes it (at
+ * exit).
  */
 void hs_idle(const struct hs *h);
 void hs_make_spare_key(void);

@@ -1,5 +1,7 @@
 /* Unit tests: the secure_chat handshake, client and server in memory. */
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "handshake.h"
@@ -315,6 +317,25 @@ START_TEST(test_handshake_spare_key_is_used_once)
 }
 END_TEST
 
+/* A child forked after the spare was made does not use its parent's
+ * key: the two would share an ephemeral key. The parent keeps it. */
+START_TEST(test_handshake_spare_key_stays_with_its_process)
+{
+	int status = -1;
+	pid_t pid;
+
+	hs_make_spare_key();
+	ck_assert(hs_spare_key_ready());
+	if ((pid = fork()) == 0)
+		_exit(hs_spare_key_ready() ? 1 : 0);
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert(hs_spare_key_ready());
+	hs_free_spare_key();
+}
+END_TEST
+
 /* A client whose thread has connected before makes the next
  * connection's key while it waits for the ServerHello, and only then: the
  * next client takes it. */
@@ -485,6 +506,7 @@ handshake_suite(void)
 	tcase_add_test(tc, test_handshake_server_hello_goes_before_server_auth);
 	tcase_add_test(tc, test_handshake_spare_key_is_used_once);
 	tcase_add_test(tc, test_handshake_reconnecting_client_keeps_a_spare);
+	tcase_add_test(tc, test_handshake_spare_key_stays_with_its_process);
 	tcase_add_test(tc, test_handshake_client_auth_length_tells_nothing);
 	tcase_add_test(tc, test_handshake_output_only_for_server_auth);
 	tcase_add_test(tc, test_handshake_refusal_is_sealed_for_the_client);
