@@ -1,8 +1,9 @@
 /* \summary: hs_bench floor: what the kernel alone costs a handshake. A
  * child process plays the server, the parent the client, and they trade
  * messages of a kit handshake's sizes over loopback TCP (connect,
- * ClientHello, ServerHello, ServerAuth, ClientAuth, close_notify, close) with no cryptography at all: the rate no
- * handshake over TCP here can beat. */
+ * ClientHello, ServerHello, ServerAuth, ClientAuth, close_notify, close)
+ * with no cryptography at all: the rate no handshake over TCP here can
+ * beat. */
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>

@@ -146,7 +146,7 @@ server_opts_parse(struct chat_server_opts *o, int argc, char **argv,
 	if (o->chat.password && o->chat.password[0] == '\0')
 		kit_usage_error("--password must not be empty");
 	if (strpbrk(o->chat.server_name, " :!@\r\n") || !o->chat.server_name[0])
-		kit_die("invalid --name '%s'", o->chat.server_name);
+		kit_usage_error("invalid --name '%s'", o->chat.server_name);
 	raise_fd_limit(o->max_clients);
 }
 

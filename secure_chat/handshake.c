@@ -63,40 +63,48 @@ hs_alert_name(int alert)
 	return "unknown_alert";
 }
 
-/* The spare belongs to the thread that made it (a server or a load
- * generator runs one), and to its process: a child forked after it was
- * made drops its copy rather than share the parent's key. */
-static _Thread_local struct x25519 spare;
-static _Thread_local pid_t spare_pid;
-/* Client handshakes this thread has begun: one that connects a second
- * time is likely to connect again, and keeps a spare from then on. */
-static _Thread_local unsigned long client_handshakes;
+/*
+ * What a thread keeps between its handshakes: the spare key, and how many
+ * client handshakes it has begun (one that connects a second time is
+ * likely to connect again, and keeps a spare from then on). Both belong
+ * to the process too: a child forked meanwhile starts afresh and drops its
+ * copy of the key at its first handshake rather than share the parent's.
+ */
+static _Thread_local struct {
+	pid_t pid;
+	struct x25519 spare;
+	unsigned long client_handshakes;
+} mine;
 
-static bool
-spare_is_ours(void)
+static void
+claim_state(void)
 {
-	if (spare.key && spare_pid != getpid())
-		x25519_free(&spare);
-	return spare.key != NULL;
+	if (mine.pid == getpid())
+		return;
+	x25519_free(&mine.spare);
+	mine.client_handshakes = 0;
+	mine.pid = getpid();
 }
 
 void
 hs_make_spare_key(void)
 {
-	if (!spare_is_ours() && x25519_new(&spare) == 0)
-		spare_pid = getpid();	/* failed: hs_new makes one */
+	claim_state();
+	if (!mine.spare.key)
+		(void)x25519_new(&mine.spare);	/* failed: hs_new makes one */
 }
 
 void
 hs_free_spare_key(void)
 {
-	x25519_free(&spare);
+	x25519_free(&mine.spare);
 }
 
 bool
 hs_spare_key_ready(void)
 {
-	return spare_is_ours();
+	claim_state();
+	return mine.spare.key != NULL;
 }
 
 void
@@ -116,10 +124,11 @@ hs_new(const struct hs_config *cfg)
 		return NULL;
 	h->cfg = *cfg;
 	h->state = cfg->server ? S_WAIT_CLIENT_HELLO : C_START;
-	h->reconnects = !cfg->server && client_handshakes++ > 0;
-	if (spare_is_ours()) {
-		h->eph = spare;		/* the key moves: used once */
-		spare = (struct x25519){ 0 };
+	claim_state();
+	h->reconnects = !cfg->server && mine.client_handshakes++ > 0;
+	if (mine.spare.key) {
+		h->eph = mine.spare;	/* the key moves: used once */
+		mine.spare = (struct x25519){ 0 };
 	}
 	/* Without a spare, a server makes its key at once, while the client
 	 * is still busy with its own. */

@@ -103,13 +103,13 @@ int hs_output(struct hs *h, uint8_t *out, size_t cap, size_t *out_len);
 /*
  * The next handshake's ephemeral key pair, made ahead so that key
  * generation is off that handshake's critical path. The transport calls
- * hs_idle each time the peer has all it sent: a server then makes the
- * pair while it waits for ClientAuth, and a client while it waits for the
- * ServerHello, once its thread has connected before (a client that
- * connects once never needs one). The next hs_new takes it. The pair is
- * used once, never by a forked child, but waits in memory until the next
- * connection comes (docs/PROTOCOL.md). hs_free_spare_key wipes it (at
- * exit).
+ * hs_idle each time the socket has taken all it had to send: a server then
+ * makes the pair while it waits for ClientAuth, and a client while it
+ * waits for the ServerHello, once its thread has connected before (a
+ * client that connects once never needs one). The next hs_new takes it.
+ * The pair is used once, never by a forked child, but waits in memory
+ * until the next connection comes (docs/PROTOCOL.md). hs_free_spare_key
+ * wipes it (at exit).
  */
 void hs_idle(const struct hs *h);
 void hs_make_spare_key(void);

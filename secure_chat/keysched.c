@@ -35,27 +35,60 @@ new_hkdf_ctx(void)
 
 /*
  * One HKDF context per thread, its digest set once: OpenSSL 3.0 looks the
- * digest up by name every time it is set, which cost more than the HMACs
- * of a derivation (a handshake makes about 25). Each call sets the mode,
- * key and salt or info it uses, and the key is overwritten after it, so
- * no secret stays behind. OpenSSL 3.0 mishandles an empty info that
- * replaces a longer one, so those expansions get a context of their own.
- * Threads never end while a program runs: the context lives until exit.
+ * digest up by name every time it is set, a fifth of the instructions of
+ * the 17 derivations a handshake makes on each side. Each call sets the
+ * mode, key and salt or info it uses, then replaces key and salt with
+ * zeros, so that no secret stays in the context (OpenSSL wipes a key it
+ * replaces; a salt it frees unwiped, as when a context is freed). OpenSSL
+ * 3.0 crashes on an empty info that replaces a longer one, so those
+ * expansions get a context of their own. Threads never end while a
+ * program runs: the context lives until exit.
  */
 static _Thread_local EVP_KDF_CTX *thread_ctx;
+
+static EVP_KDF_CTX *
+hkdf_context(bool own)
+{
+	if (own)
+		return new_hkdf_ctx();
+	if (!thread_ctx)
+		thread_ctx = new_hkdf_ctx();
+	return thread_ctx;
+}
+
+/* Done with ctx: freed if it was its own, else cleared of secrets (and
+ * dropped if OpenSSL will not clear it). */
+static void
+hkdf_done(EVP_KDF_CTX *ctx, bool own)
+{
+	static const uint8_t blank[KS_HASH_LEN];
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
+						  (void *)blank, sizeof(blank)),
+		OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT,
+						  (void *)blank, sizeof(blank)),
+		OSSL_PARAM_construct_end(),
+	};
+
+	if (own || !EVP_KDF_CTX_set_params(ctx, params)) {
+		EVP_KDF_CTX_free(ctx);	/* wipes the key */
+		if (!own)
+			thread_ctx = NULL;
+	}
+}
 
 static int
 hkdf(int mode, const uint8_t *key, size_t keylen, const uint8_t *salt,
      size_t saltlen, const uint8_t *info, size_t infolen, uint8_t *out,
      size_t n)
 {
-	static const uint8_t blank[KS_HASH_LEN];
 	bool own = mode == EVP_KDF_HKDF_MODE_EXPAND_ONLY && infolen == 0;
-	EVP_KDF_CTX *ctx = own ? new_hkdf_ctx()
-			   : thread_ctx ? thread_ctx : (thread_ctx = new_hkdf_ctx());
+	EVP_KDF_CTX *ctx = hkdf_context(own);
 	OSSL_PARAM params[4], *p = params;
 	int ok;
 
+	if (!ctx)
+		return KIT_EINVAL;
 	*p++ = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
 	*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
 						 (void *)key, keylen);
@@ -66,15 +99,8 @@ hkdf(int mode, const uint8_t *key, size_t keylen, const uint8_t *salt,
 		*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO,
 							 (void *)info, infolen);
 	*p = OSSL_PARAM_construct_end();
-	ok = ctx && EVP_KDF_derive(ctx, out, n, params) > 0;
-	if (own) {
-		EVP_KDF_CTX_free(ctx);	/* wipes the key */
-	} else if (ctx) {		/* OpenSSL wipes the key it replaces */
-		params[0] = OSSL_PARAM_construct_octet_string(
-			OSSL_KDF_PARAM_KEY, (void *)blank, sizeof(blank));
-		params[1] = OSSL_PARAM_construct_end();
-		(void)EVP_KDF_CTX_set_params(ctx, params);
-	}
+	ok = EVP_KDF_derive(ctx, out, n, params) > 0;
+	hkdf_done(ctx, own);
 	return ok ? 0 : KIT_EINVAL;
 }
 

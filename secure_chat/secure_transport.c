@@ -136,8 +136,8 @@ secure_flush(struct transport *t)
 	}
 	release(&s->out, &s->out_cap);
 	s->out_off = 0;
-	/* The peer has all of our flight: time for the next handshake's
-	 * key, while we wait for its answer (hs_idle). */
+	/* Our flight is out: time for the next handshake's key while the
+	 * peer answers (hs_idle). */
 	if (s->hs)
 		hs_idle(s->hs);
 	return 0;

@@ -117,6 +117,15 @@ bounded 10 "$KIT_BIN/secure-server" --bind 127.0.0.1 --port 0 \
 [ "$status" -eq 2 ] || fail "secure-server without --key: status $status, not 2"
 grep -q -- '--key NAME.key is required (make one with secure-keys gen NAME)' \
 	no_key.out || fail "unclear message without --key: $(cat no_key.out)"
+grep -q "Try 'secure-server --help'." no_key.out ||
+	fail "no pointer to --help without --key: $(cat no_key.out)"
+status=0
+printf 'pw\n' >alice.pw
+bounded 10 "$KIT_BIN/secure-client" --port 1 --nick alice --key alice.key \
+	--password-file alice.pw </dev/null >both.out 2>&1 || status=$?
+[ "$status" -eq 2 ] || fail "secure-client --key and --password-file: status $status, not 2"
+grep -q -- '--key and --password-file: choose one' both.out ||
+	fail "unclear message for --key with --password-file: $(cat both.out)"
 printf 'kit-ed25519 AAAA alice\n' >bad.pub
 keys fp_bad 1 fingerprint bad.pub
 keys fp_none 1 fingerprint missing.pub

@@ -317,6 +317,61 @@ START_TEST(test_handshake_spare_key_is_used_once)
 }
 END_TEST
 
+/* A client that connects once makes no spare: a fresh process's first
+ * client handshake makes none, its second does. */
+START_TEST(test_handshake_one_shot_client_makes_no_spare)
+{
+	int status = -1;
+	pid_t pid;
+
+	if ((pid = fork()) == 0) {
+		static uint8_t ch[FRAME_MAX];
+		struct hs_config cc = client_config(HS_ANONYMOUS, "guest", NULL);
+		struct hs *a = hs_new(&cc), *b = hs_new(&cc);
+		bool first, second;
+
+		hs_client_hello(a, ch, sizeof(ch));
+		hs_idle(a);
+		first = hs_spare_key_ready();
+		hs_client_hello(b, ch, sizeof(ch));
+		hs_idle(b);
+		second = hs_spare_key_ready();
+		_exit(!first && second ? 0 : 1);
+	}
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+END_TEST
+
+/* The server makes its spare only once ServerAuth is written, not while
+ * the ServerHello waits alone (it signs then, on the critical path). */
+START_TEST(test_handshake_server_makes_its_spare_after_server_auth)
+{
+	static uint8_t ch[FRAME_MAX], out[4 * FRAME_MAX];
+	struct hs_config cc = client_config(HS_ANONYMOUS, "guest", NULL);
+	struct hs_config sc = server_config();
+	struct hs *c = hs_new(&cc), *s;
+	int n = hs_client_hello(c, ch, sizeof(ch));
+	size_t len;
+
+	hs_free_spare_key();
+	s = hs_new(&sc);
+	hs_idle(s);			/* waits for the ClientHello */
+	ck_assert(!hs_spare_key_ready());
+	ck_assert_int_eq(hs_input(s, ch, (size_t)n, out, sizeof(out), &len),
+			 HS_CONTINUE);
+	hs_idle(s);			/* ServerHello only */
+	ck_assert(!hs_spare_key_ready());
+	ck_assert_int_eq(hs_output(s, out, sizeof(out), &len), HS_CONTINUE);
+	hs_idle(s);			/* ServerAuth written */
+	ck_assert(hs_spare_key_ready());
+	hs_free_spare_key();
+	hs_free(c);
+	hs_free(s);
+}
+END_TEST
+
 /* A child forked after the spare was made does not use its parent's
  * key: the two would share an ephemeral key. The parent keeps it. */
 START_TEST(test_handshake_spare_key_stays_with_its_process)
@@ -346,9 +401,10 @@ START_TEST(test_handshake_reconnecting_client_keeps_a_spare)
 	struct outcome first = run(cc, NULL);	/* this thread connected */
 	struct hs *c, *next;
 
-	hs_idle(first.c);		/* done: waits for nothing */
-	done(&first);
 	hs_free_spare_key();
+	hs_idle(first.c);		/* done: waits for nothing */
+	ck_assert(!hs_spare_key_ready());
+	done(&first);
 	c = hs_new(&cc);
 	hs_idle(c);			/* has not sent its hello */
 	ck_assert(!hs_spare_key_ready());
@@ -507,6 +563,8 @@ handshake_suite(void)
 	tcase_add_test(tc, test_handshake_spare_key_is_used_once);
 	tcase_add_test(tc, test_handshake_reconnecting_client_keeps_a_spare);
 	tcase_add_test(tc, test_handshake_spare_key_stays_with_its_process);
+	tcase_add_test(tc, test_handshake_one_shot_client_makes_no_spare);
+	tcase_add_test(tc, test_handshake_server_makes_its_spare_after_server_auth);
 	tcase_add_test(tc, test_handshake_client_auth_length_tells_nothing);
 	tcase_add_test(tc, test_handshake_output_only_for_server_auth);
 	tcase_add_test(tc, test_handshake_refusal_is_sealed_for_the_client);
