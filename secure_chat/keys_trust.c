@@ -74,6 +74,10 @@ auth_line(struct keys_authorized *a, char *s, const char *path, unsigned no,
 	struct auth_entry *e;
 	const char *bad;
 
+	if (nick && strcmp(nick, KEYS_TYPE) == 0)	/* a .pub line pasted */
+		return keys_line_error(err, path, no, "the line starts with "
+				       "the key: put the nick first (NICK "
+				       KEYS_TYPE " BASE64)");
 	if (!keys_valid_nick(nick))
 		return keys_line_error(err, path, no, "not a valid nick "
 				       "(1 to 30 letters, digits, "
@@ -205,6 +209,10 @@ known_find(const char *path, const char *text, size_t len, const char *name,
 			continue;
 		s = buf;
 		host = keys_field(&s);
+		if (host && strcmp(host, KEYS_TYPE) == 0)
+			return keys_line_error(err, path, it.no, "the line "
+					       "starts with the key: put "
+					       "HOST:PORT first");
 		if ((bad = keys_parse_key(s, key)))
 			return keys_line_error(err, path, it.no, bad);
 		if (strcasecmp(host, name) != 0)

@@ -465,6 +465,21 @@ in_want(const struct secure *s)
 	return want < IN_CAP ? want : IN_CAP;
 }
 
+/* Why the peer's end of the stream came without close_notify. A client
+ * the server has not answered yet lost nothing: most often its login took
+ * longer than the server waits (say, at the fingerprint prompt). */
+static const char *
+closed_why(const struct secure *s)
+{
+	if (!s->established)
+		return "connection closed during the handshake";
+	if (!s->peer_spoke && !s->opts.hs.server)
+		return "the server closed the connection before answering the "
+		       "login (it drops logins that take longer than its "
+		       "--register-timeout, 60 s by default): connect again";
+	return "connection cut without close_notify (truncated)";
+}
+
 /* More bytes from the socket into in[]: > 0, or KIT_EAGAIN (in[] is then
  * released if it holds nothing), or an error. */
 static ssize_t
@@ -495,9 +510,7 @@ fill_in(struct secure *s)
 		}
 		return KIT_EAGAIN;
 	}
-	return failed(s, KIT_ECLOSED, "%s", s->established ?
-		      "connection cut without close_notify (truncated)" :
-		      "connection closed during the handshake");
+	return failed(s, KIT_ECLOSED, "%s", closed_why(s));
 }
 
 /* Data from plain[] into buf; plain[] goes once it is empty. */

@@ -1,11 +1,13 @@
 /* secure-server: the kit's chat server over the secure_chat protocol
  * (docs/PROTOCOL.md): the same chat core as plain-server, another
  * transport. */
+#include <errno.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "chat_server.h"
 #include "err.h"
@@ -102,8 +104,8 @@ authorize(void *ud, int method, const char *nick, const uint8_t *key,
 	bool ok;
 
 	if (too_many_failures(s, false))
-		return ALERT_ACCESS_DENIED;
-	if (method == HS_KEY)
+		ok = refuse(err, "too many failed logins lately");
+	else if (method == HS_KEY)
 		ok = check_key(s, nick, key, err);
 	else if (method == HS_PASSWORD)
 		ok = s->users ? passwords_check(s->users, nick, password,
@@ -239,6 +241,11 @@ load_credentials(struct server *s, const char *key, const char *authorized)
 	if (authorized && keys_authorized_load(authorized, &s->authorized,
 					       err) < 0)
 		kit_die("%s", err);
+	/* Read at every password login, so that adduser takes effect at
+	 * once; a file that cannot be read now is a typo to report now. */
+	if (s->users && access(s->users, R_OK) != 0)
+		kit_die("--users %s: %s (secure-keys adduser %s NICK makes it)",
+			s->users, strerror(errno), s->users);
 }
 
 int

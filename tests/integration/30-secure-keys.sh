@@ -119,6 +119,14 @@ grep -q -- '--key NAME.key is required (make one with secure-keys gen NAME)' \
 	no_key.out || fail "unclear message without --key: $(cat no_key.out)"
 grep -q "Try 'secure-server --help'." no_key.out ||
 	fail "no pointer to --help without --key: $(cat no_key.out)"
+# A --users file that cannot be read is reported at startup, not at the
+# first password login.
+status=0
+bounded 10 "$KIT_BIN/secure-server" --bind 127.0.0.1 --port 0 \
+	--key alice.key --users no-such-users >no_users.out 2>&1 || status=$?
+[ "$status" -eq 1 ] || fail "secure-server --users no-such-users: status $status, not 1"
+grep -q -- '--users no-such-users: No such file or directory' no_users.out ||
+	fail "unclear message for a missing --users file: $(cat no_users.out)"
 status=0
 printf 'pw\n' >alice.pw
 bounded 10 "$KIT_BIN/secure-client" --port 1 --nick alice --key alice.key \

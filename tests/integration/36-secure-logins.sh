@@ -105,4 +105,19 @@ grep -q "!! the server refused the nick carol_: not registered" carol-again.out 
 [ "$took" -lt 3000 ] || fail "carol-again gave up only after $took ms"
 client_wait carol 3	# its /expect never came
 echo "a second login as an online nick stops at once ($took ms)"
+
+# Failed logins lock every login out for the rest of a 10 s window once
+# 10 have failed; a refusal of that time is logged as such. Bounded: at
+# most 25 wrong passwords, stopping at the first refused for the lockout.
+locked="refused password login as 'carol': too many failed logins lately"
+for i in $(seq 25); do
+	grep -q "$locked" "$SERVER_LOG" && break
+	EXPECT_TIMEOUT=3 client_start "guess$i" --nick carol --channel '#lab' \
+		--server-key "$fp" --password-file bad.pw </dev/null
+	client_wait "guess$i" 1
+done
+grep -q "refusing all logins for the rest of that time" "$SERVER_LOG" &&
+	grep -q "$locked" "$SERVER_LOG" ||
+	fail "a login refused in the lockout was not logged so"
+echo "a login refused while logins are locked out is logged as such"
 stop_server

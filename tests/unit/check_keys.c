@@ -450,6 +450,7 @@ static const struct {
 	BAD("bob kit-ed25519 not-base64!", KIT_EINVAL, "not the base64"),
 	BAD("bob kit-ed25519 AAAA", KIT_EINVAL, "not the base64 of 32"),
 	BAD("bob kit-ed25519 " PUB2 "AAAA", KIT_EINVAL, "not the base64 of 32"),
+	BAD("kit-ed25519 " PUB2 " bob", KIT_EINVAL, "put the nick first"),
 	BAD("bob kit-ed25519 " PUB2 " \001", KIT_EINVAL, "control character"),
 	BAD("bob kit-ed25519 " PUB2 " a\0b", KIT_EINVAL, "NUL byte"),
 	BAD("bob:kit-ed25519:" PUB2, KIT_EINVAL, "not a valid nick"),
@@ -570,6 +571,7 @@ static const struct {
 	{ "h:1 kit-ed25519 " PUB1 "\nH:1 kit-ed25519 " PUB1 "\n", "h", "1",
 	  "kh:2: host listed twice" },
 	{ "h:1 rsa " PUB1 "\n", "x", "1", "kh:1: unknown key type" },
+	{ "kit-ed25519 " PUB1 " server\n", "h", "1", "put HOST:PORT first" },
 };
 
 START_TEST(test_known_hosts_rejects_bad_input)

@@ -230,6 +230,19 @@ START_TEST(test_secure_transport_detects_truncation)
 }
 END_TEST
 
+/* The server closing before its first record (a login that took longer
+ * than its registration timeout) is not reported as an attack. */
+START_TEST(test_secure_transport_close_before_the_first_record_says_why)
+{
+	pump();
+	ck_assert_int_eq(transport_write(cli, "x", 1), 1);	/* done */
+	relay(relay_c, relay_s, NULL);	/* nothing unread: a FIN, no RST */
+	close(relay_c);
+	relay_c = -1;
+	assert_read_fails(cli, KIT_ECLOSED, "before answering the login");
+}
+END_TEST
+
 START_TEST(test_secure_transport_orderly_close_is_end_of_stream)
 {
 	char buf[256];
@@ -431,6 +444,7 @@ secure_transport_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_secure_transport_carries_lines_both_ways);
 	tcase_add_test(tc, test_secure_transport_makes_keys_while_it_waits);
+	tcase_add_test(tc, test_secure_transport_close_before_the_first_record_says_why);
 	tcase_add_test(tc, test_secure_transport_rejects_a_tampered_record);
 	tcase_add_test(tc, test_secure_transport_rejects_a_replayed_record);
 	tcase_add_test(tc, test_secure_transport_detects_truncation);
