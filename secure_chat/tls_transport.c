@@ -55,6 +55,27 @@ failed(struct tls *s, int code, const char *what)
 	return code;
 }
 
+/* A client's reading of the server's alert that refused its login (TLS
+ * 1.3 refuses a client certificate after the client is done, so the
+ * alert comes with the first read): NULL for other errors. */
+static const char *
+login_refusal(unsigned long err)
+{
+	switch (ERR_GET_REASON(err)) {
+	case SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED:
+		return "the server refused this login (certificate_required): "
+		       "over --tls it takes key logins only: log in with --key";
+	case SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE:
+	case SSL_R_SSLV3_ALERT_BAD_CERTIFICATE:
+	case SSL_R_SSLV3_ALERT_CERTIFICATE_UNKNOWN:
+	case SSL_R_TLSV1_ALERT_ACCESS_DENIED:
+		return "the server refused this login (a TLS alert: the key "
+		       "is not the one it lists for this nick, or too many "
+		       "failed logins lately)";
+	}
+	return NULL;
+}
+
 /*
  * What the failed SSL call whose result was r means: KIT_EINCOMPLETE (it
  * waits for the peer's bytes), KIT_EAGAIN (for the socket to take ours),
@@ -64,6 +85,7 @@ static int
 ssl_failure(struct tls *s, int r, const char *what)
 {
 	int e = SSL_get_error(s->ssl, r);
+	const char *refusal;
 
 	if (e == SSL_ERROR_WANT_READ)
 		return KIT_EINCOMPLETE;
@@ -87,6 +109,10 @@ ssl_failure(struct tls *s, int r, const char *what)
 			      "connection cut without close_notify "
 			      "(truncated)" :
 			      "connection closed during the TLS handshake");
+	}
+	if (!s->opts->server && (refusal = login_refusal(ERR_peek_error()))) {
+		ERR_clear_error();
+		return failed(s, KIT_EAUTH, refusal);
 	}
 	return failed(s, KIT_EAUTH, what);
 }
