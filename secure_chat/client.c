@@ -26,6 +26,7 @@ struct client {
 	char password[HS_PASSWORD_MAX + 1];	/* --password-file */
 	const char *known_hosts;
 	const char *server_key;	/* --server-key: fingerprint or file */
+	char pin[KEYS_FP_LEN];	/* its fingerprint */
 	bool tofu;
 	bool verbose;	/* -v: handshake timing */
 	FILE *keylog;
@@ -63,13 +64,7 @@ on_keylog(void *ud, const uint8_t random[static 32], const char *name,
 static int
 check_pin(struct client *c, const char *fp)
 {
-	char want[KEYS_FP_LEN], err[KIT_ERRLEN];
-
-	if (keys_pin_fingerprint(c->server_key, want, err) < 0) {
-		kit_warn("%s", err);
-		return ALERT_UNKNOWN_IDENTITY;
-	}
-	if (strcmp(want, fp) == 0)
+	if (strcmp(c->pin, fp) == 0)
 		return 0;
 	kit_warn("the server's key %s is not the one pinned with "
 		 "--server-key: refusing to talk to it", fp);
@@ -272,6 +267,14 @@ main(int argc, char **argv)
 	c.verbose = opts.verbose;
 	if (!c.known_hosts)
 		c.known_hosts = default_known_hosts();
+	/* A pin that cannot be read is a typo to report before connecting,
+	 * not a server to be suspicious of. */
+	if (c.server_key &&
+	    keys_pin_fingerprint(c.server_key, c.pin, err) < 0) {
+		if (strncmp(c.server_key, "SHA256:", 7) == 0)
+			kit_usage_error("--server-key: %s", err);
+		kit_die("--server-key: %s", err);
+	}
 	if (key && keys_load_private(key, &c.id, err) < 0)
 		kit_die("%s", err);
 	if (c.id)

@@ -360,8 +360,12 @@ keys_pin_fingerprint(const char *pin, char fp[static KEYS_FP_LEN],
 	if (strncmp(pin, "SHA256:", 7) != 0)
 		return keys_load_public(pin, pub, err) < 0 ? KIT_EINVAL
 			: keys_fingerprint(pub, fp, err);
-	if (strlen(pin) >= KEYS_FP_LEN) {
-		snprintf(err, KIT_ERRLEN, "not a fingerprint: %.60s", pin);
+	if (strlen(pin) != KEYS_FP_LEN - 1 ||
+	    strspn(pin + 7, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			    "0123456789+/") != KEYS_FP_LEN - 8) {
+		snprintf(err, KIT_ERRLEN, "not a fingerprint (SHA256: and 43 "
+			 "base64 characters, as secure-keys fingerprint "
+			 "prints): %.60s", pin);
 		return KIT_EINVAL;
 	}
 	snprintf(fp, KEYS_FP_LEN, "%s", pin);

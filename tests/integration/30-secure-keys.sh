@@ -127,6 +127,21 @@ bounded 10 "$KIT_BIN/secure-server" --bind 127.0.0.1 --port 0 \
 [ "$status" -eq 1 ] || fail "secure-server --users no-such-users: status $status, not 1"
 grep -q -- '--users no-such-users: No such file or directory' no_users.out ||
 	fail "unclear message for a missing --users file: $(cat no_users.out)"
+# A --server-key that cannot be read is reported before connecting (port 1
+# is closed: a connection attempt would say so instead).
+status=0
+bounded 10 "$KIT_BIN/secure-client" --port 1 --nick alice \
+	--server-key SHA256:bogus </dev/null >pin_bad.out 2>&1 || status=$?
+[ "$status" -eq 2 ] || fail "secure-client --server-key SHA256:bogus: status $status, not 2"
+grep -q -- '--server-key: not a fingerprint (SHA256: and 43 base64 characters' \
+	pin_bad.out || fail "unclear message for a bad fingerprint: $(cat pin_bad.out)"
+status=0
+bounded 10 "$KIT_BIN/secure-client" --port 1 --nick alice \
+	--server-key no-such.pub </dev/null >pin_missing.out 2>&1 || status=$?
+[ "$status" -eq 1 ] || fail "secure-client --server-key no-such.pub: status $status, not 1"
+grep -q -- '--server-key: no-such.pub' pin_missing.out &&
+	! grep -q 'cannot connect' pin_missing.out ||
+	fail "unclear message for a missing pin file: $(cat pin_missing.out)"
 status=0
 printf 'pw\n' >alice.pw
 bounded 10 "$KIT_BIN/secure-client" --port 1 --nick alice --key alice.key \
