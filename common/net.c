@@ -61,8 +61,10 @@ net_listen(const char *addr, const char *port, int backlog, char err[static 256]
 	for (ai = res; ai && fd < 0; ai = ai->ai_next)
 		fd = listen_on(ai, backlog);
 	if (fd < 0)
-		snprintf(err, KIT_ERRLEN, "cannot listen on %s port %s: %s",
-			 addr ? addr : "*", port, strerror(errno));
+		snprintf(err, KIT_ERRLEN, "cannot listen on %s port %s: %s%s",
+			 addr ? addr : "*", port, strerror(errno),
+			 errno == EADDRINUSE ? " (another server runs there: "
+			 "stop it, or pick another --port)" : "");
 	freeaddrinfo(res);
 	return fd;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "chat_client.h"
 #include "client_opts.h"
@@ -168,8 +169,12 @@ read_password(struct client *c, const char *path)
 	FILE *f = fopen(path, "r");
 	size_t n;
 
+	struct stat st;
+
 	if (!f || !fgets(c->password, sizeof(c->password), f))
 		kit_die("cannot read a password from %s", path);
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 0077))
+		kit_warn("%s can be read by others: chmod 600 %s", path, path);
 	fclose(f);
 	n = strcspn(c->password, "\r\n");
 	c->password[n] = '\0';

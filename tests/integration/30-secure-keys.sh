@@ -127,6 +127,19 @@ bounded 10 "$KIT_BIN/secure-server" --bind 127.0.0.1 --port 0 \
 [ "$status" -eq 1 ] || fail "secure-server --users no-such-users: status $status, not 1"
 grep -q -- '--users no-such-users: No such file or directory' no_users.out ||
 	fail "unclear message for a missing --users file: $(cat no_users.out)"
+# A port another program listens on: the server says what to do.
+exec {busy}< <(bounded 10 python3 -c 'import socket, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
+print(s.getsockname()[1], flush=True); time.sleep(5)')
+read -r busy_port <&"$busy" || fail "no busy port"
+status=0
+bounded 10 "$KIT_BIN/secure-server" --bind 127.0.0.1 --port "$busy_port" \
+	--key alice.key >busy.out 2>&1 || status=$?
+exec {busy}<&-
+[ "$status" -eq 1 ] || fail "secure-server on a busy port: status $status, not 1"
+grep -q 'Address already in use (another server runs there: stop it, or pick another --port)' \
+	busy.out || fail "no hint for a busy port: $(cat busy.out)"
+
 # A --server-key that cannot be read is reported before connecting (port 1
 # is closed: a connection attempt would say so instead).
 status=0
