@@ -94,6 +94,16 @@ net_connect(const char *host, const char *port, char err[static 256])
 	return fd;
 }
 
+void
+net_drain(int fd)
+{
+	char buf[4096];
+	int i;
+
+	for (i = 0; i < 16 && recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0; i++)
+		;
+}
+
 int
 net_set_nonblock(int fd)
 {

@@ -19,6 +19,12 @@ int net_listen(const char *addr, const char *port, int backlog,
  * -1 with a message in err. */
 int net_connect(const char *host, const char *port, char err[static 256]);
 
+/* Read and drop what has arrived on fd (a bounded amount) before a close
+ * after a failure: unread input makes close() reset the connection, and
+ * the reset throws away, and stops the retransmission of, the alert just
+ * sent. */
+void net_drain(int fd);
+
 /* Both return 0, or -1 with errno set. */
 int net_set_nonblock(int fd);
 int net_set_nodelay(int fd);

@@ -18,6 +18,7 @@
 #include "aead.h"
 #include "err.h"
 #include "evloop.h"
+#include "net.h"
 #include "secure_transport.h"
 #include "transport.h"
 
@@ -405,6 +406,15 @@ record_frame(struct secure *s, const uint8_t *frame, size_t len,
 	return 0;
 }
 
+/* A TLS record header (handshake 0x16 or alert 0x15, then version 3.x)
+ * where a handshake frame should start: no frame of ours begins so (our
+ * alerts are 2 bytes long, not 0x03xx). */
+static bool
+speaks_tls(const uint8_t *f, size_t len)
+{
+	return len >= 2 && (f[0] == 0x16 || f[0] == FRAME_ALERT) && f[1] == 0x03;
+}
+
 /*
  * Handle the next complete frame in in[]: 1 if one was handled (*n bytes
  * of data then wait in buf), 0 when more bytes are needed, or an error.
@@ -421,6 +431,12 @@ next_frame(struct secure *s, uint8_t *buf, size_t cap, size_t *n)
 	if (s->in_len == 0)	/* (in[] may be NULL then) */
 		return 0;
 	f = s->in + s->in_off;
+	if (!s->established && speaks_tls(f, s->in_len))
+		return failed(s, KIT_EAUTH, "%s", s->opts.hs.server ?
+			      "the client speaks TLS, not this protocol (a "
+			      "--tls client needs a --tls server)" :
+			      "the server speaks TLS, not this protocol: "
+			      "connect with --tls");
 	r = frame_peek(f, s->in_len, &type, &flen);
 	if (r == KIT_ETOOBIG) {
 		send_alert(s, ALERT_RECORD_OVERFLOW);
@@ -472,7 +488,10 @@ static const char *
 closed_why(const struct secure *s)
 {
 	if (!s->established)
-		return "connection closed during the handshake";
+		return s->opts.hs.server ? "connection closed during the "
+		       "handshake" : "connection closed during the handshake "
+		       "(a --tls server closes so on this protocol's hello: "
+		       "connect with --tls if it is one)";
 	if (!s->peer_spoke && !s->opts.hs.server)
 		return "the server closed the connection before answering the "
 		       "login (it drops logins that take longer than its "
@@ -661,20 +680,6 @@ secure_error(const struct transport *t)
 	return s->error[0] ? s->error : NULL;
 }
 
-/* Unread input makes close() reset the connection, and a reset stops the
- * retransmission of the alert just sent, were it lost: after a failure,
- * read what has arrived (a bounded amount), so that close sends a FIN. A
- * refused client has often sent its registration behind ClientAuth. */
-static void
-drain_input(int fd)
-{
-	char buf[4096];
-	int i;
-
-	for (i = 0; i < 16 && recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0; i++)
-		;
-}
-
 /* An authenticated close, so the peer can tell it from a cut. */
 static void
 secure_close(struct transport *t)
@@ -684,7 +689,7 @@ secure_close(struct transport *t)
 	if (s->established && !s->failed)
 		send_alert(s, ALERT_CLOSE_NOTIFY);
 	if (s->failed)
-		drain_input(t->fd);
+		net_drain(t->fd);	/* a FIN, so the alert arrives */
 	close(t->fd);
 	hs_free(s->hs);
 	rec_dir_wipe(&s->send);

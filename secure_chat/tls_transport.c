@@ -17,6 +17,7 @@
 #include "err.h"
 #include "evloop.h"
 #include "handshake.h"
+#include "net.h"
 #include "tls_cert.h"
 #include "tls_transport.h"
 #include "transport.h"
@@ -108,7 +109,8 @@ ssl_failure(struct tls *s, int r, const char *what)
 		return failed(s, KIT_ECLOSED, s->established ?
 			      "connection cut without close_notify "
 			      "(truncated)" :
-			      "connection closed during the TLS handshake");
+			      "connection closed during the TLS handshake (a "
+			      "server without --tls closes so on a TLS hello)");
 	}
 	if (!s->opts->server && (refusal = login_refusal(ERR_peek_error()))) {
 		ERR_clear_error();
@@ -238,6 +240,8 @@ tls_close(struct transport *t)
 		SSL_shutdown(s->ssl);
 	SSL_free(s->ssl);	/* wipes the session's keys */
 	ERR_clear_error();
+	if (s->failed)
+		net_drain(t->fd);	/* a FIN, so OpenSSL's alert arrives */
 	close(t->fd);
 	OPENSSL_cleanse(s, sizeof(*s));
 	free(s);

@@ -255,6 +255,22 @@ grep -q "refused password login as 'carol'" "$SERVER_LOG" ||
 grep -q '(TLSv1.3 TLS_CHACHA20_POLY1305_SHA256)' "$SERVER_LOG" ||
 	fail "--cipher chacha20-poly1305 did not pick TLS_CHACHA20_POLY1305_SHA256"
 echo "passwords: the nick's password in PASS, a wrong one refused"
+
+# --- the wrong mode: said at once, not waited out ---------------------------------
+EXPECT_TIMEOUT=5 client_start no-tls --channel '#lab' --server-key "$fp" </dev/null
+client_wait no-tls 1
+grep -q 'connect with --tls' no-tls.out ||
+	fail "a client without --tls was not told to use it: $(cat no-tls.out)"
+stop_server
+SERVER_PROG=secure-server start_server -v --key server.key
+EXPECT_TIMEOUT=5 client_start tls-only --tls --channel '#lab' \
+	--server-key "$fp" </dev/null
+client_wait tls-only 1
+grep -q 'a server without --tls closes so on a TLS hello' tls-only.out ||
+	fail "a --tls client was not told the server lacks --tls: $(cat tls-only.out)"
+grep -q 'the client speaks TLS, not this protocol' "$SERVER_LOG" ||
+	fail "the server did not log a TLS client"
+echo "the wrong mode on either side is named at once"
 stop_server
 
 # --- options that mean nothing over TLS ------------------------------------------

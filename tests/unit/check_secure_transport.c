@@ -243,6 +243,23 @@ START_TEST(test_secure_transport_close_before_the_first_record_says_why)
 }
 END_TEST
 
+/* TLS where this protocol is expected, on either side: said so at once,
+ * not waited on as a long frame. */
+START_TEST(test_secure_transport_recognises_a_tls_peer)
+{
+	static const uint8_t tls_hello[] = { 0x16, 0x03, 0x01, 0x01, 0x00, 1 };
+	static const uint8_t tls_alert[] = { 0x15, 0x03, 0x03, 0x00, 0x02,
+					     0x02, 0x46 };
+
+	ck_assert_int_eq(write(relay_s, tls_hello, sizeof(tls_hello)),
+			 (ssize_t)sizeof(tls_hello));
+	assert_read_fails(srv, KIT_EAUTH, "the client speaks TLS");
+	ck_assert_int_eq(write(relay_c, tls_alert, sizeof(tls_alert)),
+			 (ssize_t)sizeof(tls_alert));
+	assert_read_fails(cli, KIT_EAUTH, "connect with --tls");
+}
+END_TEST
+
 START_TEST(test_secure_transport_orderly_close_is_end_of_stream)
 {
 	char buf[256];
@@ -444,6 +461,7 @@ secure_transport_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_secure_transport_carries_lines_both_ways);
 	tcase_add_test(tc, test_secure_transport_makes_keys_while_it_waits);
+	tcase_add_test(tc, test_secure_transport_recognises_a_tls_peer);
 	tcase_add_test(tc, test_secure_transport_close_before_the_first_record_says_why);
 	tcase_add_test(tc, test_secure_transport_rejects_a_tampered_record);
 	tcase_add_test(tc, test_secure_transport_rejects_a_replayed_record);
