@@ -167,9 +167,8 @@ static void
 read_password(struct client *c, const char *path)
 {
 	FILE *f = fopen(path, "r");
-	size_t n;
-
 	struct stat st;
+	size_t n;
 
 	if (!f || !fgets(c->password, sizeof(c->password), f))
 		kit_die("cannot read a password from %s", path);
