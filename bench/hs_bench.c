@@ -24,6 +24,8 @@ static const char usage_text[] =
 "      seal+open cost per record, AES-256-GCM and ChaCha20-Poly1305\n"
 "  floor [--count K]\n"
 "      K exchanges of a handshake's message sizes over TCP, no crypto\n"
+"  bulk-floor [--bytes B] [--record N]\n"
+"      bulk's B bytes in bulk's writes through one TCP connection, no crypto\n"
 "common: --host ADDR (127.0.0.1) --cipher LIST --timeout S (10)\n";
 
 static int
@@ -135,6 +137,8 @@ main(int argc, char **argv)
 		return hsb_records(&b);
 	if (!strcmp(mode, "floor"))
 		return hsb_floor(&b);
+	if (!strcmp(mode, "bulk-floor"))
+		return hsb_bulk_floor(&b);
 	if (strcmp(mode, "handshakes") && strcmp(mode, "bulk") &&
 	    strcmp(mode, "sink")) {
 		fputs(usage_text, stderr);

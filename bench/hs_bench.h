@@ -52,11 +52,16 @@ int hsb_write_all(struct transport *t, const uint8_t *p, size_t n,
 long hsb_read_some(struct transport *t, uint8_t *buf, size_t cap,
 		   double until, char err[static 256]);
 
+/* Bytes bulk hands the transport per write: one record below
+ * REC_PLAINTEXT_MAX, else a batch of full records. */
+size_t hsb_write_size(const struct hsb *b);
+
 /* The modes; each prints one "key=value ..." line. Exit statuses. */
 int hsb_handshakes(const struct hsb *b);
 int hsb_bulk(const struct hsb *b);
 int hsb_sink(const struct hsb *b);
 int hsb_records(const struct hsb *b);
 int hsb_floor(const struct hsb *b);
+int hsb_bulk_floor(const struct hsb *b);
 
 #endif

@@ -41,8 +41,8 @@ read_ack(struct transport *t, unsigned long long want, double until,
 	return 0;
 }
 
-static size_t
-write_size(const struct hsb *b)
+size_t
+hsb_write_size(const struct hsb *b)
 {
 	return b->record < REC_PLAINTEXT_MAX ? b->record : BATCH * b->record;
 }
@@ -52,7 +52,7 @@ push(struct transport *t, const struct hsb *b, const uint8_t *buf,
      double until, char err[static 256])
 {
 	unsigned long long left = b->bytes;
-	size_t n, w = write_size(b);
+	size_t n, w = hsb_write_size(b);
 
 	while (left > 0) {
 		n = left < w ? (size_t)left : w;
@@ -67,7 +67,7 @@ int
 hsb_bulk(const struct hsb *b)
 {
 	char head[32], err[KIT_ERRLEN];
-	uint8_t *buf = malloc(write_size(b));
+	uint8_t *buf = malloc(hsb_write_size(b));
 	struct transport *t = NULL;
 	double t0, secs;
 	int status = 1, n;
@@ -77,7 +77,7 @@ hsb_bulk(const struct hsb *b)
 		kit_warn("out of memory");
 		return 1;
 	}
-	memset(buf, 'x', write_size(b));
+	memset(buf, 'x', hsb_write_size(b));
 	if (!(t = hsb_connect(b, head, (size_t)n, err))) {
 		kit_warn("handshake failed: %s", err);
 		goto out;

@@ -1,11 +1,13 @@
-/* \summary: hs_bench floor: what the kernel alone costs a handshake. A
- * child process plays the server, the parent the client, and they trade
+/* \summary: hs_bench floor and bulk-floor: what the kernel alone costs.
+ * A child process plays the server, the parent the client. floor trades
  * messages of a kit handshake's sizes over loopback TCP (connect,
- * ClientHello, ServerHello, ServerAuth, ClientAuth, close_notify, close)
- * with no cryptography at all: the rate no handshake over TCP here can
- * beat. */
+ * ClientHello, ServerHello, ServerAuth, ClientAuth, close_notify, close);
+ * bulk-floor pushes bulk's bytes through one connection in bulk's writes.
+ * Neither has any cryptography: they are the rates that no handshake and
+ * no secure connection over TCP here can beat. */
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +55,7 @@ put(int fd, size_t n)
 
 /* The server's side of each connection, until idle for a timeout. */
 static void
-serve(int lfd, const struct hsb *b)
+exchange_each(int lfd, const struct hsb *b)
 {
 	double until;
 	int fd;
@@ -93,38 +95,150 @@ one(const struct hsb *b, const char *port)
 	return r;
 }
 
-int
-hsb_floor(const struct hsb *b)
+/* A listener on b's host and a child running serve on it; the child's pid
+ * (the port in port), or -1. */
+static pid_t
+spawn(const struct hsb *b, void (*serve)(int lfd, const struct hsb *b),
+      char port[static NET_ADDRSTRLEN])
 {
-	char err[KIT_ERRLEN], addr[NET_ADDRSTRLEN], *port;
-	unsigned long long i;
-	double t0, secs;
+	char err[KIT_ERRLEN], addr[NET_ADDRSTRLEN], *colon;
 	pid_t child;
-	int lfd, status = 1;
+	int lfd;
 
 	if ((lfd = net_listen(b->host, "0", 64, err)) < 0 ||
-	    net_local_addr(lfd, addr) < 0 || !(port = strrchr(addr, ':'))) {
+	    net_local_addr(lfd, addr) < 0 || !(colon = strrchr(addr, ':'))) {
 		kit_warn("%s", lfd < 0 ? err : "no local address");
-		return 1;
+		if (lfd >= 0)
+			close(lfd);
+		return -1;
 	}
-	if ((child = fork()) < 0) {
+	snprintf(port, NET_ADDRSTRLEN, "%s", colon + 1);
+	if ((child = fork()) < 0)
 		kit_warn("fork failed");
-		close(lfd);
-		return 1;
-	}
 	if (child == 0)
 		serve(lfd, b);
 	close(lfd);
+	return child;
+}
+
+static void
+reap(pid_t child)
+{
+	kill(child, SIGTERM);
+	waitpid(child, NULL, 0);
+}
+
+int
+hsb_floor(const struct hsb *b)
+{
+	char port[NET_ADDRSTRLEN];
+	unsigned long long i;
+	double t0, secs;
+	pid_t child = spawn(b, exchange_each, port);
+	int status = 1;
+
+	if (child < 0)
+		return 1;
 	t0 = hsb_now();
 	for (i = 0; i < b->count; i++)
-		if (one(b, port + 1) < 0)
+		if (one(b, port) < 0)
 			goto out;
 	secs = hsb_now() - t0;
 	printf("connections=%llu seconds=%.3f per_s=%.0f us=%.1f\n", b->count,
 	       secs, (double)b->count / secs, secs * 1e6 / (double)b->count);
 	status = 0;
 out:
-	kill(child, SIGTERM);
-	waitpid(child, NULL, 0);
+	reap(child);
+	return status;
+}
+
+/* bulk-floor's receiver: one connection read to its end and dropped, then
+ * one byte back, so the sender's clock stops when every byte is read. */
+static void
+drain_one(int lfd, const struct hsb *b)
+{
+	static char buf[1 << 16];
+	double until = hsb_now() + b->timeout;
+	ssize_t n = 1;
+	int fd;
+
+	if (hsb_wait(lfd, POLLIN, until) <= 0 ||
+	    (fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0)
+		_exit(1);
+	while (n > 0 && hsb_wait(fd, POLLIN, hsb_now() + b->timeout) > 0)
+		n = read(fd, buf, sizeof(buf));
+	_exit(n == 0 && put(fd, 1) == 0 ? 0 : 1);
+}
+
+/* Write all n bytes of p by `until`. 0 or -1. */
+static int
+write_all(int fd, const uint8_t *p, size_t n, double until)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		if (hsb_wait(fd, POLLOUT, until) <= 0)
+			return -1;
+		if ((w = write(fd, p, n)) <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int
+push_plain(const struct hsb *b, const char *port, const uint8_t *buf)
+{
+	char err[KIT_ERRLEN];
+	double until = hsb_now() + b->timeout;
+	unsigned long long left = b->bytes;
+	size_t n, w = hsb_write_size(b);
+	int fd = net_connect(b->host, port, err), r = 0;
+
+	if (fd < 0) {
+		kit_warn("%s", err);
+		return -1;
+	}
+	net_set_nodelay(fd);	/* as the kit's transports are */
+	for (; left > 0 && r == 0; left -= n) {
+		n = left < w ? (size_t)left : w;
+		r = write_all(fd, buf, n, until);
+	}
+	if (r == 0 && (shutdown(fd, SHUT_WR) < 0 || get(fd, 1, until) < 0))
+		r = -1;
+	close(fd);
+	return r;
+}
+
+int
+hsb_bulk_floor(const struct hsb *b)
+{
+	char port[NET_ADDRSTRLEN];
+	uint8_t *buf = malloc(hsb_write_size(b));
+	double t0, secs;
+	pid_t child;
+	int status = 1;
+
+	if (!buf || (child = spawn(b, drain_one, port)) < 0) {
+		kit_warn("%s", buf ? "no receiver" : "out of memory");
+		free(buf);
+		return 1;
+	}
+	/* Written, as bulk's is: untouched pages would all be the kernel's
+	 * one zero page, always in the cache. */
+	memset(buf, 'x', hsb_write_size(b));
+	t0 = hsb_now();
+	if (push_plain(b, port, buf) < 0) {
+		kit_warn("the bulk floor's transfer failed");
+	} else {
+		secs = hsb_now() - t0;
+		printf("bytes=%llu record=%zu seconds=%.3f MB_s=%.1f\n",
+		       b->bytes, b->record, secs,
+		       (double)b->bytes / secs / 1e6);
+		status = 0;
+	}
+	reap(child);
+	free(buf);
 	return status;
 }

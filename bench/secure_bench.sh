@@ -16,7 +16,8 @@
 #   records            hs_bench records: seal + open of one record in the
 #                      kit's record layer, per suite, at 64 B and 16 KiB
 #   bulk               hs_bench bulk: bytes through one secure connection
-#                      to hs_bench sink, 16 KiB and 64 B records
+#                      to hs_bench sink, 16 KiB and 64 B records; hs_bench
+#                      bulk-floor: the same writes over TCP with no crypto
 #
 # Optional environment:
 #   RUNS=5            rounds, each of which measures every figure once
@@ -170,6 +171,10 @@ bulk() { # CIPHER RECORD BYTES: one hs_bench bulk run's result line
 		--cipher "$1" --record "$2" --bytes "$3" | tail -n 1
 }
 
+bulk_floor() { # RECORD BYTES: the same writes over TCP, no crypto
+	"$HSB" bulk-floor --record "$1" --bytes "$2" | tail -n 1
+}
+
 # A shared machine's speed drifts over minutes: each round measures every
 # figure once, so that both sides of each ratio (the kit against TLS 1.3,
 # bulk against its ceiling) see the same drift; the best of the rounds
@@ -191,6 +196,10 @@ for ((round = 1; round <= RUNS; round++)); do
 		keep_best "bulk,$c,64" MB_s "$(bulk "$c" 64 \
 			$((BULK_MB << 13)))" || die "hs_bench bulk failed"
 	done
+	keep_best bulk-floor,16384 MB_s "$(bulk_floor 16384 $((BULK_MB << 20)))" ||
+		die "hs_bench bulk-floor failed"
+	keep_best bulk-floor,64 MB_s "$(bulk_floor 64 $((BULK_MB << 13)))" ||
+		die "hs_bench bulk-floor failed"
 done
 for pid in "${!LIVE[@]}"; do
 	stop_pid "$pid"
@@ -253,6 +262,8 @@ for c in aes-256-gcm chacha20-poly1305; do
 	printf '%-36s %12s %12s\n' "$c" "$(best "bulk,$c,64" MB_s)" \
 		"$(best "bulk,$c,16384" MB_s)"
 done
+printf '%-36s %12s %12s\n' "floor: same writes, TCP, no crypto" \
+	"$(best bulk-floor,64 MB_s)" "$(best bulk-floor,16384 MB_s)"
 echo
 echo "targets:"
 ge "$KIT_RATE" 2000 && ok=MET || ok=FAIL
