@@ -23,7 +23,11 @@
 #include "transport.h"
 
 #define IN_CAP (2 * FRAME_MAX)	/* a whole frame, and the next one's start */
-#define OUT_CAP (4 * FRAME_MAX)
+/* Sixteen full records: a streaming writer's 256 KiB reach the kernel in
+ * one system call. With four (64 KiB a call) the sender of hs_bench bulk
+ * spent 0.43-0.45 s of kernel time per GiB against 0.28-0.35 s, in
+ * alternating runs. out[] is freed whenever it empties. */
+#define OUT_CAP (16 * FRAME_MAX)
 /* The most a record of n content bytes takes sealed (with full padding). */
 #define SEALED_MAX(n) (FRAME_HEADER_LEN + (n) + 1 + 255 + AEAD_TAG_LEN)
 #define BUF_MIN 4096		/* in[] and out[] start here, then double */
