@@ -16,6 +16,7 @@
 #include "chat_server.h"
 #include "err.h"
 #include "evloop.h"
+#include "heap_trim.h"
 #include "irc_msg.h"
 #include "linebuf.h"
 #include "safeprint.h"
@@ -370,6 +371,7 @@ on_tick(void *ud)
 	struct server *s = ud;
 
 	chat_core_tick(s->core, evloop_now_ms());
+	heap_give_back();
 	evloop_timer_arm(s->loop, &s->tick, 1000, on_tick, s);
 }
 

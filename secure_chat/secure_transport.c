@@ -2,9 +2,9 @@
  * handshake, then records both ways; an authenticated close. Reads and
  * writes never block: what the socket will not take waits in out[].
  * The buffers exist only while bytes wait in them, and grow from a few
- * KiB only as far as the traffic needs (up to about 116 KiB), as
- * common/sendq.c does for plain connections: an idle connection holds its
- * keys and little more. */
+ * KiB only as far as the traffic needs (up to about 310 KiB, for a
+ * writer that streams), as common/sendq.c does for plain connections: an
+ * idle connection holds its keys and little more. */
 #include <errno.h>
 #include <stdarg.h>
 #include <openssl/crypto.h>

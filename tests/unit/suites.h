@@ -8,6 +8,7 @@ Suite *irc_msg_suite(void);
 Suite *linebuf_suite(void);
 Suite *irc_map_suite(void);
 Suite *sendq_suite(void);
+Suite *heap_trim_suite(void);
 Suite *safeprint_suite(void);
 Suite *chat_core_suite(void);
 Suite *reassembly_suite(void);
