@@ -1,7 +1,8 @@
 /* \summary: hs_bench, the secure_chat benchmark client (bench/
  * secure_bench.sh runs it): options, identities and the hs_config
- * callbacks; the modes live in hs_handshakes.c, hs_bulk.c, hs_sink.c and
- * hs_records.c. Loopback only by default; every wait has a timeout. */
+ * callbacks; the modes live in hs_handshakes.c, hs_bulk.c, hs_sink.c,
+ * hs_records.c and hs_floor.c. Loopback only by default; every wait has a
+ * timeout. */
 #include <getopt.h>
 #include <openssl/crypto.h>
 #include <stdio.h>

@@ -5,6 +5,7 @@
  * bulk-floor pushes bulk's bytes through one connection in bulk's writes.
  * Neither has any cryptography: they are the rates that no handshake and
  * no secure connection over TCP here can beat. */
+#include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -50,7 +51,7 @@ put(int fd, size_t n)
 {
 	static const char zeros[512];
 
-	return write(fd, zeros, n) == (ssize_t)n ? 0 : -1;
+	return send(fd, zeros, n, MSG_NOSIGNAL) == (ssize_t)n ? 0 : -1;
 }
 
 /* The server's side of each connection, until idle for a timeout. */
@@ -115,8 +116,10 @@ spawn(const struct hsb *b, void (*serve)(int lfd, const struct hsb *b),
 	snprintf(port, NET_ADDRSTRLEN, "%s", colon + 1);
 	if ((child = fork()) < 0)
 		kit_warn("fork failed");
-	if (child == 0)
+	if (child == 0) {
 		serve(lfd, b);
+		_exit(1);	/* never the parent's code */
+	}
 	close(lfd);
 	return child;
 }
@@ -163,23 +166,33 @@ drain_one(int lfd, const struct hsb *b)
 	int fd;
 
 	if (hsb_wait(lfd, POLLIN, until) <= 0 ||
-	    (fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0)
+	    (fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) < 0)
 		_exit(1);
-	while (n > 0 && hsb_wait(fd, POLLIN, hsb_now() + b->timeout) > 0)
-		n = read(fd, buf, sizeof(buf));
-	_exit(n == 0 && put(fd, 1) == 0 ? 0 : 1);
+	/* Read first and wait only when nothing is there, as the sink does. */
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno != EAGAIN && errno != EINTR)
+			_exit(1);
+		if (n < 0 && hsb_wait(fd, POLLIN, hsb_now() + b->timeout) <= 0)
+			_exit(1);
+	}
+	_exit(put(fd, 1) == 0 ? 0 : 1);
 }
 
-/* Write all n bytes of p by `until`. 0 or -1. */
+/* Write all n bytes of p, waiting only when the socket is full, by
+ * `until`, as the transports do. 0 or -1. */
 static int
-write_all(int fd, const uint8_t *p, size_t n, double until)
+send_all(int fd, const uint8_t *p, size_t n, double until)
 {
 	ssize_t w;
 
 	while (n > 0) {
-		if (hsb_wait(fd, POLLOUT, until) <= 0)
-			return -1;
-		if ((w = write(fd, p, n)) <= 0)
+		w = send(fd, p, n, MSG_NOSIGNAL);
+		if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
+			if (hsb_wait(fd, POLLOUT, until) <= 0)
+				return -1;
+			continue;
+		}
+		if (w <= 0)
 			return -1;
 		p += w;
 		n -= (size_t)w;
@@ -201,9 +214,10 @@ push_plain(const struct hsb *b, const char *port, const uint8_t *buf)
 		return -1;
 	}
 	net_set_nodelay(fd);	/* as the kit's transports are */
+	net_set_nonblock(fd);
 	for (; left > 0 && r == 0; left -= n) {
 		n = left < w ? (size_t)left : w;
-		r = write_all(fd, buf, n, until);
+		r = send_all(fd, buf, n, until);
 	}
 	if (r == 0 && (shutdown(fd, SHUT_WR) < 0 || get(fd, 1, until) < 0))
 		r = -1;
@@ -220,8 +234,11 @@ hsb_bulk_floor(const struct hsb *b)
 	pid_t child;
 	int status = 1;
 
-	if (!buf || (child = spawn(b, drain_one, port)) < 0) {
-		kit_warn("%s", buf ? "no receiver" : "out of memory");
+	if (!buf) {
+		kit_warn("out of memory");
+		return 1;
+	}
+	if ((child = spawn(b, drain_one, port)) < 0) {
 		free(buf);
 		return 1;
 	}

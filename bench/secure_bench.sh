@@ -103,7 +103,8 @@ exec 3<>"$TMP/stdin"
 
 # speed_aead CIPHER BYTES [-aead]: "MB_s=N" (openssl prints 1000s of
 # bytes/s). Plain -evp encrypts one endless stream (the ceiling); with
-# -aead each block is a record of its own: new IV, AAD, tag.
+# -aead each block is a record of its own (its IV set, AAD, the tag
+# computed).
 speed_aead() {
 	openssl speed ${3:-} -evp "$1" -bytes "$2" -seconds 1 2>/dev/null |
 		awk -v c="$1" 'tolower($1) == c { v = $2 } END { sub("k", "", v); printf "MB_s=%.1f\n", v / 1000 }'
@@ -204,7 +205,8 @@ for ((round = 1; round <= RUNS; round++)); do
 		keep_best "bulk,$c,64" MB_s "$(bulk "$c" 64 \
 			$((BULK_MB << 13)))" || die "hs_bench bulk failed"
 	done
-	keep_best bulk-floor,16384 MB_s "$(bulk_floor 16384 $((BULK_MB << 20)))" ||
+	keep_best bulk-floor,16384 MB_s \
+		"$(bulk_floor 16384 $((BULK_MB << 20)))" ||
 		die "hs_bench bulk-floor failed"
 	keep_best bulk-floor,64 MB_s "$(bulk_floor 64 $((BULK_MB << 13)))" ||
 		die "hs_bench bulk-floor failed"

@@ -23,13 +23,17 @@
 #include "transport.h"
 
 #define IN_CAP (2 * FRAME_MAX)	/* a whole frame, and the next one's start */
-/* Sixteen full records: a streaming writer's 256 KiB reach the kernel in
- * one system call. With four (64 KiB a call) the sender of hs_bench bulk
- * spent 0.43-0.45 s of kernel time per GiB against 0.28-0.35 s, in
- * alternating runs. out[] is freed whenever it empties. */
-#define OUT_CAP (16 * FRAME_MAX)
 /* The most a record of n content bytes takes sealed (with full padding). */
 #define SEALED_MAX(n) (FRAME_HEADER_LEN + (n) + 1 + 255 + AEAD_TAG_LEN)
+/* What one write may seal into out[]. While the socket takes everything,
+ * sixteen full records and a key update: a streaming writer's 256 KiB
+ * reach the kernel in one system call, which costs the kernel a third
+ * less time per byte than four calls of 64 KiB (hs_bench bulk). After a
+ * write the socket could not take whole, four: the bytes of a reader
+ * that falls behind wait in the caller's bounded queue, not here. out[]
+ * is freed whenever it empties. */
+#define OUT_CAP (16 * FRAME_MAX + SEALED_MAX(0))
+#define OUT_CAP_BEHIND (4 * FRAME_MAX)
 #define BUF_MIN 4096		/* in[] and out[] start here, then double */
 /* Room for one handshake flight or alert: every one is far smaller
  * (docs/PROTOCOL.md), and hs_input refuses rather than overflows. */
@@ -54,6 +58,8 @@ struct secure {
 	uint8_t *out;		/* out_cap bytes for the socket; NULL when
 				 * every byte has gone */
 	size_t out_cap, out_off, out_len;
+	bool behind;		/* the last write's records did not all fit
+				 * in the socket */
 	char peer[HS_NICK_MAX + 1];
 	int peer_method;
 	struct timespec started;	/* for opts.on_handshake */
@@ -650,7 +656,7 @@ secure_write(struct transport *t, const void *buf, size_t len)
 {
 	struct secure *s = (struct secure *)t;
 	const uint8_t *p = buf;
-	size_t done = 0, n;
+	size_t done = 0, n, cap;
 	int r;
 
 	if (s->failed)
@@ -659,20 +665,24 @@ secure_write(struct transport *t, const void *buf, size_t len)
 		return KIT_EINCOMPLETE;
 	if (s->out_len > 0 && (r = secure_flush(t)) < 0)
 		return r;
+	cap = s->behind ? OUT_CAP_BEHIND : OUT_CAP;
 	while (done < len) {
 		n = len - done < REC_PLAINTEXT_MAX ? len - done
 						   : REC_PLAINTEXT_MAX;
 		/* Stop before out[] could not take this record and a key
 		 * update: seal_record would have to wait for the socket. */
 		if (done > 0 &&
-		    SEALED_MAX(n) + SEALED_MAX(0) > OUT_CAP - s->out_len)
+		    SEALED_MAX(n) + SEALED_MAX(0) > cap - s->out_len)
 			break;
 		if ((r = maybe_rekey(s)) < 0 ||
-		    (r = seal_record(s, INNER_DATA, p + done, n)) < 0)
+		    (r = seal_record(s, INNER_DATA, p + done, n)) < 0) {
+			s->behind = r == KIT_EAGAIN;
 			return done > 0 && r == KIT_EAGAIN ? (ssize_t)done : r;
+		}
 		done += n;
 	}
 	r = secure_flush(t);
+	s->behind = r == KIT_EAGAIN;
 	return r == 0 || r == KIT_EAGAIN ? (ssize_t)done : r;
 }
 
