@@ -371,7 +371,7 @@ on_tick(void *ud)
 	struct server *s = ud;
 
 	chat_core_tick(s->core, evloop_now_ms());
-	heap_trim_give_back();
+	heap_trim_give_back(sendq_bytes_held());
 	evloop_timer_arm(s->loop, &s->tick, 1000, on_tick, s);
 }
 

@@ -1,34 +1,34 @@
 /* \summary: give the pages a burst freed back to the system. glibc keeps
  * freed heap for reuse; after 10,000 clients join one channel the queues
  * of that JOIN storm, long drained, would otherwise stay two thirds of a
- * quiet server's resident memory. */
+ * quiet server's resident memory. The trigger is the queues' own count,
+ * not the allocator's statistics: mallinfo2 walks every free chunk, tens
+ * of milliseconds on a fragmented heap. */
 #include <malloc.h>
 
 #include "heap_trim.h"
 
 bool
-heap_trim_due(struct heap_trim_state *st, size_t free_now, size_t used_now)
+heap_trim_due(struct heap_trim_state *st, size_t held_now)
 {
-	bool quiet = used_now < st->last_used ||
-		     used_now - st->last_used < HEAP_TRIM_STEADY;
+	size_t moved = held_now > st->last ? held_now - st->last
+					   : st->last - held_now;
+	bool settled = moved < HEAP_TRIM_STEADY;
 
-	st->last_used = used_now;
-	if (free_now < st->low_free)
-		st->low_free = free_now;
-	return quiet && free_now - st->low_free >= HEAP_TRIM_MIN;
+	st->last = held_now;
+	if (held_now > st->peak)
+		st->peak = held_now;
+	return settled && st->peak - held_now >= HEAP_TRIM_MIN;
 }
 
 bool
-heap_trim_give_back(void)
+heap_trim_give_back(size_t held_now)
 {
 	static struct heap_trim_state st = HEAP_TRIM_START;
-	struct mallinfo2 m = mallinfo2();
 
-	if (!heap_trim_due(&st, m.fordblks, m.uordblks))
+	if (!heap_trim_due(&st, held_now))
 		return false;
 	malloc_trim(0);
-	/* Trimmed pages stay counted as free chunks: the next burst is
-	 * measured from here. */
-	st.low_free = mallinfo2().fordblks;
+	st.peak = held_now;	/* the next burst is measured from here */
 	return true;
 }

@@ -8,6 +8,15 @@
 /* First allocation: enough for a burst of replies without regrowing. */
 #define SENDQ_MIN 2048
 
+/* What every queue of the process holds (the programs are one thread). */
+static size_t held;
+
+size_t
+sendq_bytes_held(void)
+{
+	return held;
+}
+
 void
 sendq_init(struct sendq *q, size_t limit)
 {
@@ -18,6 +27,7 @@ sendq_init(struct sendq *q, size_t limit)
 void
 sendq_free(struct sendq *q)
 {
+	held -= q->cap;
 	free(q->data);
 	q->data = NULL;
 	q->off = q->len = q->cap = 0;
@@ -41,6 +51,7 @@ make_room(struct sendq *q, size_t n)
 	if (q->len)
 		memcpy(p, q->data + q->off, q->len);
 	free(q->data);
+	held += cap - q->cap;
 	q->data = p;
 	q->off = 0;
 	q->cap = cap;

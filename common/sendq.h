@@ -36,4 +36,8 @@ sendq_data(const struct sendq *q)
 /* Forget the first n unsent bytes (n <= q->len), after they were written. */
 void sendq_consume(struct sendq *q, size_t n);
 
+/* The bytes the buffers of every queue of the process hold (for
+ * heap_trim: a burst that filled queues, then drained). */
+size_t sendq_bytes_held(void);
+
 #endif

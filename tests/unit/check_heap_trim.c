@@ -1,4 +1,4 @@
-/* heap_trim: when a freed burst is worth giving back, and that giving it
+/* heap_trim: when a drained burst is worth giving back, and that giving it
  * back shrinks the resident set. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,25 +10,23 @@
 
 #define MIB ((size_t)1 << 20)
 
-START_TEST(test_heap_trim_waits_for_a_freed_burst)
+START_TEST(test_heap_trim_waits_for_a_drained_burst)
 {
 	struct heap_trim_state st = HEAP_TRIM_START;
 
-	ck_assert(!heap_trim_due(&st, 30 * MIB, 5 * MIB));	/* first look */
-	ck_assert_uint_eq(st.low_free, 30 * MIB);
-	ck_assert(!heap_trim_due(&st, 10 * MIB, 25 * MIB));	/* a burst */
-	ck_assert_uint_eq(st.low_free, 10 * MIB);
-	/* Not quite HEAP_TRIM_MIN more free than at the low point. */
-	ck_assert(!heap_trim_due(&st, 10 * MIB + HEAP_TRIM_MIN - 1,
-				 17 * MIB));
-	/* Enough, but in use growing again: load is coming back. */
-	ck_assert(!heap_trim_due(&st, 10 * MIB + HEAP_TRIM_MIN,
-				 17 * MIB + HEAP_TRIM_STEADY));
-	/* Enough and steady, or draining: time to give it back. */
-	ck_assert(heap_trim_due(&st, 10 * MIB + HEAP_TRIM_MIN,
-				17 * MIB + 2 * HEAP_TRIM_STEADY - 1));
-	ck_assert(heap_trim_due(&st, 10 * MIB + HEAP_TRIM_MIN, 12 * MIB));
-	ck_assert_uint_eq(st.low_free, 10 * MIB);	/* the caller resets it */
+	ck_assert(!heap_trim_due(&st, 2 * MIB));	/* steady load */
+	ck_assert(!heap_trim_due(&st, 30 * MIB));	/* a burst */
+	ck_assert(!heap_trim_due(&st, 60 * MIB));
+	ck_assert_uint_eq(st.peak, 60 * MIB);
+	/* Not quite HEAP_TRIM_MIN below the peak, and settled. */
+	ck_assert(!heap_trim_due(&st, 60 * MIB - HEAP_TRIM_MIN + 1));
+	ck_assert(!heap_trim_due(&st, 60 * MIB - HEAP_TRIM_MIN + 1));
+	/* Far enough below, but still draining, then coming back. */
+	ck_assert(!heap_trim_due(&st, 20 * MIB));
+	ck_assert(!heap_trim_due(&st, 20 * MIB + HEAP_TRIM_STEADY));
+	/* Far enough below and settled: time to give it back. */
+	ck_assert(heap_trim_due(&st, 21 * MIB + HEAP_TRIM_STEADY - 1));
+	ck_assert_uint_eq(st.peak, 60 * MIB);	/* the caller resets it */
 }
 END_TEST
 
@@ -70,7 +68,8 @@ START_TEST(test_heap_trim_gives_a_freed_burst_back)
 		ck_assert_ptr_nonnull(chunk[i] = malloc(CHUNK));
 		memset(chunk[i], i, CHUNK);
 	}
-	heap_trim_give_back();	/* the low point: the burst in use */
+	/* Told of the burst as a server's queues would tell it. */
+	ck_assert(!heap_trim_give_back((size_t)CHUNKS * CHUNK));
 	/* Free all but every 64th, so the heap's top stays in use and only
 	 * a trim of the interior gives the pages back. */
 	for (i = 0; i < CHUNKS; i++)
@@ -78,10 +77,13 @@ START_TEST(test_heap_trim_gives_a_freed_burst_back)
 			free(chunk[i]);
 			chunk[i] = NULL;
 		}
+	/* Drained at one look, settled at the next. */
+	ck_assert(!heap_trim_give_back((size_t)CHUNKS / 64 * CHUNK));
 	before = resident_kib();
-	ck_assert(heap_trim_give_back());
+	ck_assert(heap_trim_give_back((size_t)CHUNKS / 64 * CHUNK));
 	ck_assert_int_lt(resident_kib(), before - 16 * 1024);
-	ck_assert(!heap_trim_give_back());	/* nothing new freed since */
+	/* Nothing new drained since. */
+	ck_assert(!heap_trim_give_back((size_t)CHUNKS / 64 * CHUNK));
 	for (i = 0; i < CHUNKS; i++)
 		free(chunk[i]);
 }
@@ -94,7 +96,7 @@ heap_trim_suite(void)
 	Suite *s = suite_create("heap_trim");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_test(tc, test_heap_trim_waits_for_a_freed_burst);
+	tcase_add_test(tc, test_heap_trim_waits_for_a_drained_burst);
 #ifndef OWN_MALLOC
 	tcase_add_test(tc, test_heap_trim_gives_a_freed_burst_back);
 #endif

@@ -76,6 +76,29 @@ START_TEST(test_sendq_compacts_instead_of_growing)
 }
 END_TEST
 
+START_TEST(test_sendq_counts_what_every_queue_holds)
+{
+	struct sendq a, b;
+	size_t base = sendq_bytes_held();
+	char chunk[3000];
+
+	memset(chunk, 'y', sizeof(chunk));
+	sendq_init(&a, 1 << 20);
+	sendq_init(&b, 1 << 20);
+	ck_assert_int_eq(sendq_append(&a, chunk, 100), 0);
+	ck_assert_uint_eq(sendq_bytes_held(), base + a.cap);
+	ck_assert_int_eq(sendq_append(&a, chunk, sizeof(chunk)), 0);	/* grows */
+	ck_assert_int_eq(sendq_append(&b, chunk, sizeof(chunk)), 0);
+	ck_assert_uint_eq(sendq_bytes_held(), base + a.cap + b.cap);
+	sendq_consume(&a, a.len);	/* drained: released */
+	ck_assert_uint_eq(sendq_bytes_held(), base + b.cap);
+	sendq_free(&b);
+	ck_assert_uint_eq(sendq_bytes_held(), base);
+	sendq_free(&a);		/* already empty: nothing more to count */
+	ck_assert_uint_eq(sendq_bytes_held(), base);
+}
+END_TEST
+
 Suite *
 sendq_suite(void)
 {
@@ -86,6 +109,7 @@ sendq_suite(void)
 	tcase_add_test(tc, test_sendq_refuses_past_limit_without_queueing);
 	tcase_add_test(tc, test_sendq_grows_and_releases_when_drained);
 	tcase_add_test(tc, test_sendq_compacts_instead_of_growing);
+	tcase_add_test(tc, test_sendq_counts_what_every_queue_holds);
 	suite_add_tcase(s, tc);
 	return s;
 }
