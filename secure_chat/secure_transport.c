@@ -29,9 +29,9 @@
  * sixteen full records and a key update: a streaming writer's 256 KiB
  * reach the kernel in one system call, which costs the kernel a third
  * less time per byte than four calls of 64 KiB (hs_bench bulk). After a
- * write the socket could not take whole, four: the bytes of a reader
- * that falls behind wait in the caller's bounded queue, not here. out[]
- * is freed whenever it empties. */
+ * write the socket could not take whole, four (three when --pad fills
+ * them): the bytes of a reader that falls behind wait in the caller's
+ * bounded queue, not here. out[] is freed whenever it empties. */
 #define OUT_CAP (16 * FRAME_MAX + SEALED_MAX(0))
 #define OUT_CAP_BEHIND (4 * FRAME_MAX)
 #define BUF_MIN 4096		/* in[] and out[] start here, then double */
