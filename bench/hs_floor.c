@@ -5,7 +5,6 @@
  * bulk-floor pushes bulk's bytes through one connection in bulk's writes.
  * Neither has any cryptography: they are the rates that no handshake and
  * no secure connection over TCP here can beat. */
-#include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -19,6 +18,7 @@
 #include "err.h"
 #include "hs_bench.h"
 #include "net.h"
+#include "transport.h"
 
 /* Frame sizes of an anonymous login as hs_bench makes it (docs/PROTOCOL.md:
  * header 3, record overhead 3 + 1 + 16). */
@@ -156,50 +156,30 @@ out:
 }
 
 /* bulk-floor's receiver: one connection read to its end and dropped, then
- * one byte back, so the sender's clock stops when every byte is read. */
+ * one byte back, so the sender's clock stops when every byte is read. It
+ * reads as the sink does: through a transport, plain TCP here. */
 static void
 drain_one(int lfd, const struct hsb *b)
 {
-	static char buf[1 << 16];
-	double until = hsb_now() + b->timeout;
-	ssize_t n = 1;
+	static uint8_t buf[1 << 16];
+	char err[KIT_ERRLEN];
+	struct transport *t;
+	long n;
 	int fd;
 
-	if (hsb_wait(lfd, POLLIN, until) <= 0 ||
-	    (fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) < 0)
+	if (hsb_wait(lfd, POLLIN, hsb_now() + b->timeout) <= 0 ||
+	    (fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) < 0 ||
+	    !(t = tcp_transport_wrap(fd, NULL)))
 		_exit(1);
-	/* Read first and wait only when nothing is there, as the sink does. */
-	while ((n = read(fd, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno != EAGAIN && errno != EINTR)
-			_exit(1);
-		if (n < 0 && hsb_wait(fd, POLLIN, hsb_now() + b->timeout) <= 0)
-			_exit(1);
-	}
-	_exit(put(fd, 1) == 0 ? 0 : 1);
+	do
+		n = hsb_read_some(t, buf, sizeof(buf), hsb_now() + b->timeout,
+				  err);
+	while (n > 0);
+	_exit(n == 0 && put(fd, 1) == 0 ? 0 : 1);
 }
 
-/* Write all n bytes of p, waiting only when the socket is full, by
- * `until`, as the transports do. 0 or -1. */
-static int
-send_all(int fd, const uint8_t *p, size_t n, double until)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = send(fd, p, n, MSG_NOSIGNAL);
-		if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
-			if (hsb_wait(fd, POLLOUT, until) <= 0)
-				return -1;
-			continue;
-		}
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
+/* bulk's writes through the kit's plain TCP transport, as hs_bulk.c makes
+ * them through the secure one; then the receiver's byte. 0 or -1. */
 static int
 push_plain(const struct hsb *b, const char *port, const uint8_t *buf)
 {
@@ -208,6 +188,7 @@ push_plain(const struct hsb *b, const char *port, const uint8_t *buf)
 	unsigned long long left = b->bytes;
 	size_t n, w = hsb_write_size(b);
 	int fd = net_connect(b->host, port, err), r = 0;
+	struct transport *t;
 
 	if (fd < 0) {
 		kit_warn("%s", err);
@@ -215,13 +196,18 @@ push_plain(const struct hsb *b, const char *port, const uint8_t *buf)
 	}
 	net_set_nodelay(fd);	/* as the kit's transports are */
 	net_set_nonblock(fd);
+	if (!(t = tcp_transport_wrap(fd, NULL))) {
+		kit_warn("out of memory");
+		return -1;
+	}
 	for (; left > 0 && r == 0; left -= n) {
 		n = left < w ? (size_t)left : w;
-		r = send_all(fd, buf, n, until);
+		if ((r = hsb_write_all(t, buf, n, until, err)) < 0)
+			kit_warn("%s", err);
 	}
 	if (r == 0 && (shutdown(fd, SHUT_WR) < 0 || get(fd, 1, until) < 0))
 		r = -1;
-	close(fd);
+	transport_close(t);
 	return r;
 }
 

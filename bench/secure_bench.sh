@@ -198,8 +198,6 @@ for ((round = 1; round <= RUNS; round++)); do
 	keep_best speed,aes-256-gcm,16384 MB_s "$(speed_aead aes-256-gcm 16384)"
 	for c in aes-256-gcm chacha20-poly1305; do
 		keep_best "aead,$c,16384" MB_s "$(speed_aead "$c" 16384 -aead)"
-	done
-	for c in aes-256-gcm chacha20-poly1305; do
 		keep_best "bulk,$c,16384" MB_s "$(bulk "$c" 16384 \
 			$((BULK_MB << 20)))" || die "hs_bench bulk failed"
 		keep_best "bulk,$c,64" MB_s "$(bulk "$c" 64 \

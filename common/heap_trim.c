@@ -24,7 +24,7 @@ heap_trim_due(struct heap_trim_state *st, size_t held_now)
 bool
 heap_trim_give_back(size_t held_now)
 {
-	static struct heap_trim_state st = HEAP_TRIM_START;
+	static struct heap_trim_state st;
 
 	if (!heap_trim_due(&st, held_now))
 		return false;

@@ -11,12 +11,11 @@
  * burst is over, neither draining nor coming back. */
 #define HEAP_TRIM_STEADY ((size_t)1 << 20)
 
-/* What the policy remembers between looks. */
+/* What the policy remembers between looks; it starts all zero. */
 struct heap_trim_state {
 	size_t peak;	/* the most the queues held since the last trim */
 	size_t last;	/* what they held at the last look */
 };
-#define HEAP_TRIM_START { 0, 0 }
 
 /*
  * The policy, apart from the allocator: whether queues now holding
@@ -30,9 +29,9 @@ bool heap_trim_due(struct heap_trim_state *st, size_t held_now);
 /*
  * Called now and then by a long-running server (once a second) with what
  * its queues hold (sendq_bytes_held): once a burst has drained (within
- * two looks of its end), return
- * the pages its queues freed to the system (malloc_trim) rather than keep
- * them resident until the next burst. Returns whether it trimmed.
+ * two looks of its end), return the pages its queues freed to the system
+ * (malloc_trim) rather than keep them resident until the next burst.
+ * Returns whether it trimmed.
  */
 bool heap_trim_give_back(size_t held_now);
 

@@ -12,7 +12,7 @@
 
 START_TEST(test_heap_trim_waits_for_a_drained_burst)
 {
-	struct heap_trim_state st = HEAP_TRIM_START;
+	struct heap_trim_state st = { 0 };
 
 	ck_assert(!heap_trim_due(&st, 2 * MIB));	/* steady load */
 	ck_assert(!heap_trim_due(&st, 30 * MIB));	/* a burst */
