@@ -50,7 +50,8 @@ login_ok(struct chat_client *c)
 
 	if (!cfg->check_login || c->proven[0])
 		return true;
-	ok = cfg->check_login(cfg->check_login_ud, c->nick, c->pass);
+	ok = cfg->check_login(cfg->check_login_ud, c->nick,
+			      c->flags & CLIENT_PASS_GIVEN ? c->pass : NULL);
 	explicit_bzero(c->pass, sizeof(c->pass));
 	if (ok)
 		snprintf(c->proven, sizeof(c->proven), "%s", c->nick);
@@ -68,7 +69,8 @@ try_register(struct chat_client *c)
 	    (c->flags & CLIENT_REGISTERED))
 		return;
 	if (!(c->flags & CLIENT_PASS_OK) || !login_ok(c)) {
-		chat_reply(c, "464", "Password incorrect", NULL);
+		chat_reply(c, "464", c->flags & CLIENT_PASS_GIVEN ?
+			   "Password incorrect" : "Password required", NULL);
 		chat_client_kill(c, "Bad password");
 		return;
 	}
@@ -86,6 +88,7 @@ chat_cmd_pass(struct chat_client *c, const struct irc_msg *m)
 		chat_reply(c, "462", "You may not reregister", NULL);
 		return;
 	}
+	c->flags |= CLIENT_PASS_GIVEN;
 	if (want && strcmp(m->params[0], want) == 0)
 		c->flags |= CLIENT_PASS_OK;
 	else if (want)

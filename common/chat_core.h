@@ -30,7 +30,7 @@ struct chat_config {
 	const char *network;		/* NETWORK= in 005 */
 	const char *password;		/* NULL: no PASS needed */
 	/* Per-user passwords (NULL: none): may nick register with PASS
-	 * pass ("" without one)? Asked for clients whose transport proved
+	 * pass (NULL without one)? Asked for clients whose transport proved
 	 * no nick; one let in keeps that nick as if proven. */
 	bool (*check_login)(void *ud, const char *nick, const char *pass);
 	void *check_login_ud;
@@ -50,6 +50,7 @@ enum chat_client_flag {
 	CLIENT_DOOMED = 1 << 6,		/* to be removed by chat_core_reap */
 	CLIENT_CLOSING = 1 << 7,	/* gone from the chat; flush and close */
 	CLIENT_INVISIBLE = 1 << 8,	/* user mode +i (only reported) */
+	CLIENT_PASS_GIVEN = 1 << 9,	/* a PASS arrived, right or wrong */
 };
 
 struct chat_client {

@@ -154,11 +154,13 @@ tls_authorize(void *ud, int method, const char *nick, const uint8_t *key,
 
 /* chat_config.check_login (TLS mode with --users): IRC's PASS carries
  * the password of the nick being registered, as irssi and weechat send
- * it; the same check, log and brake as a password login. */
+ * it; the same check, log and brake as a password login. A client that
+ * sent none is an anonymous one, which such a server refuses. */
 static bool
 check_login(void *ud, const char *nick, const char *pass)
 {
-	return authorize(ud, HS_PASSWORD, nick, NULL, pass) == 0;
+	return authorize(ud, pass ? HS_PASSWORD : HS_ANONYMOUS, nick, NULL,
+			 pass) == 0;
 }
 
 static void

@@ -85,19 +85,21 @@ b.expect_privmsg("alice", "#lab", "numerics done", forbid=r"PRIVMSG")
 EOF
 stop_server
 
-# 464: a server with a password refuses a wrong or missing PASS.
+# 464: a server with a password refuses a wrong or missing PASS, and says
+# which.
 start_server --password sesame
 raw_py <<'EOF'
 from ircraw import *
 
-for label, password in (("wrong", "open"), ("nopass", None)):
+for label, password, why in (("wrong", "open", "incorrect"),
+                             ("nopass", None, "required")):
     log("PASS " + str(password))
     c = Conn(label)
     if password:
         c.line("PASS " + password)
     c.line("NICK " + label)
     c.line("USER %s 0 * :x" % label)
-    c.expect(r"^:kit\.chat 464 %s :Password incorrect$" % label,
+    c.expect(r"^:kit\.chat 464 %s :Password %s$" % (label, why),
              forbid=r" 001 ")
     c.expect(r"^ERROR :Closing Link: 127\.0\.0\.1 \(Bad password\)$")
     c.expect_eof()

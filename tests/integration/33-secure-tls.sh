@@ -252,9 +252,17 @@ grep -q 'Password incorrect' carol2.out ||
 	fail "a wrong password was not refused: $(cat carol2.out)"
 grep -q "refused password login as 'carol'" "$SERVER_LOG" ||
 	fail "the server did not log the wrong password"
+client_start dave --tls --channel '#lab' --server-key "$fp" <<'EOF'
+never-sent
+EOF
+client_wait dave 1
+grep -q 'Password required' dave.out ||
+	fail "a client without a password was not told one is required: $(cat dave.out)"
+grep -q "refused anonymous login as 'dave': the server takes key or password logins only" \
+	"$SERVER_LOG" || fail "the server did not log an anonymous login as such"
 grep -q '(TLSv1.3 TLS_CHACHA20_POLY1305_SHA256)' "$SERVER_LOG" ||
 	fail "--cipher chacha20-poly1305 did not pick TLS_CHACHA20_POLY1305_SHA256"
-echo "passwords: the nick's password in PASS, a wrong one refused"
+echo "passwords: the nick's password in PASS, a wrong or missing one refused"
 
 # --- the wrong mode: said at once, not waited out ---------------------------------
 EXPECT_TIMEOUT=5 client_start no-tls --channel '#lab' --server-key "$fp" </dev/null

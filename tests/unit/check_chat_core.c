@@ -166,7 +166,7 @@ END_TEST
 
 START_TEST(test_chat_password_is_checked_at_registration)
 {
-	struct chat_client *good, *bad;
+	struct chat_client *good, *bad, *none;
 
 	teardown();
 	setup_with("s3cret", 65536);
@@ -181,6 +181,11 @@ START_TEST(test_chat_password_is_checked_at_registration)
 	say(bad, "USER b 0 * :B");
 	ck_has(drain(bad), " 464 bad :Password incorrect\r\nERROR :Closing Link");
 	ck_assert(bad->flags & CLIENT_CLOSING);
+	none = connect_client();
+	say(none, "NICK none");
+	say(none, "USER n 0 * :N");
+	ck_has(drain(none), " 464 none :Password required\r\nERROR :Closing Link");
+	ck_assert(none->flags & CLIENT_CLOSING);
 }
 END_TEST
 
