@@ -463,10 +463,11 @@ check_server_auth(struct hs *h, const uint8_t *msg, size_t n)
 		return fail(h, ALERT_DECODE_ERROR, "bad ServerAuth");
 	if (transcript_hash(&h->th, th1) < 0)
 		return fail(h, ALERT_HANDSHAKE_FAILURE, "hash failed");
-	/* The pin first: a changed key must be reported as such. */
+	/* The pin first: a changed key must be reported as such. check_server
+	 * has said why it refused (a pin, a changed key, a "no"). */
 	if ((r = h->cfg.check_server(h->cfg.ud, msg + 1)) != 0)
-		return fail(h, r, "the server's identity key is not the "
-			    "expected one");
+		return fail(h, r, "the server's key was refused: nothing was "
+			    "sent");
 	if (h->cfg.verify(msg + 1, signed_part,
 			  to_sign(signed_part, SERVER_CONTEXT, th1),
 			  msg + 33) < 0 ||

@@ -81,4 +81,17 @@ bounded 30 python3 "$(dirname "$0")/ptyanswer.py" 0.2 '(yes/no)?' $'y\nyes' \
 grep -q "Please type 'yes' or 'no'" "$TMP_DIR/again.out" ||
 	fail "'y' was not asked again"
 echo "first-use prompt: 'y' is asked again, then 'yes' trusts"
+
+# "no" refuses: the client says so once, remembers nothing and exits 1.
+status=0
+bounded 30 python3 "$(dirname "$0")/ptyanswer.py" 0.2 '(yes/no)?' no \
+	'not connecting' "$KIT_BIN/secure-client" --host "$SERVER_HOST" \
+	--port "$SERVER_PORT" --nick carol --channel '#lab' \
+	--known-hosts "$TMP_DIR/known_hosts3" >"$TMP_DIR/no.out" 2>&1 ||
+	status=$?
+[ "$status" -eq 1 ] || fail "'no': status $status, not 1: $(cat "$TMP_DIR/no.out")"
+grep -q "connection to the server lost: handshake failed: the server's key was refused: nothing was sent" \
+	"$TMP_DIR/no.out" || fail "'no' did not end as a refusal: $(cat "$TMP_DIR/no.out")"
+[ ! -s "$TMP_DIR/known_hosts3" ] || fail "'no' added the server to the known hosts"
+echo "first-use prompt: 'no' refuses, and nothing is remembered"
 stop_server
