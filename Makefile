@@ -129,6 +129,9 @@ test-all: all $(UNIT_BIN) $(GEN_CAPTURES) $(MITM_PROXY) fuzz
 	$(Q)$(UNIT_BIN)
 	@echo "== integration tests"
 	$(Q)KIT_BIN=$(BIN) bash tests/integration/run.sh
+	@echo "== mitm_proxy self-tests"
+	$(Q)python3 tests/mitm/check_modes.py $(MITM_PROXY)
+	$(Q)MITM_PROXY=$(MITM_PROXY) KIT_BIN=$(BIN) bash tests/mitm/check_irc_raw.sh
 	@echo "== fuzz smoke"
 	$(Q)bash tests/fuzz/smoke.sh build/fuzz
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # A man in the middle between secure-client and secure-server
 # (tests/mitm/mitm_proxy): honest relaying changes nothing; a flipped,
-# replayed or injected record, a downgraded cipher list, a tampered
-# ServerAuth and a cut stream each end that connection with a specific
-# error on both sides, nothing forged is ever shown as a chat message, and
+# replayed or injected record, a forged plaintext alert, a downgraded
+# cipher list, a tampered ServerAuth and a cut stream each end that
+# connection with a specific error on both sides, nothing forged is ever shown as a chat message, and
 # the server goes on serving a client that connects directly.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -60,6 +60,9 @@ cases=(
 	"flip-record:--mode flip --dir c2s --index 2:does not authenticate"
 	"replay-record:--mode replay --dir c2s --index 2:does not authenticate"
 	"inject-record:--mode inject --dir c2s --index 2:does not authenticate"
+	"alert-to-server:--mode alert --dir c2s --index 2:plaintext frame after the handshake"
+	"alert-before-welcome:--mode alert --dir s2c --index 2:in the clear: not authenticated"
+	"alert-after-welcome:--mode alert --dir s2c --index 3:plaintext frame after the handshake"
 	"downgrade:--mode downgrade:handshake failed"
 	"flip-serverauth:--mode flip --dir s2c --index 1:handshake failed"
 	"cut-stream:--mode truncate --dir s2c --index 3:truncated"

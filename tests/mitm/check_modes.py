@@ -201,6 +201,11 @@ def main():
           re.search(r"c2s frame 2 .*: forged frame \(type 0x17, 43 bytes\) "
                     r"injected before it$", log, re.M),
           "%r\n%s" % (got[0][85:140], log))
+    case("alert: a forged plaintext access_denied before s2c frame 1",
+         ["--mode", "alert", "--dir", "s2c", "--index", "1"], f, g,
+         want_s2c=[g[0], b"\x15\x00\x02\x02\x31"] + g[1:],
+         want_log=[r"s2c frame 1 .*: forged frame \(type 0x15, 5 bytes\) "
+                   r"injected before it$"])
     case("truncate: c2s cut at frame 2",
          ["--mode", "truncate", "--index", "2"], f, (),
          want_c2s=f[:2], want_s2c=[],

@@ -17,7 +17,7 @@
 
 enum mitm_mode {
 	MITM_HONEST, MITM_FLIP, MITM_REPLAY, MITM_DROP, MITM_REORDER,
-	MITM_INJECT, MITM_TRUNCATE, MITM_DOWNGRADE,
+	MITM_INJECT, MITM_TRUNCATE, MITM_DOWNGRADE, MITM_ALERT,
 };
 
 enum mitm_dirno { MITM_C2S = 0, MITM_S2C = 1 };
@@ -61,7 +61,8 @@ struct mitm_dir {
 };
 
 /* Room pump needs in out before it turns one frame into output: reorder
- * may release two whole frames at once, inject adds a forged frame. */
+ * may release two whole frames at once, inject and alert add a forged
+ * frame (the alert's is the shorter). */
 #define MITM_OUT_ROOM (2 * MITM_FRAME_MAX + MITM_HDR_LEN + MITM_INJECT_LEN)
 
 /* Set up d (caller storage) for direction no, relaying in_fd to out_fd. */

@@ -11,12 +11,15 @@
 
 #define CH_TYPE 0x01		/* ClientHello */
 #define RECORD_TYPE 0x17	/* Record: the type an injected frame has */
+#define ALERT_TYPE 0x15		/* plaintext alert: level u8 | code u8 */
+#define ACCESS_DENIED 49	/* the code a forged alert carries */
 
 static const char *const mode_names[] = {
 	[MITM_HONEST] = "honest",	[MITM_FLIP] = "flip",
 	[MITM_REPLAY] = "replay",	[MITM_DROP] = "drop",
 	[MITM_REORDER] = "reorder",	[MITM_INJECT] = "inject",
 	[MITM_TRUNCATE] = "truncate",	[MITM_DOWNGRADE] = "downgrade",
+	[MITM_ALERT] = "alert",
 };
 
 bool
@@ -155,6 +158,16 @@ downgrade(const struct mitm_dir *d, unsigned long n, uint8_t *f, size_t flen)
 		  ns ? was : " (none)", ns, last);
 }
 
+/* A forged frame of len bytes, sent before frame n. */
+static void
+put_forged(struct mitm_dir *d, unsigned long n, const uint8_t *f, size_t flen,
+	   const uint8_t *forged, size_t len)
+{
+	out_put(d, forged, len);
+	frame_log(d, n, f, flen, "forged frame (type 0x%02x, %zu bytes) "
+		  "injected before it", forged[0], len);
+}
+
 /* Inject: a forged Record frame with a random body, before frame n. */
 static int
 inject(struct mitm_dir *d, unsigned long n, const uint8_t *f, size_t flen)
@@ -168,9 +181,7 @@ inject(struct mitm_dir *d, unsigned long n, const uint8_t *f, size_t flen)
 		kit_warn("getrandom: %s", strerror(errno));
 		return -1;
 	}
-	out_put(d, forged, sizeof(forged));
-	frame_log(d, n, f, flen, "forged frame (type 0x%02x, %zu bytes) "
-		  "injected before it", RECORD_TYPE, sizeof(forged));
+	put_forged(d, n, f, flen, forged, sizeof(forged));
 	return 0;
 }
 
@@ -206,6 +217,13 @@ tamper(const struct mitm_cfg *cfg, struct mitm_dir *d, unsigned long n,
 		if (inject(d, n, f, flen) < 0)
 			return -1;
 		break;
+	case MITM_ALERT: {
+		static const uint8_t alert[] = { ALERT_TYPE, 0, 2, 2,
+						 ACCESS_DENIED };
+
+		put_forged(d, n, f, flen, alert, sizeof(alert));
+		break;
+	}
 	case MITM_TRUNCATE:
 		d->cut = true;
 		d->in_off = d->in_len;	/* nothing more goes this way */

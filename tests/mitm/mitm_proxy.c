@@ -38,7 +38,7 @@ usage(int status)
 "  --listen PORT     listen on 127.0.0.1:PORT (0 picks a free port)\n"
 "  --to HOST:PORT    the server to relay to ([v6addr]:PORT for IPv6)\n"
 "  --mode MODE       honest (default), flip, replay, drop, reorder,\n"
-"                    inject, truncate or downgrade\n"
+"                    inject, alert, truncate or downgrade\n"
 "  --dir c2s|s2c     direction of the frame acted on (default c2s)\n"
 "  --index N         0-based number of that frame (default 0)\n"
 "  --offset K        flip: byte of the frame, header included (default:\n"
