@@ -359,33 +359,11 @@ set_events(struct client *cl, struct evhandler *h, uint32_t *now,
 		*now = want;
 }
 
-/* What waits in cl->out to the transport, then a flush: the flush's
- * result, or the writes' error; *n is how the writes ended (0: all went,
- * KIT_EAGAIN, or KIT_EINCOMPLETE while the handshake runs). */
-static ssize_t
-send_out(struct client *cl, ssize_t *n)
-{
-	while (cl->out.len > 0) {
-		*n = transport_write(cl->t, sendq_data(&cl->out), cl->out.len);
-		if (*n < 0)
-			return *n == KIT_EAGAIN || *n == KIT_EINCOMPLETE
-			       ? transport_flush(cl->t) : *n;
-		sendq_consume(&cl->out, (size_t)*n);
-	}
-	*n = 0;
-	return transport_flush(cl->t);
-}
-
 static void
 flush_net(struct client *cl)
 {
-	ssize_t n, f = send_out(cl, &n);
+	ssize_t n, f = sendq_send(&cl->out, cl->t, &n);
 
-	/* A flush may finish the handshake (TLS reads the server's last
-	 * flight there): the lines it held back go now, for no event would
-	 * come to send them while the server waits for them. */
-	if (n == KIT_EINCOMPLETE && f == 0)
-		f = send_out(cl, &n);
 	if (f < 0 && f != KIT_EAGAIN) {
 		server_closed(cl, transport_strerror(cl->t, (int)f));
 		return;

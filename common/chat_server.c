@@ -147,17 +147,8 @@ set_events(struct conn *k, uint32_t events)
 static bool
 flush_conn(struct conn *k, bool *blocked)
 {
-	struct sendq *q = &k->c->out;
-	ssize_t n = 0, f;
+	ssize_t n, f = sendq_send(&k->c->out, k->t, &n);
 
-	while (q->len > 0) {
-		n = transport_write(k->t, sendq_data(q), q->len);
-		if (n < 0)
-			break;
-		sendq_consume(q, (size_t)n);
-	}
-	f = n < 0 && n != KIT_EAGAIN && n != KIT_EINCOMPLETE ? n
-							     : transport_flush(k->t);
 	*blocked = n == KIT_EAGAIN || f == KIT_EAGAIN;
 	if (f < 0 && f != KIT_EAGAIN) {
 		chat_client_lost(k->c, transport_strerror(k->t, (int)f));

@@ -4,6 +4,7 @@
 
 #include "err.h"
 #include "sendq.h"
+#include "transport.h"
 
 /* First allocation: enough for a burst of replies without regrowing. */
 #define SENDQ_MIN 2048
@@ -82,4 +83,32 @@ sendq_consume(struct sendq *q, size_t n)
 	/* Drained: release the buffer, so idle peers hold no memory (a
 	 * busy one gets a new small buffer from malloc's cache). */
 	sendq_free(q);
+}
+
+/* The writes, then the flush, once. */
+static ssize_t
+send_once(struct sendq *q, struct transport *t, ssize_t *wrote)
+{
+	ssize_t n;
+
+	while (q->len > 0) {
+		if ((n = transport_write(t, sendq_data(q), q->len)) < 0) {
+			*wrote = n;
+			return n == KIT_EAGAIN || n == KIT_EINCOMPLETE
+			       ? transport_flush(t) : n;
+		}
+		sendq_consume(q, (size_t)n);
+	}
+	*wrote = 0;
+	return transport_flush(t);
+}
+
+ssize_t
+sendq_send(struct sendq *q, struct transport *t, ssize_t *wrote)
+{
+	ssize_t f = send_once(q, t, wrote);
+
+	if (*wrote == KIT_EINCOMPLETE && f == 0)
+		f = send_once(q, t, wrote);
+	return f;
 }

@@ -3,6 +3,9 @@
 #define KIT_COMMON_SENDQ_H
 
 #include <stddef.h>
+#include <sys/types.h>
+
+struct transport;
 
 /*
  * Bytes waiting to be written to one peer. The limit caps memory: a peer
@@ -35,6 +38,16 @@ sendq_data(const struct sendq *q)
 
 /* Forget the first n unsent bytes (n <= q->len), after they were written. */
 void sendq_consume(struct sendq *q, size_t n);
+
+/*
+ * Write what the transport takes now, then flush it: the flush's result
+ * (0, KIT_EAGAIN) or the link's error. *wrote is how the writes ended: 0
+ * when all went, KIT_EAGAIN, or KIT_EINCOMPLETE while a handshake runs.
+ * A flush that finishes the handshake (TLS reads the peer's last flight
+ * there) is followed by the bytes it held back: no event would come to
+ * send them while the peer waits for them.
+ */
+ssize_t sendq_send(struct sendq *q, struct transport *t, ssize_t *wrote);
 
 /* The bytes the buffers of every queue of the process hold (for
  * heap_trim: a burst that filled queues, then drained). */

@@ -26,8 +26,9 @@ struct transport_ops {
 	/* Closes the connection and frees t. */
 	void (*close)(struct transport *t);
 	/* Sends bytes the transport holds itself (a handshake reply, records
-	 * the socket did not take): 0 when none are left, KIT_EAGAIN while
-	 * some wait for the socket, or an error. NULL: it never holds any. */
+	 * the socket did not take), and may move a handshake on, even to its
+	 * end: 0 when none are left, KIT_EAGAIN while some wait for the
+	 * socket, or an error. NULL: it never holds any. */
 	int (*flush)(struct transport *t);
 	/* Why the last call failed, for logs (NULL: errno tells). */
 	const char *(*error)(const struct transport *t);

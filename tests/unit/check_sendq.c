@@ -4,6 +4,43 @@
 #include "err.h"
 #include "sendq.h"
 #include "suites.h"
+#include "transport.h"
+
+/* A transport whose handshake ends at its first flush after flushes_due
+ * more (as TLS may end one there), then takes everything into got[]. */
+struct fake {
+	struct transport base;
+	int flushes_due;
+	char got[64];
+	size_t len;
+};
+
+static ssize_t
+fake_write(struct transport *t, const void *buf, size_t n)
+{
+	struct fake *f = (struct fake *)t;
+
+	if (f->flushes_due > 0)
+		return KIT_EINCOMPLETE;
+	n = n < sizeof(f->got) - f->len ? n : sizeof(f->got) - f->len;
+	memcpy(f->got + f->len, buf, n);
+	f->len += n;
+	return (ssize_t)n;
+}
+
+static int
+fake_flush(struct transport *t)
+{
+	struct fake *f = (struct fake *)t;
+
+	if (f->flushes_due > 0)
+		f->flushes_due--;
+	return 0;
+}
+
+static const struct transport_ops fake_ops = {
+	.name = "fake", .write = fake_write, .flush = fake_flush,
+};
 
 START_TEST(test_sendq_keeps_order_across_partial_writes)
 {
@@ -99,6 +136,39 @@ START_TEST(test_sendq_counts_what_every_queue_holds)
 }
 END_TEST
 
+START_TEST(test_sendq_send_follows_a_handshake_a_flush_ends)
+{
+	struct fake f = { .base = { .ops = &fake_ops }, .flushes_due = 1 };
+	struct sendq q;
+	ssize_t wrote;
+
+	sendq_init(&q, 1 << 20);
+	ck_assert_int_eq(sendq_append(&q, "NICK a\r\n", 8), 0);
+	ck_assert_int_eq(sendq_send(&q, &f.base, &wrote), 0);
+	ck_assert_int_eq(wrote, 0);
+	ck_assert_uint_eq(q.len, 0);
+	ck_assert_uint_eq(f.len, 8);
+	ck_assert_int_eq(memcmp(f.got, "NICK a\r\n", 8), 0);
+	sendq_free(&q);
+}
+END_TEST
+
+START_TEST(test_sendq_send_keeps_bytes_while_the_handshake_runs)
+{
+	struct fake f = { .base = { .ops = &fake_ops }, .flushes_due = 3 };
+	struct sendq q;
+	ssize_t wrote;
+
+	sendq_init(&q, 1 << 20);
+	ck_assert_int_eq(sendq_append(&q, "NICK a\r\n", 8), 0);
+	ck_assert_int_eq(sendq_send(&q, &f.base, &wrote), 0);
+	ck_assert_int_eq(wrote, KIT_EINCOMPLETE);
+	ck_assert_uint_eq(q.len, 8);
+	ck_assert_uint_eq(f.len, 0);
+	sendq_free(&q);
+}
+END_TEST
+
 Suite *
 sendq_suite(void)
 {
@@ -110,6 +180,8 @@ sendq_suite(void)
 	tcase_add_test(tc, test_sendq_grows_and_releases_when_drained);
 	tcase_add_test(tc, test_sendq_compacts_instead_of_growing);
 	tcase_add_test(tc, test_sendq_counts_what_every_queue_holds);
+	tcase_add_test(tc, test_sendq_send_follows_a_handshake_a_flush_ends);
+	tcase_add_test(tc, test_sendq_send_keeps_bytes_while_the_handshake_runs);
 	suite_add_tcase(s, tc);
 	return s;
 }
