@@ -253,11 +253,16 @@ before_sleep(void *ud)
 }
 
 static void
-refuse(int fd, const char *why)
+refuse(const struct server *s, int fd, const char *why)
 {
 	char line[128];
-	int n = snprintf(line, sizeof(line), "ERROR :Closing Link: %s\r\n", why);
+	int n;
 
+	if (s->opts->refuse) {
+		s->opts->refuse(fd, why);
+		return;
+	}
+	n = snprintf(line, sizeof(line), "ERROR :Closing Link: %s\r\n", why);
 	if (send(fd, line, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
 		/* nothing more to do for a peer we are refusing */
 	}
@@ -274,7 +279,7 @@ refuse_for_fds(struct server *s)
 	close(s->spare_fd);
 	fd = accept4(s->listener.fd, NULL, NULL, SOCK_CLOEXEC);
 	if (fd >= 0)
-		refuse(fd, "server out of file descriptors");
+		refuse(s, fd, "server out of file descriptors");
 	s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	logf_(s, "out of file descriptors: refused a connection");
 }
@@ -289,7 +294,7 @@ add_conn(struct server *s, int fd)
 		snprintf(host, sizeof(host), "unknown");
 	net_set_nodelay(fd);	/* chat lines are small: no Nagle delay */
 	if (!(k = calloc(1, sizeof(*k)))) {
-		refuse(fd, "server out of memory");
+		refuse(s, fd, "server out of memory");
 		return;
 	}
 	k->srv = s;
@@ -297,7 +302,7 @@ add_conn(struct server *s, int fd)
 	linebuf_init(&k->lb, k->line, IRC_TEXT_MAX);
 	if (!(k->c = chat_client_new(s->core, host, evloop_now_ms()))) {
 		free(k);
-		refuse(fd, "server out of memory");
+		refuse(s, fd, "server out of memory");
 		return;
 	}
 	if (!(k->t = s->opts->wrap(fd, s->opts->wrap_ctx))) {
@@ -319,6 +324,17 @@ add_conn(struct server *s, int fd)
 }
 
 static void
+refuse_full(struct server *s, int fd)
+{
+	char host[NET_ADDRSTRLEN];
+
+	if (s->opts->verbose && net_peer_host(fd, host) == 0)
+		logf_(s, "refused a connection from %s: server full "
+		      "(--max-clients %zu)", host, s->opts->max_clients);
+	refuse(s, fd, "server full");
+}
+
+static void
 on_accept(struct evhandler *h, uint32_t events)
 {
 	struct server *s = h->ud;
@@ -336,7 +352,7 @@ on_accept(struct evhandler *h, uint32_t events)
 			return;
 		}
 		if (s->nconns >= s->opts->max_clients)
-			refuse(fd, "server full");
+			refuse_full(s, fd);
 		else
 			add_conn(s, fd);
 	}

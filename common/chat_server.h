@@ -16,6 +16,11 @@ struct chat_server_opts {
 	struct chat_config chat;
 	transport_wrap_fn wrap;	/* makes each accepted socket a transport */
 	void *wrap_ctx;
+	/* Turns away a peer just accepted (server full, out of memory or
+	 * descriptors) in terms its client reads, and closes fd. NULL: IRC's
+	 * "ERROR :Closing Link: why", for a transport that sends bytes as
+	 * they are. */
+	void (*refuse)(int fd, const char *why);
 	bool verbose;		/* log connections and departures */
 	const char *progname;	/* prefix of log lines */
 };

@@ -58,6 +58,7 @@ hs_alert_name(int alert)
 	case ALERT_UNKNOWN_IDENTITY: return "unknown_identity";
 	case ALERT_ACCESS_DENIED: return "access_denied";
 	case ALERT_DECODE_ERROR: return "decode_error";
+	case ALERT_UNAVAILABLE: return "unavailable";
 	case ALERT_PROTOCOL_VERSION: return "protocol_version";
 	}
 	return "unknown_alert";

@@ -12,6 +12,12 @@
 #define HS_KEY_LEN 32
 #define HS_SIG_LEN 64
 #define HS_NICK_MAX 30
+/* What a client says when the server closed after its login went out and
+ * before any answer, in either mode (most often the login took longer
+ * than the server waits: at the first-use prompt, say). */
+#define HS_UNANSWERED_LOGIN "the server closed the connection before " \
+	"answering the login (it drops logins that take longer than its " \
+	"--register-timeout, 60 s by default): connect again"
 #define HS_PASSWORD_MAX 255
 
 enum hs_method { HS_ANONYMOUS = 0, HS_KEY = 1, HS_PASSWORD = 2 };
@@ -27,6 +33,7 @@ enum hs_alert {
 	ALERT_UNKNOWN_IDENTITY = 43,
 	ALERT_ACCESS_DENIED = 49,
 	ALERT_DECODE_ERROR = 50,
+	ALERT_UNAVAILABLE = 60,
 	ALERT_PROTOCOL_VERSION = 70,
 };
 

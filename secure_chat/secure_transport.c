@@ -233,6 +233,20 @@ secure_transport_wrap(int fd, void *ctx)
 	return secure_transport_new(fd, ctx);
 }
 
+void
+secure_transport_refuse(int fd, const char *why)
+{
+	uint8_t body[2] = { 2, ALERT_UNAVAILABLE }, frame[FRAME_HEADER_LEN + 2];
+	int n = frame_write(FRAME_ALERT, body, 2, frame, sizeof(frame));
+
+	(void)why;
+	if (n > 0 &&
+	    send(fd, frame, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+		/* nothing more to do for a peer we are refusing */
+	}
+	close(fd);
+}
+
 const char *
 secure_transport_peer(const struct transport *t)
 {
@@ -277,6 +291,10 @@ refused(struct secure *s, int alert, bool sealed)
 			      "(access_denied: a nick, key or password it does "
 			      "not take, or too many failed logins lately)%s",
 			      clear);
+	if (alert == ALERT_UNAVAILABLE && !s->opts.hs.server)
+		return failed(s, KIT_EAUTH, "the server turned the connection "
+			      "away (unavailable: it is full, or out of memory "
+			      "or descriptors): try again later");
 	return failed(s, KIT_EAUTH, "the peer refused the handshake: %s%s",
 		      name, clear);
 }
@@ -503,9 +521,7 @@ closed_why(const struct secure *s)
 		       "(a --tls server closes so on this protocol's hello: "
 		       "connect with --tls if it is one)";
 	if (!s->peer_spoke && !s->opts.hs.server)
-		return "the server closed the connection before answering the "
-		       "login (it drops logins that take longer than its "
-		       "--register-timeout, 60 s by default): connect again";
+		return HS_UNANSWERED_LOGIN;
 	return "connection cut without close_notify (truncated)";
 }
 

@@ -29,6 +29,10 @@ struct transport *secure_transport_new(int fd, const struct secure_opts *o);
 /* transport_wrap_fn for chat_server: ctx is a struct secure_opts. */
 struct transport *secure_transport_wrap(int fd, void *ctx);
 
+/* chat_server_opts.refuse: a plaintext `unavailable` alert, which the
+ * client reads during its handshake (why is for the server's log). */
+void secure_transport_refuse(int fd, const char *why);
+
 /* After the handshake: the peer's nick (server side), "" before. */
 const char *secure_transport_peer(const struct transport *t);
 

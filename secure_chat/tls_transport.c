@@ -27,6 +27,7 @@ struct tls {
 	const struct tls_opts *opts;
 	SSL *ssl;
 	bool established, peer_closed;
+	bool peer_spoke;	/* a client has read the server's first bytes */
 	int failed;		/* why it failed (a KIT_E* code), or 0 */
 	struct timespec started;
 	char peer[HS_NICK_MAX + 1];	/* nick a certificate proved */
@@ -58,15 +59,22 @@ failed(struct tls *s, int code, const char *what)
 
 /* A client's reading of the server's alert that refused its login (TLS
  * 1.3 refuses a client certificate after the client is done, so the
- * alert comes with the first read): NULL for other errors. */
+ * alert comes with the first read): NULL for other errors. OpenSSL
+ * answers a certificate its verify callback refused with
+ * handshake_failure, which otherwise means no suite in common. */
 static const char *
-login_refusal(unsigned long err)
+login_refusal(const struct tls *s, unsigned long err)
 {
 	switch (ERR_GET_REASON(err)) {
 	case SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED:
 		return "the server refused this login (certificate_required): "
 		       "over --tls it takes key logins only: log in with --key";
 	case SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE:
+		if (!SSL_get_certificate(s->ssl))
+			return "the server refused the handshake "
+			       "(handshake_failure: most often no cipher suite "
+			       "in common, see --cipher)";
+		/* fall through */
 	case SSL_R_SSLV3_ALERT_BAD_CERTIFICATE:
 	case SSL_R_SSLV3_ALERT_CERTIFICATE_UNKNOWN:
 	case SSL_R_TLSV1_ALERT_ACCESS_DENIED:
@@ -106,13 +114,17 @@ ssl_failure(struct tls *s, int r, const char *what)
 	if (e == SSL_ERROR_SYSCALL || ERR_GET_REASON(ERR_peek_error()) ==
 				      SSL_R_UNEXPECTED_EOF_WHILE_READING) {
 		ERR_clear_error();
-		return failed(s, KIT_ECLOSED, s->established ?
-			      "connection cut without close_notify "
-			      "(truncated)" :
+		return failed(s, KIT_ECLOSED, !s->established ?
 			      "connection closed during the TLS handshake (a "
-			      "server without --tls closes so on a TLS hello)");
+			      "server without --tls closes so on a TLS hello, "
+			      "and a full one on any)" :
+			      !s->opts->server && !s->peer_spoke ?
+			      HS_UNANSWERED_LOGIN :
+			      "connection cut without close_notify "
+			      "(truncated)");
 	}
-	if (!s->opts->server && (refusal = login_refusal(ERR_peek_error()))) {
+	if (!s->opts->server &&
+	    (refusal = login_refusal(s, ERR_peek_error()))) {
 		ERR_clear_error();
 		return failed(s, KIT_EAUTH, refusal);
 	}
@@ -183,8 +195,10 @@ tls_read(struct transport *t, void *buf, size_t len)
 		return 0;
 	if ((r = handshake(s)) == 0) {
 		clear_errors();
-		if (SSL_read_ex(s->ssl, buf, len, &n) == 1)
+		if (SSL_read_ex(s->ssl, buf, len, &n) == 1) {
+			s->peer_spoke = true;
 			return (ssize_t)n;
+		}
 		r = ssl_failure(s, 0, "TLS read failed");
 	}
 	if (r == KIT_ECLOSED && s->peer_closed)
@@ -273,6 +287,13 @@ static const struct transport_ops tls_ops = {
 	.identity = tls_identity,
 	.buffered = tls_buffered,
 };
+
+void
+tls_transport_refuse(int fd, const char *why)
+{
+	(void)why;
+	close(fd);
+}
 
 struct transport *
 tls_transport_wrap(int fd, void *ctx)

@@ -62,4 +62,8 @@ void tls_opts_free(struct tls_opts *o);
  * chat server and client do. */
 struct transport *tls_transport_wrap(int fd, void *ctx);
 
+/* chat_server_opts.refuse: TLS has no alert for a full server, so the
+ * connection just closes; the client sees it closed in the handshake. */
+void tls_transport_refuse(int fd, const char *why);
+
 #endif

@@ -95,3 +95,20 @@ grep -q "connection to the server lost: handshake failed: the server's key was r
 [ ! -s "$TMP_DIR/known_hosts3" ] || fail "'no' added the server to the known hosts"
 echo "first-use prompt: 'no' refuses, and nothing is remembered"
 stop_server
+
+# Over --tls too, a server that stops waiting for a login held at the
+# prompt (--register-timeout) is said to have done so, not to have cut
+# the stream.
+SERVER_PROG=secure-server start_server --tls --key "$TMP_DIR/server.key" \
+	--register-timeout 1
+status=0
+bounded 30 python3 "$(dirname "$0")/ptyanswer.py" 2.5 '(yes/no)?' yes \
+	'connect again' "$KIT_BIN/secure-client" --tls --host "$SERVER_HOST" \
+	--port "$SERVER_PORT" --nick dave --channel '#lab' \
+	--known-hosts "$TMP_DIR/known_hosts4" >"$TMP_DIR/late.out" 2>&1 ||
+	status=$?
+[ "$status" -eq 1 ] || fail "late answer: status $status, not 1: $(cat "$TMP_DIR/late.out")"
+grep -qF "the server closed the connection before answering the login (it drops logins that take longer than its --register-timeout, 60 s by default): connect again" \
+	"$TMP_DIR/late.out" || fail "a late answer over --tls: $(cat "$TMP_DIR/late.out")"
+echo "--tls: an answer later than --register-timeout is told it came too late"
+stop_server

@@ -263,6 +263,14 @@ grep -q "refused anonymous login as 'dave': the server takes key or password log
 grep -q '(TLSv1.3 TLS_CHACHA20_POLY1305_SHA256)' "$SERVER_LOG" ||
 	fail "--cipher chacha20-poly1305 did not pick TLS_CHACHA20_POLY1305_SHA256"
 echo "passwords: the nick's password in PASS, a wrong or missing one refused"
+# A client without a certificate whose suites the server does not take is
+# told so, not that its login was refused.
+client_start nosuite --tls --channel '#lab' --server-key "$fp" \
+	--cipher aes-256-gcm <<<'never-sent'
+client_wait nosuite 1
+grep -q 'the server refused the handshake (handshake_failure: most often no cipher suite in common, see --cipher)' \
+	nosuite.out || fail "no suite in common was not said: $(cat nosuite.out)"
+echo "--cipher: no suite in common is said as such"
 
 # --- the wrong mode: said at once, not waited out ---------------------------------
 EXPECT_TIMEOUT=5 client_start no-tls --channel '#lab' --server-key "$fp" </dev/null
