@@ -335,27 +335,46 @@ read_users(const char *path, bool missing_ok, char **text, size_t *len,
 	return r;
 }
 
-int
-passwords_lookup(const char *path, const char *nick,
-		 char line[static PASSWORDS_LINE_MAX], char err[static KIT_ERRLEN])
+/* Read the users file at path and scan it for nick. */
+static int
+scan_file(const char *path, const char *nick, struct found *f,
+	  char err[static KIT_ERRLEN])
 {
-	struct found f;
 	char *text;
 	size_t len;
 	int r;
 
 	if ((r = read_users(path, false, &text, &len, err)) < 0)
 		return r;
-	if ((r = scan(path, text, len, nick, &f, err)) == 0) {
-		if (f.no) {
-			memcpy(line, f.line, sizeof(f.line));
-		} else {
-			errf(err, "not listed in %s", path);
-			r = KIT_EAUTH;
-		}
+	r = scan(path, text, len, nick, f, err);
+	OPENSSL_clear_free(text, len + 1);
+	return r;
+}
+
+int
+passwords_lookup(const char *path, const char *nick,
+		 char line[static PASSWORDS_LINE_MAX], char err[static KIT_ERRLEN])
+{
+	struct found f;
+	int r = scan_file(path, nick, &f, err);
+
+	if (r == 0 && f.no) {
+		memcpy(line, f.line, sizeof(f.line));
+	} else if (r == 0) {
+		errf(err, "not listed in %s", path);
+		r = KIT_EAUTH;
 	}
 	OPENSSL_cleanse(&f, sizeof(f));
-	OPENSSL_clear_free(text, len + 1);
+	return r;
+}
+
+int
+passwords_check_file(const char *path, char err[static KIT_ERRLEN])
+{
+	struct found f;
+	int r = scan_file(path, "", &f, err);	/* no nick is empty */
+
+	OPENSSL_cleanse(&f, sizeof(f));
 	return r;
 }
 

@@ -84,6 +84,10 @@ int passwords_verify(const char *line, const char *password,
 int passwords_lookup(const char *path, const char *nick,
 		     char line[static PASSWORDS_LINE_MAX], char err[static 256]);
 
+/* Every line of the users file at path well formed: 0, or lookup's
+ * errors (a server checks so at start, rather than at each login). */
+int passwords_check_file(const char *path, char err[static 256]);
+
 /*
  * lookup, then verify: 0 when nick is listed with this password, else
  * KIT_EAUTH (or the file's errors). An unlisted nick costs one scrypt at

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -100,31 +101,41 @@ authorize(void *ud, int method, const char *nick, const uint8_t *key,
 {
 	static const char *const names[] = { "anonymous", "key", "password" };
 	struct server *s = ud;
-	char err[KIT_ERRLEN] = "";
-	bool ok;
+	char err[KIT_ERRLEN] = "", as[48] = "";
+	bool ok, clients_fault = true;
+	int r;
 
-	if (too_many_failures(s, false))
+	if (too_many_failures(s, false)) {
 		ok = refuse(err, "too many failed logins lately");
-	else if (method == HS_KEY)
+	} else if (method == HS_KEY) {
 		ok = check_key(s, nick, key, err);
-	else if (method == HS_PASSWORD)
-		ok = s->users ? passwords_check(s->users, nick, password,
-						err) == 0
-			      : refuse(err, "no --users");
-	else
+	} else if (method == HS_PASSWORD && s->users) {
+		r = passwords_check(s->users, nick, password, err);
+		ok = r == 0;
+		clients_fault = r == 0 || r == KIT_EAUTH;
+	} else if (method == HS_PASSWORD) {
+		ok = refuse(err, "no --users");
+	} else {
 		ok = (!s->authorized && !s->users) ||
-		     refuse(err, "the server takes key or password logins "
-			    "only");
+		     refuse(err, !s->users ? "the server takes key logins only"
+			    : !s->authorized ? "the server takes password "
+			    "logins only" : "the server takes key or password "
+			    "logins only");
+	}
 	if (ok && !keys_valid_nick(nick))
 		ok = refuse(err, "not a valid nick");
+	if (strcmp(nick, "*") != 0)	/* "*": TLS, before any nick */
+		snprintf(as, sizeof(as), " as '%.30s'", nick);
 	if (ok && s->verbose)
-		fprintf(stderr, "%s: %s login as '%.30s'\n", s->progname,
-			names[method], nick);
+		fprintf(stderr, "%s: %s login%s\n", s->progname, names[method],
+			as);
 	if (ok)
 		return 0;
-	fprintf(stderr, "%s: refused %s login as '%.30s'%s%s\n", s->progname,
-		names[method], nick, err[0] ? ": " : "", err);
-	too_many_failures(s, true);
+	fprintf(stderr, "%s: refused %s login%s%s%s\n", s->progname,
+		names[method], as, err[0] ? ": " : "", err);
+	/* A users file gone bad is the server's fault: no brake for it. */
+	if (clients_fault)
+		too_many_failures(s, true);
 	return ALERT_ACCESS_DENIED;
 }
 
@@ -231,6 +242,25 @@ setup_secure(struct server *s, struct chat_server_opts *opts,
 	opts->refuse = secure_transport_refuse;
 }
 
+/* --users: readable and well formed now, and not left open to others
+ * (its scrypt hashes can be guessed at offline, a line added). */
+static void
+check_users_file(const char *path)
+{
+	char err[KIT_ERRLEN];
+	struct stat st;
+	int r = passwords_check_file(path, err);
+
+	if (r == KIT_ESYS)
+		kit_die("--users %s: %s (secure-keys adduser %s NICK makes it)",
+			path, strerror(errno), path);
+	if (r < 0)
+		kit_die("--users: %s", err);
+	if (stat(path, &st) == 0 && (st.st_mode & 0077))
+		kit_warn("--users %s can be read or written by others: "
+			 "chmod 600 %s", path, path);
+}
+
 static void
 load_credentials(struct server *s, const char *key, const char *authorized)
 {
@@ -246,10 +276,10 @@ load_credentials(struct server *s, const char *key, const char *authorized)
 					       err) < 0)
 		kit_die("%s", err);
 	/* Read at every password login, so that adduser takes effect at
-	 * once; a file that cannot be read now is a typo to report now. */
-	if (s->users && access(s->users, R_OK) != 0)
-		kit_die("--users %s: %s (secure-keys adduser %s NICK makes it)",
-			s->users, strerror(errno), s->users);
+	 * once; a file that cannot be read, or is malformed, now is a typo
+	 * to report now. */
+	if (s->users)
+		check_users_file(s->users);
 }
 
 int

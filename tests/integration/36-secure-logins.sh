@@ -123,3 +123,37 @@ grep -q "refusing all logins for the rest of that time" "$SERVER_LOG" &&
 	fail "a login refused in the lockout was not logged so"
 echo "a login refused while logins are locked out is logged as such"
 stop_server
+
+# --users is checked when the server starts: a malformed file stops it
+# with the line at fault, and one that others can read or write is
+# warned of. One that goes bad while the server runs refuses password
+# logins, but its errors are the server's, not guesses: they do not
+# engage the brake, and a key login still gets in after more of them
+# than the brake allows.
+printf 'garbage line\n' >bad_users
+chmod 600 bad_users
+status=0
+bounded 10 "$KIT_BIN/secure-server" --bind 127.0.0.1 --port 0 \
+	--key server.key --users bad_users >bad_users.out 2>&1 || status=$?
+[ "$status" -eq 1 ] || fail "a malformed --users file: status $status, not 1"
+grep -qF "secure-server: --users: bad_users:1: not 7 fields separated by ':'" \
+	bad_users.out || fail "a malformed --users file: $(cat bad_users.out)"
+cp users open_users
+chmod 644 open_users
+SERVER_PROG=secure-server start_server --key server.key \
+	--authorized-keys authorized_keys --users open_users
+grep -qF -- "--users open_users can be read or written by others: chmod 600 open_users" \
+	"$SERVER_LOG" || fail "an --users file others can read was not warned of"
+printf 'garbage line\n' >open_users
+for i in $(seq 12); do
+	EXPECT_TIMEOUT=5 client_start "carol-$i" --nick carol --channel '#lab' \
+		--server-key "$fp" --password-file good.pw </dev/null
+	client_wait "carol-$i" 1
+done
+! grep -q "refusing all logins" "$SERVER_LOG" ||
+	fail "errors of the users file engaged the brake"
+client_start alice-after --nick alice --channel '#lab' --server-key "$fp" \
+	--key alice.key <<<'after the broken users file'
+client_wait alice-after
+echo "--users: checked at start; its errors later do not lock logins out"
+stop_server
