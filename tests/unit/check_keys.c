@@ -736,6 +736,7 @@ START_TEST(test_users_file_store_replace_lookup_check)
 	ck_assert_int_eq(passwords_check(users, "alice", "one", err), KIT_EAUTH);
 	ck_assert_int_eq(passwords_check(users, "bob", "two", err), 0);
 	ck_assert_int_eq(passwords_check(users, "carol", "two", err), KIT_EAUTH);
+	ck_assert_int_eq(passwords_check_file(users, err), 0);
 	ck_assert_int_eq(passwords_check(path("none"), "bob", "two", err),
 			 KIT_ESYS);
 	/* A new file, and one whose last line lacks its newline. */
@@ -764,6 +765,8 @@ START_TEST(test_users_file_malformed_is_left_alone)
 			 KIT_EINVAL);
 	ck_assert_int_eq(passwords_check(path("users"), "bob", "pw", err),
 			 KIT_EINVAL);
+	ck_assert_int_eq(passwords_check_file(path("users"), err), KIT_EINVAL);
+	ck_assert_msg(strstr(err, "users:3: "), "no line number: %s", err);
 }
 END_TEST
 
