@@ -5,24 +5,23 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "keylog.h"
 
 FILE *
-keylog_open(const char *path, const char *progname)
+keylog_open(const char *path)
 {
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	FILE *f = fd >= 0 ? fdopen(fd, "a") : NULL;
 
 	if (!f) {
-		fprintf(stderr, "%s: cannot open key log %s: %s\n", progname,
-			path, strerror(errno));
+		kit_warn("cannot open key log %s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return NULL;
 	}
-	fprintf(stderr, "%s: WARNING: writing session secrets to %s: anyone "
-		"with this file and a capture can read the chat\n", progname,
-		path);
+	kit_warn("WARNING: writing session secrets to %s: anyone with this "
+		 "file and a capture can read the chat", path);
 	return f;
 }
 

@@ -8,7 +8,7 @@
 
 /* Open (append, mode 0600) and warn on stderr that secrets are being
  * written. Returns NULL with a message printed when it cannot. */
-FILE *keylog_open(const char *path, const char *progname);
+FILE *keylog_open(const char *path);
 
 /* hs_config.keylog with ud pointing to the FILE *:
  * "KIT_CLIENT_RANDOM <random hex> <name> <secret hex>" */

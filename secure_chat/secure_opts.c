@@ -51,6 +51,6 @@ secure_cli_apply(const struct secure_cli *c, struct secure_opts *o,
 	o->rekey_after = c->rekey ? kit_number(c->rekey, "--rekey", 1,
 					   UINT64_MAX - 1) : 0;
 	*keylog = NULL;
-	if (c->keylog && !(*keylog = keylog_open(c->keylog, "secure-chat")))
+	if (c->keylog && !(*keylog = keylog_open(c->keylog)))
 		exit(1);
 }

@@ -82,7 +82,7 @@ check_capture() {
 # --- two secure-clients and openssl s_client ----------------------------------
 SERVER_PROG=secure-server start_server -v --tls --key server.key \
 	--keylog keys.log
-grep -q 'WARNING: writing session secrets to keys.log' "$SERVER_LOG" ||
+grep -q '^secure-server: WARNING: writing session secrets to keys.log' "$SERVER_LOG" ||
 	fail "no warning that the key log is on"
 [ -n "$capture" ] && start_capture
 
