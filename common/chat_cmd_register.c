@@ -118,6 +118,7 @@ void
 chat_cmd_nick(struct chat_client *c, const struct irc_msg *m)
 {
 	const char *nick = m->nparams > 0 ? m->params[0] : "";
+	char why[CHAT_NICK_MAX + 64];
 
 	if (nick[0] == '\0') {
 		chat_reply(c, "431", "No nickname given", NULL);
@@ -130,8 +131,9 @@ chat_cmd_nick(struct chat_client *c, const struct irc_msg *m)
 	if (strcmp(nick, c->nick) == 0)
 		return;
 	if (c->proven[0] && irc_casecmp(nick, c->proven) != 0) {
-		chat_reply(c, "432", nick, "Erroneous nickname: you "
-			   "authenticated as another user", NULL);
+		snprintf(why, sizeof(why), "Erroneous nickname: you logged in "
+			 "as %s, and keep that nick", c->proven);
+		chat_reply(c, "432", nick, why, NULL);
 		return;
 	}
 	if (c->flags & CLIENT_REGISTERED) {

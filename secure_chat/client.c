@@ -1,5 +1,6 @@
 /* secure-client: the kit's chat client over the secure_chat protocol. It
  * checks the server's identity before a single chat byte leaves. */
+#include <errno.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,15 +171,17 @@ read_password(struct client *c, const char *path)
 	struct stat st;
 	size_t n;
 
-	if (!f || !fgets(c->password, sizeof(c->password), f))
-		kit_die("cannot read a password from %s", path);
+	if (!f)
+		kit_die("--password-file %s: %s", path, strerror(errno));
+	if (!fgets(c->password, sizeof(c->password), f))
+		kit_die("--password-file %s is empty", path);
 	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 0077))
 		kit_warn("%s can be read by others: chmod 600 %s", path, path);
 	fclose(f);
 	n = strcspn(c->password, "\r\n");
 	c->password[n] = '\0';
 	if (n == 0)
-		kit_die("%s holds an empty password", path);
+		kit_die("--password-file %s holds an empty password", path);
 }
 
 static const char *

@@ -203,7 +203,7 @@ client_start alice --tls --channel '#lab' --server-key "$fp" \
 	--key alice.key <<'EOF'
 /quote NICK notalice
 alice-with-a-key
-/expect you authenticated as another user
+/expect you logged in as alice, and keep that nick
 EOF
 client_wait alice
 assert_lines_in_order alice '#lab <alice> alice-with-a-key'

@@ -534,7 +534,8 @@ START_TEST(test_chat_proven_nick_is_the_only_one_allowed)
 
 	snprintf(c->proven, sizeof(c->proven), "alice");
 	say(c, "NICK mallory");
-	ck_has(drain(c), " 432 * mallory :Erroneous nickname: you authenticated");
+	ck_has(drain(c), " 432 * mallory :Erroneous nickname: you logged in as "
+	       "alice, and keep that nick\r\n");
 	say(c, "NICK Alice");
 	say(c, "USER a 0 * :A");
 	ck_has(drain(c), " 001 Alice ");
