@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "chat_client.h"
@@ -90,13 +91,47 @@ changed_key(const struct client *c, const char *fp, const char *why)
 	return ALERT_UNKNOWN_IDENTITY;
 }
 
+enum answer { ANSWER_NO, ANSWER_YES, ANSWER_AGAIN };
+
+/* One answer at the first-use prompt, taken as SSH takes them: "yes" or
+ * "no" in any case, or the fingerprint itself, pasted from what the
+ * server printed. The end of input is a no. */
+static enum answer
+read_answer(FILE *tty, const char *fp)
+{
+	char answer[KEYS_FP_LEN + 2];
+	char *nl;
+	int ch;
+
+	fflush(tty);
+	if (!fgets(answer, sizeof(answer), tty)) {
+		fputc('\n', tty);	/* the line the user did not end */
+		return ANSWER_NO;
+	}
+	if (!(nl = strchr(answer, '\n'))) {	/* too long: skip the rest */
+		while ((ch = fgetc(tty)) != EOF && ch != '\n')
+			;
+		answer[0] = '\0';
+	} else {
+		*nl = '\0';
+	}
+	if (strcasecmp(answer, "yes") == 0 || strcmp(answer, fp) == 0)
+		return ANSWER_YES;
+	if (strcasecmp(answer, "no") == 0)
+		return ANSWER_NO;
+	if (strncmp(answer, "SHA256:", 7) == 0)
+		fputs("That is not its fingerprint. ", tty);
+	fputs("Please type 'yes', 'no' or the fingerprint: ", tty);
+	return ANSWER_AGAIN;
+}
+
 /* Unknown server: ask on the terminal, as SSH does, or explain. */
 static bool
 ask_first_use(const struct client *c, const char *fp)
 {
-	char answer[16] = "";
+	enum answer a = ANSWER_NO;
 	FILE *tty;
-	int tries, ch;
+	int tries;
 
 	fprintf(stderr, "The server %s:%s is not known yet.\n"
 		"Its identity key fingerprint is %s.\n", c->host, c->port, fp);
@@ -108,21 +143,14 @@ ask_first_use(const struct client *c, const char *fp)
 			"or --server-key %s.\n", fp);
 		return false;
 	}
-	fputs("Are you sure you want to continue connecting (yes/no)? ", tty);
-	/* As SSH: only "yes" trusts, only "no" or the end refuses, anything
-	 * else is asked again (a few times). */
-	for (tries = 0; tries < 5; tries++) {
-		fflush(tty);
-		if (!fgets(answer, sizeof(answer), tty) ||
-		    !strcmp(answer, "no\n") || !strcmp(answer, "yes\n"))
+	fputs("Are you sure you want to continue connecting "
+	      "(yes/no/[fingerprint])? ", tty);
+	/* Anything else is asked again, a few times. */
+	for (tries = 0; tries < 5; tries++)
+		if ((a = read_answer(tty, fp)) != ANSWER_AGAIN)
 			break;
-		if (!strchr(answer, '\n'))	/* a long line: skip the rest */
-			while ((ch = fgetc(tty)) != EOF && ch != '\n')
-				;
-		fputs("Please type 'yes' or 'no': ", tty);
-	}
 	fclose(tty);
-	if (strcmp(answer, "yes\n") == 0)
+	if (a == ANSWER_YES)
 		return true;
 	fprintf(stderr, "The key was not accepted: not connecting.\n");
 	return false;

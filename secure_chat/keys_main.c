@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <openssl/crypto.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,10 +72,12 @@ on_signal(int sig)
 
 /*
  * One line of standard input into buf, byte by byte so that no stdio
- * buffer keeps a copy. Returns 0, or -1 after saying why.
+ * buffer keeps a copy. Returns 0, or -1 after saying why. After a prompt
+ * whose answer was not echoed, the newline the terminal did not show
+ * comes first, so that the next line starts on a line of its own.
  */
 static int
-read_line(char buf[static PASSWORDS_MAX + 2])
+read_line(char buf[static PASSWORDS_MAX + 2], bool prompted)
 {
 	size_t n = 0;
 	ssize_t got;
@@ -95,6 +98,8 @@ read_line(char buf[static PASSWORDS_MAX + 2])
 		buf[n++] = c;
 	}
 	buf[n] = '\0';
+	if (prompted)
+		fputc('\n', stderr);
 	if (n > 0 && buf[n - 1] == '\r')	/* a CRLF line */
 		buf[--n] = '\0';
 	if (n == 0)
@@ -122,7 +127,7 @@ read_password(const char *nick, char pw[static PASSWORDS_MAX + 2])
 	int r;
 
 	if (!isatty(STDIN_FILENO))
-		return read_line(pw);
+		return read_line(pw, false);
 	if (tcgetattr(STDIN_FILENO, &saved_tty) < 0) {
 		kit_warn("cannot read the terminal's settings: %s",
 			 strerror(errno));
@@ -136,12 +141,10 @@ read_password(const char *nick, char pw[static PASSWORDS_MAX + 2])
 	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0)
 		tty_quiet = 1;
 	fprintf(stderr, "Password for %s: ", nick);
-	r = read_line(pw);
-	fputc('\n', stderr);
+	r = read_line(pw, true);
 	if (r == 0) {
 		fprintf(stderr, "Again: ");
-		r = read_line(again);
-		fputc('\n', stderr);
+		r = read_line(again, true);
 	}
 	restore_tty();
 	for (i = 0; i < 4; i++)

@@ -59,8 +59,9 @@ gives_up tls secure-client --tls "${pin[@]}"
 # A first-use prompt answered after 2.5 s, with --welcome-timeout 1: the
 # server did answer (the handshake stopped for the user), so the client
 # registers and joins.
+PROMPT='Are you sure you want to continue connecting (yes/no/[fingerprint])?'
 SERVER_PROG=secure-server start_server --key "$TMP_DIR/server.key"
-bounded 30 python3 "$(dirname "$0")/ptyanswer.py" 2.5 '(yes/no)?' yes \
+bounded 30 python3 "$(dirname "$0")/ptyanswer.py" 2.5 "$PROMPT" yes \
 	'alice joined #lab' "$KIT_BIN/secure-client" --host "$SERVER_HOST" \
 	--port "$SERVER_PORT" --nick alice --channel '#lab' \
 	--known-hosts "$TMP_DIR/known_hosts" --welcome-timeout 1 \
@@ -72,19 +73,33 @@ grep -q "^Added 127.0.0.1:$SERVER_PORT to " "$TMP_DIR/prompt.out" ||
 	fail "the time at the prompt counted against the server"
 echo "first-use prompt answered after 2.5 s: joined #lab (--welcome-timeout 1)"
 
-# An answer other than yes or no is asked again, as SSH does.
-bounded 30 python3 "$(dirname "$0")/ptyanswer.py" 0.2 '(yes/no)?' $'y\nyes' \
+# An answer other than yes or no (in any case) or the fingerprint is asked
+# again, as SSH does; a wrong fingerprint is said to be one.
+bounded 30 python3 "$(dirname "$0")/ptyanswer.py" 0.2 "$PROMPT" $'y\nYes' \
 	'bob joined #lab' "$KIT_BIN/secure-client" --host "$SERVER_HOST" \
 	--port "$SERVER_PORT" --nick bob --channel '#lab' \
 	--known-hosts "$TMP_DIR/known_hosts2" >"$TMP_DIR/again.out" 2>&1 ||
-	fail "'y', then 'yes', did not get the client in: $(cat "$TMP_DIR/again.out")"
-grep -q "Please type 'yes' or 'no'" "$TMP_DIR/again.out" ||
+	fail "'y', then 'Yes', did not get the client in: $(cat "$TMP_DIR/again.out")"
+grep -q "Please type 'yes', 'no' or the fingerprint" "$TMP_DIR/again.out" ||
 	fail "'y' was not asked again"
-echo "first-use prompt: 'y' is asked again, then 'yes' trusts"
+echo "first-use prompt: 'y' is asked again, then 'Yes' trusts"
+fp=$("$KIT_BIN/secure-keys" fingerprint "$TMP_DIR/server.pub") ||
+	fail "fingerprint"
+bounded 30 python3 "$(dirname "$0")/ptyanswer.py" 0.2 "$PROMPT" \
+	"SHA256:not-it"$'\n'"$fp" 'erin joined #lab' "$KIT_BIN/secure-client" \
+	--host "$SERVER_HOST" --port "$SERVER_PORT" --nick erin \
+	--channel '#lab' --known-hosts "$TMP_DIR/known_hosts5" \
+	>"$TMP_DIR/fp.out" 2>&1 ||
+	fail "the pasted fingerprint did not get the client in: $(cat "$TMP_DIR/fp.out")"
+grep -q "That is not its fingerprint. Please type" "$TMP_DIR/fp.out" ||
+	fail "a wrong fingerprint was not said to be one"
+grep -q "Added 127.0.0.1:$SERVER_PORT to " "$TMP_DIR/fp.out" ||
+	fail "the fingerprint did not add the server to the known hosts"
+echo "first-use prompt: a wrong fingerprint is asked again, the right one trusts"
 
 # "no" refuses: the client says so once, remembers nothing and exits 1.
 status=0
-bounded 30 python3 "$(dirname "$0")/ptyanswer.py" 0.2 '(yes/no)?' no \
+bounded 30 python3 "$(dirname "$0")/ptyanswer.py" 0.2 "$PROMPT" no \
 	'not connecting' "$KIT_BIN/secure-client" --host "$SERVER_HOST" \
 	--port "$SERVER_PORT" --nick carol --channel '#lab' \
 	--known-hosts "$TMP_DIR/known_hosts3" >"$TMP_DIR/no.out" 2>&1 ||
@@ -102,7 +117,7 @@ stop_server
 SERVER_PROG=secure-server start_server --tls --key "$TMP_DIR/server.key" \
 	--register-timeout 1
 status=0
-bounded 30 python3 "$(dirname "$0")/ptyanswer.py" 2.5 '(yes/no)?' yes \
+bounded 30 python3 "$(dirname "$0")/ptyanswer.py" 2.5 "$PROMPT" yes \
 	'connect again' "$KIT_BIN/secure-client" --tls --host "$SERVER_HOST" \
 	--port "$SERVER_PORT" --nick dave --channel '#lab' \
 	--known-hosts "$TMP_DIR/known_hosts4" >"$TMP_DIR/late.out" 2>&1 ||
