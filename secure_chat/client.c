@@ -7,10 +7,12 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "chat_client.h"
 #include "client_opts.h"
 #include "err.h"
+#include "evloop.h"
 #include "extra_opts.h"
 #include "keylog.h"
 #include "keys.h"
@@ -32,6 +34,7 @@ struct client {
 	char pin[KEYS_FP_LEN];	/* its fingerprint */
 	bool tofu;
 	bool verbose;	/* -v: handshake timing */
+	double prompt_ms;	/* of it, the time the user took to answer */
 	FILE *keylog;
 };
 
@@ -49,7 +52,11 @@ on_handshake(void *ud, double ms, const char *what)
 {
 	const struct client *c = ud;
 
-	if (c->verbose)
+	if (c->verbose && c->prompt_ms > 0)
+		kit_warn("handshake in %.3f ms (%s), and %.1f s at the "
+			 "first-use prompt", ms - c->prompt_ms, what,
+			 c->prompt_ms / 1000);
+	else if (c->verbose)
 		kit_warn("handshake in %.3f ms (%s)", ms, what);
 }
 
@@ -161,6 +168,8 @@ check_known(struct client *c, const uint8_t pub[static 32], const char *fp)
 {
 	char err[KIT_ERRLEN];
 	int r = keys_known_check(c->known_hosts, c->host, c->port, pub, err);
+	struct timespec asked;
+	bool trusted;
 
 	if (r == KEYS_KNOWN_MATCH)
 		return 0;
@@ -170,7 +179,10 @@ check_known(struct client *c, const uint8_t pub[static 32], const char *fp)
 		kit_warn("%s", err);
 		return ALERT_UNKNOWN_IDENTITY;
 	}
-	if (!ask_first_use(c, fp))
+	clock_gettime(CLOCK_MONOTONIC, &asked);
+	trusted = ask_first_use(c, fp);
+	c->prompt_ms = evloop_ms_since(&asked);
+	if (!trusted)
 		return ALERT_UNKNOWN_IDENTITY;
 	if (keys_known_add(c->known_hosts, c->host, c->port, pub, err) < 0)
 		kit_warn("could not remember the key: %s", err);

@@ -62,11 +62,15 @@ gives_up tls secure-client --tls "${pin[@]}"
 PROMPT='Are you sure you want to continue connecting (yes/no/[fingerprint])?'
 SERVER_PROG=secure-server start_server --key "$TMP_DIR/server.key"
 bounded 30 python3 "$(dirname "$0")/ptyanswer.py" 2.5 "$PROMPT" yes \
-	'alice joined #lab' "$KIT_BIN/secure-client" --host "$SERVER_HOST" \
+	'alice joined #lab' "$KIT_BIN/secure-client" -v --host "$SERVER_HOST" \
 	--port "$SERVER_PORT" --nick alice --channel '#lab' \
 	--known-hosts "$TMP_DIR/known_hosts" --welcome-timeout 1 \
 	>"$TMP_DIR/prompt.out" 2>&1 ||
 	fail "the client at the prompt did not get in: $(cat "$TMP_DIR/prompt.out")"
+# -v: the handshake's time, without the user's at the prompt
+grep -Eq 'handshake in [0-9]{1,3}\.[0-9]+ ms \(kit-chat v1 [^)]*\), and [2-9]\.[0-9] s at the first-use prompt' \
+	"$TMP_DIR/prompt.out" ||
+	fail "-v did not set the prompt's time apart: $(cat "$TMP_DIR/prompt.out")"
 grep -q "^Added 127.0.0.1:$SERVER_PORT to " "$TMP_DIR/prompt.out" ||
 	fail "the answer did not add the server to the known hosts"
 ! grep -q "no welcome" "$TMP_DIR/prompt.out" ||
