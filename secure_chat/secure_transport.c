@@ -400,8 +400,9 @@ record_frame(struct secure *s, const uint8_t *frame, size_t len,
 	if (rec_open(&s->recv, frame, len, p, cap, &inner, n) < 0) {
 		send_alert(s, ALERT_BAD_RECORD_MAC);
 		return failed(s, KIT_EAUTH, "%s", "a record does not "
-			      "authenticate (tampered, replayed, reordered or "
-			      "dropped): connection closed");
+			      "authenticate (bad_record_mac: tampered, "
+			      "replayed, reordered or dropped): connection "
+			      "closed");
 	}
 	s->peer_spoke = true;
 	if (first && inner != INNER_ALERT && s->hs_ms > 0) {

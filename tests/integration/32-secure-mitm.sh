@@ -57,7 +57,8 @@ assert_lines_in_order bob '#lab <alice-honest> alice-honest: hello through the p
 # The first records after the handshake carry registration (c2s 2 and on)
 # and the server's replies (s2c 2 and on).
 cases=(
-	"flip-record:--mode flip --dir c2s --index 2:does not authenticate"
+	"flip-record:--mode flip --dir c2s --index 2:does not authenticate (bad_record_mac"
+	"flip-welcome:--mode flip --dir s2c --index 2:does not authenticate (bad_record_mac"
 	"replay-record:--mode replay --dir c2s --index 2:does not authenticate"
 	"inject-record:--mode inject --dir c2s --index 2:does not authenticate"
 	"alert-to-server:--mode alert --dir c2s --index 2:plaintext frame after the handshake"
