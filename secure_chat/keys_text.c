@@ -36,9 +36,14 @@ void
 keys_openssl_error(char err[static KIT_ERRLEN], const char *what)
 {
 	unsigned long e = ERR_get_error();
+	const char *text = e ? ERR_reason_error_string(e) : NULL;
 	char reason[160];
 
-	if (e)
+	/* The reason's words ("no shared cipher"); the whole code and
+	 * library only when OpenSSL has no words for it. */
+	if (text)
+		snprintf(reason, sizeof(reason), "%s", text);
+	else if (e)
 		ERR_error_string_n(e, reason, sizeof(reason));
 	else
 		snprintf(reason, sizeof(reason), "OpenSSL gave no reason");
