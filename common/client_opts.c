@@ -23,7 +23,10 @@ static const char usage_text[] =
 "  --welcome-timeout S    give up when the server, silent for S s, has not\n"
 "                         welcomed the client (default 30)\n"
 "  -v, --verbose          log the connection (and its handshake) on stderr\n"
-"  -h, --help             show this help\n"
+"  -h, --help             show this help\n";
+
+/* After the program's own options too. */
+static const char usage_notes[] =
 "Input lines are chat text for the current channel, or commands: type\n"
 "/help once connected. Input from a file or pipe is a script: it is sent\n"
 "once registered (and joined), /sleep and /expect pace it, and the client\n"
@@ -40,6 +43,7 @@ usage(const char *prog, const char *port, int status)
 
 	fprintf(f, usage_text, prog, port);
 	extra_opts_usage(f, extras, nextras);
+	fputs(usage_notes, f);
 	exit(status);
 }
 

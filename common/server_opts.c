@@ -38,6 +38,7 @@ usage(const char *prog, const char *port, int status)
 
 	fprintf(f, usage_text, prog, port);
 	extra_opts_usage(f, extras, nextras);
+	fputs("Exit status: 0 after SIGINT or SIGTERM, 1 error, 2 usage.\n", f);
 	exit(status);
 }
 

@@ -218,7 +218,7 @@ cmd_adduser(char **args)
 		kit_warn("adduser: not a valid nick: 1 to %d letters, digits "
 			 "and -[]\\`_^{|}, not starting with a digit or -",
 			 KEYS_NICK_MAX);
-		return KEYS_EXIT_ERROR;
+		return KEYS_EXIT_USAGE;
 	}
 	if (read_password(nick, pw) < 0)
 		goto out;
