@@ -274,7 +274,7 @@ load_credentials(struct server *s, const char *key, const char *authorized)
 	keys_public(s->id, s->pub);
 	if (authorized && keys_authorized_load(authorized, &s->authorized,
 					       err) < 0)
-		kit_die("%s", err);
+		kit_die("--authorized-keys: %s", err);
 	/* Read at every password login, so that adduser takes effect at
 	 * once; a file that cannot be read, or is malformed, now is a typo
 	 * to report now. */

@@ -26,9 +26,10 @@ tls_cli_apply(const struct secure_cli *c,
 	size_t i;
 
 	if (c->pad || c->rekey) {
-		kit_warn("--%s has no meaning with --tls (TLS 1.3 records "
-			 "are not padded; OpenSSL updates keys itself)",
-			 c->pad ? "pad" : "rekey");
+		kit_warn("--%s has no meaning with --tls (%s)",
+			 c->pad ? "pad" : "rekey", c->pad
+			 ? "TLS 1.3 records are not padded here"
+			 : "OpenSSL updates the keys itself");
 		exit(2);
 	}
 	/* The same --cipher parser and key log as the kit's protocol. */
