@@ -219,8 +219,8 @@ mode_is users 600
 
 sum_before=$(sha256sum <users)
 keys add_empty 1 adduser users carol <pw_empty
-keys add_badnick 1 adduser users 9carol <pw1
-keys add_colon 1 adduser users 'car:ol' <pw1
+keys add_badnick 2 adduser users 9carol <pw1
+keys add_colon 2 adduser users 'car:ol' <pw1
 [ "$(sha256sum <users)" = "$sum_before" ] || fail "a refused adduser changed users"
 keys add_new 0 adduser new-users carol <pw1
 mode_is new-users 600
