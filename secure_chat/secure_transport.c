@@ -126,6 +126,36 @@ drop_plain(struct secure *s)
 	s->plain_off = s->plain_len = 0;
 }
 
+/* Why the peer's end of the stream came without close_notify. A client
+ * the server has not answered yet lost nothing: most often its login took
+ * longer than the server waits (say, at the fingerprint prompt). */
+static const char *
+closed_why(const struct secure *s)
+{
+	if (!s->established)
+		return s->opts.hs.server ? "connection closed during the "
+		       "handshake" : "connection closed during the handshake "
+		       "(a --tls server closes so on this protocol's hello: "
+		       "connect with --tls if it is one)";
+	if (!s->peer_spoke && !s->opts.hs.server)
+		return HS_UNANSWERED_LOGIN;
+	return "connection cut without close_notify (truncated)";
+}
+
+/* The peer closed, or reset the connection under our writes or reads (a
+ * reset is a close that crossed bytes in flight): said as closed_why. */
+static int
+peer_gone(struct secure *s)
+{
+	return failed(s, KIT_ECLOSED, "%s", closed_why(s));
+}
+
+static bool
+is_reset(int err)
+{
+	return err == EPIPE || err == ECONNRESET;
+}
+
 /* Send what waits in out[]; 0 when all is gone (out[] is then released),
  * KIT_EAGAIN, or error. out[] and in[] only ever hold frames as they are
  * on the wire, so they are freed without wiping. */
@@ -139,6 +169,8 @@ secure_flush(struct transport *t)
 		n = send(t->fd, s->out + s->out_off, s->out_len, MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && is_reset(errno))
+			return peer_gone(s);
 		if (n < 0)
 			return errno == EAGAIN || errno == EWOULDBLOCK ?
 			       KIT_EAGAIN : KIT_ESYS;
@@ -510,22 +542,6 @@ in_want(const struct secure *s)
 	return want < IN_CAP ? want : IN_CAP;
 }
 
-/* Why the peer's end of the stream came without close_notify. A client
- * the server has not answered yet lost nothing: most often its login took
- * longer than the server waits (say, at the fingerprint prompt). */
-static const char *
-closed_why(const struct secure *s)
-{
-	if (!s->established)
-		return s->opts.hs.server ? "connection closed during the "
-		       "handshake" : "connection closed during the handshake "
-		       "(a --tls server closes so on this protocol's hello: "
-		       "connect with --tls if it is one)";
-	if (!s->peer_spoke && !s->opts.hs.server)
-		return HS_UNANSWERED_LOGIN;
-	return "connection cut without close_notify (truncated)";
-}
-
 /* More bytes from the socket into in[]: > 0, or KIT_EAGAIN (in[] is then
  * released if it holds nothing), or an error. */
 static ssize_t
@@ -547,6 +563,8 @@ fill_in(struct secure *s)
 		s->in_len += (size_t)n;
 		return n;
 	}
+	if (n < 0 && is_reset(errno))
+		return peer_gone(s);
 	if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
 		return KIT_ESYS;
 	if (n < 0) {
@@ -556,7 +574,7 @@ fill_in(struct secure *s)
 		}
 		return KIT_EAGAIN;
 	}
-	return failed(s, KIT_ECLOSED, "%s", closed_why(s));
+	return peer_gone(s);
 }
 
 /* Data from plain[] into buf; plain[] goes once it is empty. */

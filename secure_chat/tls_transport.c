@@ -104,7 +104,9 @@ ssl_failure(struct tls *s, int r, const char *what)
 		s->peer_closed = true;
 		return KIT_ECLOSED;
 	}
-	if (e == SSL_ERROR_SYSCALL && errno != 0 && !ERR_peek_error()) {
+	/* A reset is a close that crossed bytes in flight: said as one. */
+	if (e == SSL_ERROR_SYSCALL && errno != 0 && !ERR_peek_error() &&
+	    errno != EPIPE && errno != ECONNRESET) {
 		snprintf(s->error, sizeof(s->error), "%s: %s", what,
 			 strerror(errno));
 		return s->failed = KIT_ESYS;
