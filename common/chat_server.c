@@ -252,20 +252,25 @@ before_sleep(void *ud)
 	}
 }
 
+/* Say why and close, after reading what the peer sent already: a close
+ * with unread bytes would be a reset, which may destroy the answer
+ * before the peer reads it. */
 static void
 refuse(const struct server *s, int fd, const char *why)
 {
-	char line[128];
-	int n;
+	uint8_t answer[128];
+	size_t n;
 
-	if (s->opts->refuse) {
-		s->opts->refuse(fd, why);
-		return;
-	}
-	n = snprintf(line, sizeof(line), "ERROR :Closing Link: %s\r\n", why);
-	if (send(fd, line, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+	if (s->opts->refusal)
+		n = s->opts->refusal(why, answer, sizeof(answer));
+	else
+		n = (size_t)snprintf((char *)answer, sizeof(answer),
+				     "ERROR :Closing Link: %s\r\n", why);
+	if (n > 0 && send(fd, answer, n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
 		/* nothing more to do for a peer we are refusing */
 	}
+	shutdown(fd, SHUT_WR);
+	net_drain(fd);
 	close(fd);
 }
 

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "chat_core.h"
 #include "transport.h"
@@ -16,11 +17,11 @@ struct chat_server_opts {
 	struct chat_config chat;
 	transport_wrap_fn wrap;	/* makes each accepted socket a transport */
 	void *wrap_ctx;
-	/* Turns away a peer just accepted (server full, out of memory or
-	 * descriptors) in terms its client reads, and closes fd. NULL: IRC's
-	 * "ERROR :Closing Link: why", for a transport that sends bytes as
-	 * they are. */
-	void (*refuse)(int fd, const char *why);
+	/* What turns away a peer just accepted (server full, out of memory
+	 * or descriptors) in terms its client reads: at most cap bytes into
+	 * out, their count returned (0: just close). NULL: IRC's "ERROR
+	 * :Closing Link: why", for a transport that sends bytes as they are. */
+	size_t (*refusal)(const char *why, uint8_t *out, size_t cap);
 	bool verbose;		/* log connections and departures */
 	const char *progname;	/* prefix of log lines */
 };

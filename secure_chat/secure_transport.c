@@ -265,18 +265,14 @@ secure_transport_wrap(int fd, void *ctx)
 	return secure_transport_new(fd, ctx);
 }
 
-void
-secure_transport_refuse(int fd, const char *why)
+size_t
+secure_transport_refusal(const char *why, uint8_t *out, size_t cap)
 {
-	uint8_t body[2] = { 2, ALERT_UNAVAILABLE }, frame[FRAME_HEADER_LEN + 2];
-	int n = frame_write(FRAME_ALERT, body, 2, frame, sizeof(frame));
+	static const uint8_t body[2] = { 2, ALERT_UNAVAILABLE };
+	int n = frame_write(FRAME_ALERT, body, 2, out, cap);
 
 	(void)why;
-	if (n > 0 &&
-	    send(fd, frame, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
-		/* nothing more to do for a peer we are refusing */
-	}
-	close(fd);
+	return n > 0 ? (size_t)n : 0;
 }
 
 const char *
@@ -323,7 +319,9 @@ refused(struct secure *s, int alert, bool sealed)
 			      "(access_denied: a nick, key or password it does "
 			      "not take, or too many failed logins lately)%s",
 			      clear);
-	if (alert == ALERT_UNAVAILABLE && !s->opts.hs.server)
+	/* A server sends it alone, instead of its hello: later, a forgery. */
+	if (alert == ALERT_UNAVAILABLE && !s->opts.hs.server &&
+	    !s->established)
 		return failed(s, KIT_EAUTH, "the server turned the connection "
 			      "away (unavailable: it is full, or out of memory "
 			      "or descriptors): try again later");

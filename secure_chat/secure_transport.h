@@ -29,9 +29,9 @@ struct transport *secure_transport_new(int fd, const struct secure_opts *o);
 /* transport_wrap_fn for chat_server: ctx is a struct secure_opts. */
 struct transport *secure_transport_wrap(int fd, void *ctx);
 
-/* chat_server_opts.refuse: a plaintext `unavailable` alert, which the
+/* chat_server_opts.refusal: a plaintext `unavailable` alert, which the
  * client reads during its handshake (why is for the server's log). */
-void secure_transport_refuse(int fd, const char *why);
+size_t secure_transport_refusal(const char *why, uint8_t *out, size_t cap);
 
 /* After the handshake: the peer's nick (server side), "" before. */
 const char *secure_transport_peer(const struct transport *t);

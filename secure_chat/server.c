@@ -207,7 +207,7 @@ setup_tls(struct server *s, struct chat_server_opts *opts,
 		opts->port = TLS_CLI_PORT;
 	opts->wrap = tls_transport_wrap;
 	opts->wrap_ctx = tls;
-	opts->refuse = tls_transport_refuse;
+	opts->refusal = tls_transport_refusal;
 }
 
 /* What a client that pins the certificate rather than the key wants
@@ -239,7 +239,7 @@ setup_secure(struct server *s, struct chat_server_opts *opts,
 	sec->on_handshake = on_handshake;
 	opts->wrap = secure_transport_wrap;
 	opts->wrap_ctx = sec;
-	opts->refuse = secure_transport_refuse;
+	opts->refusal = secure_transport_refusal;
 }
 
 /* --users: readable and well formed now, and not left open to others

@@ -70,7 +70,8 @@ login_refusal(const struct tls *s, unsigned long err)
 		return "the server refused this login (certificate_required): "
 		       "over --tls it takes key logins only: log in with --key";
 	case SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE:
-		if (!SSL_get_certificate(s->ssl))
+		/* Before the server's certificate: at the ClientHello. */
+		if (!SSL_get0_peer_certificate(s->ssl))
 			return "the server refused the handshake "
 			       "(handshake_failure: most often no cipher suite "
 			       "in common, see --cipher)";
@@ -290,11 +291,13 @@ static const struct transport_ops tls_ops = {
 	.buffered = tls_buffered,
 };
 
-void
-tls_transport_refuse(int fd, const char *why)
+size_t
+tls_transport_refusal(const char *why, uint8_t *out, size_t cap)
 {
 	(void)why;
-	close(fd);
+	(void)out;
+	(void)cap;
+	return 0;
 }
 
 struct transport *

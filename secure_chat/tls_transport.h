@@ -62,8 +62,9 @@ void tls_opts_free(struct tls_opts *o);
  * chat server and client do. */
 struct transport *tls_transport_wrap(int fd, void *ctx);
 
-/* chat_server_opts.refuse: TLS has no alert for a full server, so the
- * connection just closes; the client sees it closed in the handshake. */
-void tls_transport_refuse(int fd, const char *why);
+/* chat_server_opts.refusal: none. TLS has no alert for a full server,
+ * so the connection just closes, and the client sees it closed in the
+ * handshake. */
+size_t tls_transport_refusal(const char *why, uint8_t *out, size_t cap);
 
 #endif

@@ -263,13 +263,17 @@ grep -q "refused anonymous login as 'dave': the server takes password logins onl
 grep -q '(TLSv1.3 TLS_CHACHA20_POLY1305_SHA256)' "$SERVER_LOG" ||
 	fail "--cipher chacha20-poly1305 did not pick TLS_CHACHA20_POLY1305_SHA256"
 echo "passwords: the nick's password in PASS, a wrong or missing one refused"
-# A client without a certificate whose suites the server does not take is
-# told so, not that its login was refused.
-client_start nosuite --tls --channel '#lab' --server-key "$fp" \
-	--cipher aes-256-gcm <<<'never-sent'
-client_wait nosuite 1
-grep -q 'the server refused the handshake (handshake_failure: most often no cipher suite in common, see --cipher)' \
-	nosuite.out || fail "no suite in common was not said: $(cat nosuite.out)"
+# A client whose suites the server does not take is told so, not that its
+# login was refused, with a certificate (--key) or without.
+for how in "" "--key alice.key"; do
+	# shellcheck disable=SC2086
+	client_start nosuite --tls --channel '#lab' --server-key "$fp" \
+		--cipher aes-256-gcm $how <<<'never-sent'
+	client_wait nosuite 1
+	grep -q 'the server refused the handshake (handshake_failure: most often no cipher suite in common, see --cipher)' \
+		nosuite.out ||
+		fail "no suite in common ($how) was not said: $(cat nosuite.out)"
+done
 echo "--cipher: no suite in common is said as such"
 
 # --- the wrong mode: said at once, not waited out ---------------------------------

@@ -310,11 +310,11 @@ START_TEST(test_secure_transport_refused_login_is_sealed)
 }
 END_TEST
 
-/* Write a plaintext access_denied alert frame into relay socket fd. */
+/* Write a plaintext alert frame of this code into relay socket fd. */
 static void
-inject_alert(int fd)
+inject_alert(int fd, uint8_t code)
 {
-	uint8_t frame[8], body[2] = { 2, ALERT_ACCESS_DENIED };
+	uint8_t frame[8], body[2] = { 2, code };
 	int n = frame_write(FRAME_ALERT, body, 2, frame, sizeof(frame));
 
 	ck_assert_int_gt(n, 0);
@@ -327,11 +327,22 @@ inject_alert(int fd)
 START_TEST(test_secure_transport_plaintext_alert_after_the_handshake)
 {
 	pump();
-	inject_alert(relay_c);
+	inject_alert(relay_c, ALERT_ACCESS_DENIED);
 	assert_read_fails(cli, KIT_EAUTH, "lately) (in the clear: not "
 			  "authenticated)");
-	inject_alert(relay_s);
+	inject_alert(relay_s, ALERT_ACCESS_DENIED);
 	assert_read_fails(srv, KIT_EAUTH, "plaintext frame after the handshake");
+}
+END_TEST
+
+/* unavailable comes from a server only instead of its hello: to a done
+ * client it is a forgery like any plaintext alert, and said to be one. */
+START_TEST(test_secure_transport_unavailable_after_the_handshake_is_unauthenticated)
+{
+	pump();
+	inject_alert(relay_c, ALERT_UNAVAILABLE);
+	assert_read_fails(cli, KIT_EAUTH, "the peer refused the handshake: "
+			  "unavailable (in the clear: not authenticated)");
 }
 END_TEST
 
@@ -343,7 +354,7 @@ START_TEST(test_secure_transport_plaintext_alert_after_a_record)
 	ck_assert_int_eq(transport_write(srv, ":srv 001 guest\r\n", 16), 16);
 	relay(relay_s, relay_c, NULL);
 	ck_assert_int_eq(transport_read(cli, buf, sizeof(buf)), 16);
-	inject_alert(relay_c);
+	inject_alert(relay_c, ALERT_ACCESS_DENIED);
 	assert_read_fails(cli, KIT_EAUTH, "plaintext frame after the handshake");
 }
 END_TEST
@@ -530,6 +541,7 @@ secure_transport_suite(void)
 	tcase_add_test(tc, test_secure_transport_refuses_an_unknown_server);
 	tcase_add_test(tc, test_secure_transport_refused_login_is_sealed);
 	tcase_add_test(tc, test_secure_transport_plaintext_alert_after_the_handshake);
+	tcase_add_test(tc, test_secure_transport_unavailable_after_the_handshake_is_unauthenticated);
 	tcase_add_test(tc, test_secure_transport_plaintext_alert_after_a_record);
 	tcase_add_test(tc, test_secure_transport_idle_connection_holds_no_buffers);
 	tcase_add_test(tc, test_secure_transport_burst_after_idle_arrives_whole);
