@@ -368,7 +368,8 @@ flush_net(struct client *cl)
 		server_closed(cl, transport_strerror(cl->t, (int)f));
 		return;
 	}
-	/* Not ready (a handshake) needs no EPOLLOUT: a read moves it on. */
+	/* Not ready (a handshake) needs no EPOLLOUT: the peer's answer, read
+	 * or flushed in, moves it on. */
 	set_events(cl, &cl->net, &cl->net_events, EPOLLIN |
 		   (n == KIT_EAGAIN || f == KIT_EAGAIN ? EPOLLOUT : 0));
 }

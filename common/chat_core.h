@@ -18,7 +18,7 @@
 #define CHAT_CHANNELS_PER_CLIENT 20
 #define CHAT_REASON_MAX 160
 #define CHAT_AWAY_MAX 160
-#define CHAT_PASS_MAX 255	/* a longer PASS is kept as none */
+#define CHAT_PASS_MAX 255	/* a longer PASS is kept as an empty one */
 /* nick!user@host */
 #define CHAT_MASK_MAX (CHAT_NICK_MAX + CHAT_USER_MAX + NET_ADDRSTRLEN + 2)
 

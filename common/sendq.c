@@ -108,7 +108,8 @@ sendq_send(struct sendq *q, struct transport *t, ssize_t *wrote)
 {
 	ssize_t f = send_once(q, t, wrote);
 
-	if (*wrote == KIT_EINCOMPLETE && f == 0)
+	/* Held back, and the flush ended the handshake: they go now. */
+	if (*wrote == KIT_EINCOMPLETE && f == 0 && transport_ready(t))
 		f = send_once(q, t, wrote);
 	return f;
 }

@@ -43,9 +43,9 @@ void sendq_consume(struct sendq *q, size_t n);
  * Write what the transport takes now, then flush it: the flush's result
  * (0, KIT_EAGAIN) or the link's error. *wrote is how the writes ended: 0
  * when all went, KIT_EAGAIN, or KIT_EINCOMPLETE while a handshake runs.
- * A flush that finishes the handshake (TLS reads the peer's last flight
- * there) is followed by the bytes it held back: no event would come to
- * send them while the peer waits for them.
+ * When the flush is what ends the handshake (TLS reads the peer's last
+ * flight there), the bytes held back follow at once: no event would come
+ * to send them while the peer waits for them.
  */
 ssize_t sendq_send(struct sendq *q, struct transport *t, ssize_t *wrote);
 

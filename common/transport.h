@@ -30,6 +30,9 @@ struct transport_ops {
 	 * end: 0 when none are left, KIT_EAGAIN while some wait for the
 	 * socket, or an error. NULL: it never holds any. */
 	int (*flush)(struct transport *t);
+	/* True once writes go through: the handshake, if the transport has
+	 * one, is over. NULL: from the start. */
+	bool (*ready)(const struct transport *t);
 	/* Why the last call failed, for logs (NULL: errno tells). */
 	const char *(*error)(const struct transport *t);
 	/* True when it holds received bytes not yet read: epoll cannot tell,
@@ -65,6 +68,12 @@ static inline int
 transport_flush(struct transport *t)
 {
 	return t->ops->flush ? t->ops->flush(t) : 0;
+}
+
+static inline bool
+transport_ready(const struct transport *t)
+{
+	return !t->ops->ready || t->ops->ready(t);
 }
 
 /* Text for a failed call's code r (KIT_ESYS: errno's text). */

@@ -766,12 +766,19 @@ secure_identity(const struct transport *t)
 	       ? s->peer : NULL;
 }
 
+static bool
+secure_ready(const struct transport *t)
+{
+	return ((const struct secure *)t)->established;
+}
+
 static const struct transport_ops secure_ops = {
 	.name = "secure",
 	.read = secure_read,
 	.write = secure_write,
 	.close = secure_close,
 	.flush = secure_flush,
+	.ready = secure_ready,
 	.error = secure_error,
 	.identity = secure_identity,
 	.buffered = secure_buffered,

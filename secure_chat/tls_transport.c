@@ -280,12 +280,19 @@ tls_identity(const struct transport *t)
 	return s->established && s->peer[0] ? s->peer : NULL;
 }
 
+static bool
+tls_ready(const struct transport *t)
+{
+	return ((const struct tls *)t)->established;
+}
+
 static const struct transport_ops tls_ops = {
 	.name = "tls",
 	.read = tls_read,
 	.write = tls_write,
 	.close = tls_close,
 	.flush = tls_flush,
+	.ready = tls_ready,
 	.error = tls_error,
 	.identity = tls_identity,
 	.buffered = tls_buffered,

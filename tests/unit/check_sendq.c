@@ -6,8 +6,8 @@
 #include "suites.h"
 #include "transport.h"
 
-/* A transport whose handshake ends at its first flush after flushes_due
- * more (as TLS may end one there), then takes everything into got[]. */
+/* A transport whose handshake ends at its flushes_due-th flush (as TLS
+ * may end one there), then takes everything into got[]. */
 struct fake {
 	struct transport base;
 	int flushes_due;
@@ -38,8 +38,15 @@ fake_flush(struct transport *t)
 	return 0;
 }
 
+static bool
+fake_ready(const struct transport *t)
+{
+	return ((const struct fake *)t)->flushes_due == 0;
+}
+
 static const struct transport_ops fake_ops = {
 	.name = "fake", .write = fake_write, .flush = fake_flush,
+	.ready = fake_ready,
 };
 
 START_TEST(test_sendq_keeps_order_across_partial_writes)
@@ -153,18 +160,27 @@ START_TEST(test_sendq_send_follows_a_handshake_a_flush_ends)
 }
 END_TEST
 
+/* Each call's flush moves the handshake on; the call whose flush ends it
+ * sends the bytes, and none before. */
 START_TEST(test_sendq_send_keeps_bytes_while_the_handshake_runs)
 {
 	struct fake f = { .base = { .ops = &fake_ops }, .flushes_due = 3 };
 	struct sendq q;
 	ssize_t wrote;
+	int call;
 
 	sendq_init(&q, 1 << 20);
 	ck_assert_int_eq(sendq_append(&q, "NICK a\r\n", 8), 0);
+	for (call = 1; call <= 2; call++) {
+		ck_assert_int_eq(sendq_send(&q, &f.base, &wrote), 0);
+		ck_assert_int_eq(wrote, KIT_EINCOMPLETE);
+		ck_assert_uint_eq(q.len, 8);
+		ck_assert_uint_eq(f.len, 0);
+	}
 	ck_assert_int_eq(sendq_send(&q, &f.base, &wrote), 0);
-	ck_assert_int_eq(wrote, KIT_EINCOMPLETE);
-	ck_assert_uint_eq(q.len, 8);
-	ck_assert_uint_eq(f.len, 0);
+	ck_assert_int_eq(wrote, 0);
+	ck_assert_uint_eq(q.len, 0);
+	ck_assert_uint_eq(f.len, 8);
 	sendq_free(&q);
 }
 END_TEST
