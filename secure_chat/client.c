@@ -132,11 +132,13 @@ read_answer(FILE *tty, const char *fp)
 	return ANSWER_AGAIN;
 }
 
-/* Unknown server: ask on the terminal, as SSH does, or explain. */
+/* Unknown server: ask on the terminal, as SSH does, or explain. The time
+ * the user takes is kept apart from the handshake's (-v). */
 static bool
-ask_first_use(const struct client *c, const char *fp)
+ask_first_use(struct client *c, const char *fp)
 {
 	enum answer a = ANSWER_NO;
+	struct timespec asked;
 	FILE *tty;
 	int tries;
 
@@ -153,9 +155,11 @@ ask_first_use(const struct client *c, const char *fp)
 	fputs("Are you sure you want to continue connecting "
 	      "(yes/no/[fingerprint])? ", tty);
 	/* Anything else is asked again, a few times. */
+	clock_gettime(CLOCK_MONOTONIC, &asked);
 	for (tries = 0; tries < 5; tries++)
 		if ((a = read_answer(tty, fp)) != ANSWER_AGAIN)
 			break;
+	c->prompt_ms = evloop_ms_since(&asked);
 	fclose(tty);
 	if (a == ANSWER_YES)
 		return true;
@@ -168,8 +172,6 @@ check_known(struct client *c, const uint8_t pub[static 32], const char *fp)
 {
 	char err[KIT_ERRLEN];
 	int r = keys_known_check(c->known_hosts, c->host, c->port, pub, err);
-	struct timespec asked;
-	bool trusted;
 
 	if (r == KEYS_KNOWN_MATCH)
 		return 0;
@@ -179,10 +181,7 @@ check_known(struct client *c, const uint8_t pub[static 32], const char *fp)
 		kit_warn("%s", err);
 		return ALERT_UNKNOWN_IDENTITY;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &asked);
-	trusted = ask_first_use(c, fp);
-	c->prompt_ms = evloop_ms_since(&asked);
-	if (!trusted)
+	if (!ask_first_use(c, fp))
 		return ALERT_UNKNOWN_IDENTITY;
 	if (keys_known_add(c->known_hosts, c->host, c->port, pub, err) < 0)
 		kit_warn("could not remember the key: %s", err);

@@ -276,10 +276,42 @@ line_error(char err[static KIT_ERRLEN], const char *path, unsigned no,
 	return KIT_EINVAL;
 }
 
-/* Check every line of a users text and find nick's. */
+/* A nick of the file, with its line, while the whole file is checked. */
+struct seen {
+	char nick[KEYS_NICK_MAX + 1];
+	unsigned no;
+};
+
+/* Note e's nick in seen: KIT_EINVAL if an earlier line has it. */
+static int
+note_nick(struct irc_map *seen, const struct entry *e, const char *path,
+	  unsigned no, char err[static KIT_ERRLEN])
+{
+	const struct seen *old = irc_map_get(seen, e->nick);
+	struct seen *s;
+	char why[64];
+
+	if (old) {
+		snprintf(why, sizeof(why), "nick listed twice (lines %u and "
+			 "%u)", old->no, no);
+		return line_error(err, path, no, why);
+	}
+	if (!(s = calloc(1, sizeof(*s))))
+		return KIT_ENOMEM;
+	memcpy(s->nick, e->nick, sizeof(s->nick));
+	s->no = no;
+	if (irc_map_put(seen, s->nick, s) < 0) {
+		free(s);
+		return KIT_ENOMEM;
+	}
+	return 0;
+}
+
+/* Check every line of a users text and find nick's; with seen, also
+ * that no two lines have the same nick. */
 static int
 scan(const char *path, const char *text, size_t len, const char *nick,
-     struct found *f, char err[static KIT_ERRLEN])
+     struct found *f, struct irc_map *seen, char err[static KIT_ERRLEN])
 {
 	char buf[KEYS_LINE_MAX + 1], why[64];
 	struct keys_lines it;
@@ -296,6 +328,8 @@ scan(const char *path, const char *text, size_t len, const char *nick,
 			r = line_error(err, path, it.no, bad);
 			goto out;
 		}
+		if (seen && (r = note_nick(seen, &e, path, it.no, err)) < 0)
+			goto out;
 		if (irc_casecmp(e.nick, nick) != 0)
 			continue;
 		if (f->no) {
@@ -335,10 +369,10 @@ read_users(const char *path, bool missing_ok, char **text, size_t *len,
 	return r;
 }
 
-/* Read the users file at path and scan it for nick. */
+/* Read the users file at path and scan it for nick (seen: as scan). */
 static int
 scan_file(const char *path, const char *nick, struct found *f,
-	  char err[static KIT_ERRLEN])
+	  struct irc_map *seen, char err[static KIT_ERRLEN])
 {
 	char *text;
 	size_t len;
@@ -346,7 +380,7 @@ scan_file(const char *path, const char *nick, struct found *f,
 
 	if ((r = read_users(path, false, &text, &len, err)) < 0)
 		return r;
-	r = scan(path, text, len, nick, f, err);
+	r = scan(path, text, len, nick, f, seen, err);
 	OPENSSL_clear_free(text, len + 1);
 	return r;
 }
@@ -356,7 +390,7 @@ passwords_lookup(const char *path, const char *nick,
 		 char line[static PASSWORDS_LINE_MAX], char err[static KIT_ERRLEN])
 {
 	struct found f;
-	int r = scan_file(path, nick, &f, err);
+	int r = scan_file(path, nick, &f, NULL, err);
 
 	if (r == 0 && f.no) {
 		memcpy(line, f.line, sizeof(f.line));
@@ -371,9 +405,18 @@ passwords_lookup(const char *path, const char *nick,
 int
 passwords_check_file(const char *path, char err[static KIT_ERRLEN])
 {
+	struct irc_map *seen = irc_map_new();
+	struct seen *s;
 	struct found f;
-	int r = scan_file(path, "", &f, err);	/* no nick is empty */
+	size_t pos = 0;
+	int r = seen ? scan_file(path, "", &f, seen, err)	/* no nick is "" */
+		     : KIT_ENOMEM;
 
+	if (r == KIT_ENOMEM)
+		errf(err, "%s: out of memory", path);
+	while (seen && (s = irc_map_next(seen, &pos)))
+		free(s);
+	irc_map_free(seen);
 	OPENSSL_cleanse(&f, sizeof(f));
 	return r;
 }
@@ -451,7 +494,7 @@ passwords_store(const char *path, const char *line, char err[static KIT_ERRLEN])
 		goto out;
 	}
 	if ((r = read_users(path, true, &text, &len, err)) < 0 ||
-	    (r = scan(path, text, len, e.nick, &f, err)) < 0)
+	    (r = scan(path, text, len, e.nick, &f, NULL, err)) < 0)
 		goto out;
 	if (len + n + 2 > KEYS_TEXT_MAX) {
 		errf(err, "%s: would grow over %d bytes", path, KEYS_TEXT_MAX);

@@ -782,6 +782,10 @@ START_TEST(test_users_file_nick_twice_is_refused)
 	ck_assert_int_eq(passwords_check(path("users"), "alice", "pw", err),
 			 KIT_EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "listed twice"));
+	/* The check of the whole file finds it without being asked for it. */
+	ck_assert_int_eq(passwords_check_file(path("users"), err), KIT_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "users:2: nick listed twice (lines "
+				     "1 and 2)"));
 }
 END_TEST
 
