@@ -209,15 +209,23 @@ read_password(struct client *c, const char *path)
 	FILE *f = fopen(path, "r");
 	struct stat st;
 	size_t n;
+	int next;
 
 	if (!f)
 		kit_die("--password-file %s: %s", path, strerror(errno));
+	errno = 0;
 	if (!fgets(c->password, sizeof(c->password), f))
-		kit_die("--password-file %s is empty", path);
-	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 0077))
-		kit_warn("%s can be read by others: chmod 600 %s", path, path);
-	fclose(f);
+		kit_die("--password-file %s: %s", path,
+			ferror(f) ? strerror(errno) : "empty");
 	n = strcspn(c->password, "\r\n");
+	if (!c->password[n] && (next = fgetc(f)) != EOF && next != '\n' &&
+	    next != '\r')
+		kit_die("--password-file %s: the password is longer than %d "
+			"bytes", path, HS_PASSWORD_MAX);
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 0077))
+		kit_warn("%s can be read or written by others: chmod 600 %s",
+			 path, path);
+	fclose(f);
 	c->password[n] = '\0';
 	if (n == 0)
 		kit_die("--password-file %s holds an empty password", path);

@@ -88,6 +88,8 @@ read_line(char buf[static PASSWORDS_MAX + 2], bool prompted)
 		if ((got = read(STDIN_FILENO, &c, 1)) < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
+			if (prompted)
+				fputc('\n', stderr);
 			kit_warn("cannot read the password: %s", strerror(errno));
 			goto out;
 		}

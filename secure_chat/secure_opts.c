@@ -22,13 +22,14 @@ parse_ciphers(const char *list, uint8_t suites[2])
 			!strcasecmp(name, "chacha20-poly1305")
 			? SUITE_CHACHA20_POLY1305 : 0;
 
-		if (s && memchr(suites, s, n)) {
-			kit_warn("--cipher '%s' names %s twice", list, name);
-			exit(2);
-		}
 		if (!s) {
 			kit_warn("invalid --cipher '%s' (aes-256-gcm, "
 				 "chacha20-poly1305, comma-separated)", list);
+			exit(2);
+		}
+		/* Two suites: a third name is a repeat. */
+		if (n == 2 || memchr(suites, s, n)) {
+			kit_warn("--cipher '%s' names %s twice", list, name);
 			exit(2);
 		}
 		suites[n++] = (uint8_t)s;

@@ -251,7 +251,7 @@ check_users_file(const char *path)
 	struct stat st;
 	int r = passwords_check_file(path, err);
 
-	if (r == KIT_ESYS)
+	if (r == KIT_ESYS && errno == ENOENT)
 		kit_die("--users %s: %s (secure-keys adduser %s NICK makes it)",
 			path, strerror(errno), path);
 	if (r < 0)

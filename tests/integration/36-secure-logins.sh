@@ -77,7 +77,7 @@ assert_lines_in_order alice '#lab <carol> carol: in by password' \
 assert_lines_in_order carol '#lab <alice> alice: in by key'
 grep -Eq 'handshake in [0-9.]+ ms \(kit-chat v1 ' carol.err ||
 	fail "carol -v, let in, did not report her handshake"
-grep -q 'good.pw can be read by others: chmod 600 good.pw' carol.err ||
+grep -q 'good.pw can be read or written by others: chmod 600 good.pw' carol.err ||
 	fail "carol was not warned of a password file others can read"
 grep -q "secure-server: key login as 'alice'" "$SERVER_LOG" &&
 	grep -q "secure-server: password login as 'carol'" "$SERVER_LOG" ||
