@@ -464,11 +464,8 @@ check_server_auth(struct hs *h, const uint8_t *msg, size_t n)
 		return fail(h, ALERT_DECODE_ERROR, "bad ServerAuth");
 	if (transcript_hash(&h->th, th1) < 0)
 		return fail(h, ALERT_HANDSHAKE_FAILURE, "hash failed");
-	/* The pin first: a changed key must be reported as such. check_server
-	 * has said why it refused (a pin, a changed key, a "no"). */
-	if ((r = h->cfg.check_server(h->cfg.ud, msg + 1)) != 0)
-		return fail(h, r, "the server's key was refused: nothing was "
-			    "sent");
+	/* The proof first: only a key whose owner signed this handshake is
+	 * shown at the first-use prompt or remembered. */
 	if (h->cfg.verify(msg + 1, signed_part,
 			  to_sign(signed_part, SERVER_CONTEXT, th1),
 			  msg + 33) < 0 ||
@@ -476,6 +473,11 @@ check_server_auth(struct hs *h, const uint8_t *msg, size_t n)
 	    CRYPTO_memcmp(mac, msg + 97, 32))
 		return fail(h, ALERT_BAD_IDENTITY, "the server's signature "
 			    "or MAC is wrong");
+	/* check_server has said why it refused (a pin, a changed key, a
+	 * "no"). */
+	if ((r = h->cfg.check_server(h->cfg.ud, msg + 1)) != 0)
+		return fail(h, r, "the server's key was refused: nothing was "
+			    "sent");
 	return transcript_add(&h->th, msg, n) < 0 ?
 	       fail(h, ALERT_HANDSHAKE_FAILURE, "hash failed") : 0;
 }

@@ -11,11 +11,13 @@
 /* What the client accepts as the server, and the server as clients. */
 static const uint8_t *pinned;
 static bool client_sent_auth;
+static int server_checks;	/* keys check_server was shown */
 
 static int
 check_server(void *ud, const uint8_t pub[static 32])
 {
 	(void)ud;
+	server_checks++;
 	return memcmp(pub, pinned, 32) ? ALERT_UNKNOWN_IDENTITY : 0;
 }
 
@@ -214,6 +216,48 @@ START_TEST(test_handshake_wrong_server_key_stops_before_any_client_byte)
 	ck_assert_int_eq(o.client, -ALERT_UNKNOWN_IDENTITY);
 	ck_assert(!client_sent_auth);	/* the password never left */
 	done(&o);
+}
+END_TEST
+
+/* A server that signs with its key, then spoils the signature. */
+static int
+bad_sign(void *ud, const uint8_t *msg, size_t n, uint8_t sig[static 64])
+{
+	int r = test_sign(ud, msg, n, sig);
+
+	sig[0] ^= 0x01;
+	return r;
+}
+
+/* A ServerAuth that does not prove the key is refused before the key is
+ * shown to check_server: a first-use prompt never offers it, and it is
+ * never remembered. */
+START_TEST(test_handshake_unproven_server_key_is_never_checked)
+{
+	struct hs_config cc = client_config(HS_ANONYMOUS, "guest", NULL);
+	struct hs_config sc = server_config();
+	uint8_t a[4 * FRAME_MAX], b[4 * FRAME_MAX];
+	struct hs *c = hs_new(&cc), *s;
+	size_t hello, auth, out;
+	int n, r;
+
+	sc.sign = bad_sign;
+	s = hs_new(&sc);
+	pinned = server_key.pub;
+	server_checks = 0;
+	n = hs_client_hello(c, a, sizeof(a));
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(hs_input(s, a, (size_t)n, b, sizeof(b), &hello),
+			 HS_CONTINUE);
+	ck_assert_int_eq(hs_output(s, b + hello, sizeof(b) - hello, &auth),
+			 HS_CONTINUE);
+	ck_assert_int_eq(hs_input(c, b, hello, a, sizeof(a), &out),
+			 HS_CONTINUE);
+	r = hs_input(c, b + hello, auth, a, sizeof(a), &out);
+	ck_assert_int_eq(r, -ALERT_BAD_IDENTITY);
+	ck_assert_int_eq(server_checks, 0);
+	hs_free(c);
+	hs_free(s);
 }
 END_TEST
 
@@ -558,6 +602,7 @@ handshake_suite(void)
 	tcase_add_test(tc, test_handshake_with_password_and_anonymous);
 	tcase_add_test(tc, test_handshake_refuses_wrong_password_and_unknown_key);
 	tcase_add_test(tc, test_handshake_wrong_server_key_stops_before_any_client_byte);
+	tcase_add_test(tc, test_handshake_unproven_server_key_is_never_checked);
 	tcase_add_loop_test(tc, test_handshake_every_flipped_byte_fails, 0, 3);
 	tcase_add_test(tc, test_handshake_server_hello_goes_before_server_auth);
 	tcase_add_test(tc, test_handshake_spare_key_is_used_once);
