@@ -86,6 +86,22 @@ login_refusal(const struct tls *s, unsigned long err)
 	return NULL;
 }
 
+/* Why the peer's end of the stream came, or a reset, without
+ * close_notify. */
+static const char *
+closed_why(const struct tls *s)
+{
+	if (!s->established)
+		return s->opts->server ? "connection closed during the TLS "
+		       "handshake (the client refused the server's key, or "
+		       "does not speak TLS)" : "connection closed during the "
+		       "TLS handshake (a server without --tls closes so on a "
+		       "TLS hello, and a full one on any)";
+	if (!s->opts->server && !s->peer_spoke)
+		return HS_UNANSWERED_LOGIN;
+	return "connection cut without close_notify (truncated)";
+}
+
 /*
  * What the failed SSL call whose result was r means: KIT_EINCOMPLETE (it
  * waits for the peer's bytes), KIT_EAGAIN (for the socket to take ours),
@@ -117,14 +133,7 @@ ssl_failure(struct tls *s, int r, const char *what)
 	if (e == SSL_ERROR_SYSCALL || ERR_GET_REASON(ERR_peek_error()) ==
 				      SSL_R_UNEXPECTED_EOF_WHILE_READING) {
 		ERR_clear_error();
-		return failed(s, KIT_ECLOSED, !s->established ?
-			      "connection closed during the TLS handshake (a "
-			      "server without --tls closes so on a TLS hello, "
-			      "and a full one on any)" :
-			      !s->opts->server && !s->peer_spoke ?
-			      HS_UNANSWERED_LOGIN :
-			      "connection cut without close_notify "
-			      "(truncated)");
+		return failed(s, KIT_ECLOSED, closed_why(s));
 	}
 	if (!s->opts->server &&
 	    (refusal = login_refusal(s, ERR_peek_error()))) {
