@@ -101,17 +101,28 @@ grep -q "Added 127.0.0.1:$SERVER_PORT to " "$TMP_DIR/fp.out" ||
 	fail "the fingerprint did not add the server to the known hosts"
 echo "first-use prompt: a wrong fingerprint is asked again, the right one trusts"
 
+# answered_out NAME PAUSE ANSWER THEN [options]: NAME's secure-client
+# gets ANSWER at the prompt after PAUSE s, then prints THEN and exits 1
+# (its output in $TMP_DIR/NAME.out, its known hosts in $TMP_DIR/NAME.kh).
+answered_out()
+{
+	local name=$1 pause=$2 answer=$3 then=$4 status=0
+
+	shift 4
+	bounded 30 python3 "$(dirname "$0")/ptyanswer.py" "$pause" "$PROMPT" \
+		"$answer" "$then" "$KIT_BIN/secure-client" "$@" \
+		--host "$SERVER_HOST" --port "$SERVER_PORT" --nick "$name" \
+		--channel '#lab' --known-hosts "$TMP_DIR/$name.kh" \
+		>"$TMP_DIR/$name.out" 2>&1 || status=$?
+	[ "$status" -eq 1 ] ||
+		fail "$name: status $status, not 1: $(cat "$TMP_DIR/$name.out")"
+}
+
 # "no" refuses: the client says so once, remembers nothing and exits 1.
-status=0
-bounded 30 python3 "$(dirname "$0")/ptyanswer.py" 0.2 "$PROMPT" no \
-	'not connecting' "$KIT_BIN/secure-client" --host "$SERVER_HOST" \
-	--port "$SERVER_PORT" --nick carol --channel '#lab' \
-	--known-hosts "$TMP_DIR/known_hosts3" >"$TMP_DIR/no.out" 2>&1 ||
-	status=$?
-[ "$status" -eq 1 ] || fail "'no': status $status, not 1: $(cat "$TMP_DIR/no.out")"
+answered_out carol 0.2 no 'not connecting'
 grep -q "connection to the server lost: handshake failed: the server's key was refused: nothing was sent" \
-	"$TMP_DIR/no.out" || fail "'no' did not end as a refusal: $(cat "$TMP_DIR/no.out")"
-[ ! -s "$TMP_DIR/known_hosts3" ] || fail "'no' added the server to the known hosts"
+	"$TMP_DIR/carol.out" || fail "'no' did not end as a refusal: $(cat "$TMP_DIR/carol.out")"
+[ ! -s "$TMP_DIR/carol.kh" ] || fail "'no' added the server to the known hosts"
 echo "first-use prompt: 'no' refuses, and nothing is remembered"
 stop_server
 
@@ -120,14 +131,8 @@ stop_server
 # the stream.
 SERVER_PROG=secure-server start_server --tls --key "$TMP_DIR/server.key" \
 	--register-timeout 1
-status=0
-bounded 30 python3 "$(dirname "$0")/ptyanswer.py" 2.5 "$PROMPT" yes \
-	'connect again' "$KIT_BIN/secure-client" --tls --host "$SERVER_HOST" \
-	--port "$SERVER_PORT" --nick dave --channel '#lab' \
-	--known-hosts "$TMP_DIR/known_hosts4" >"$TMP_DIR/late.out" 2>&1 ||
-	status=$?
-[ "$status" -eq 1 ] || fail "late answer: status $status, not 1: $(cat "$TMP_DIR/late.out")"
+answered_out dave 2.5 yes 'connect again' --tls
 grep -qF "the server closed the connection before answering the login (it drops logins that take longer than its --register-timeout, 60 s by default): connect again" \
-	"$TMP_DIR/late.out" || fail "a late answer over --tls: $(cat "$TMP_DIR/late.out")"
+	"$TMP_DIR/dave.out" || fail "a late answer over --tls: $(cat "$TMP_DIR/dave.out")"
 echo "--tls: an answer later than --register-timeout is told it came too late"
 stop_server
