@@ -93,6 +93,17 @@ check_key(struct server *s, const char *nick, const uint8_t *key,
 	return true;
 }
 
+/* Why an anonymous login is refused: the logins the files allow. */
+static const char *
+logins_taken(const struct server *s)
+{
+	if (!s->users)
+		return "the server takes key logins only";
+	if (!s->authorized)
+		return "the server takes password logins only";
+	return "the server takes key or password logins only";
+}
+
 /* hs_config.authorize: the configured files decide; with neither, only
  * anonymous clients come in. The alert never says which check failed. */
 static int
@@ -117,10 +128,7 @@ authorize(void *ud, int method, const char *nick, const uint8_t *key,
 		ok = refuse(err, "no --users");
 	} else {
 		ok = (!s->authorized && !s->users) ||
-		     refuse(err, !s->users ? "the server takes key logins only"
-			    : !s->authorized ? "the server takes password "
-			    "logins only" : "the server takes key or password "
-			    "logins only");
+		     refuse(err, logins_taken(s));
 	}
 	if (ok && !keys_valid_nick(nick))
 		ok = refuse(err, "not a valid nick");
