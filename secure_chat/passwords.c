@@ -409,8 +409,8 @@ passwords_check_file(const char *path, char err[static KIT_ERRLEN])
 	struct seen *s;
 	struct found f;
 	size_t pos = 0;
-	int r = seen ? scan_file(path, "", &f, seen, err)	/* no nick is "" */
-		     : KIT_ENOMEM;
+	/* No nick is "": the scan finds none, and checks every line. */
+	int r = seen ? scan_file(path, "", &f, seen, err) : KIT_ENOMEM;
 
 	if (r == KIT_ENOMEM)
 		errf(err, "%s: out of memory", path);

@@ -184,7 +184,8 @@ START_TEST(test_chat_password_is_checked_at_registration)
 	none = connect_client();
 	say(none, "NICK none");
 	say(none, "USER n 0 * :N");
-	ck_has(drain(none), " 464 none :Password required\r\nERROR :Closing Link");
+	ck_has(drain(none),
+	       " 464 none :Password required\r\nERROR :Closing Link");
 	ck_assert(none->flags & CLIENT_CLOSING);
 }
 END_TEST

@@ -337,7 +337,7 @@ END_TEST
 
 /* unavailable comes from a server only instead of its hello: to a done
  * client it is a forgery like any plaintext alert, and said to be one. */
-START_TEST(test_secure_transport_unavailable_after_the_handshake_is_unauthenticated)
+START_TEST(test_secure_transport_late_unavailable_is_unauthenticated)
 {
 	pump();
 	inject_alert(relay_c, ALERT_UNAVAILABLE);
@@ -541,7 +541,7 @@ secure_transport_suite(void)
 	tcase_add_test(tc, test_secure_transport_refuses_an_unknown_server);
 	tcase_add_test(tc, test_secure_transport_refused_login_is_sealed);
 	tcase_add_test(tc, test_secure_transport_plaintext_alert_after_the_handshake);
-	tcase_add_test(tc, test_secure_transport_unavailable_after_the_handshake_is_unauthenticated);
+	tcase_add_test(tc, test_secure_transport_late_unavailable_is_unauthenticated);
 	tcase_add_test(tc, test_secure_transport_plaintext_alert_after_a_record);
 	tcase_add_test(tc, test_secure_transport_idle_connection_holds_no_buffers);
 	tcase_add_test(tc, test_secure_transport_burst_after_idle_arrives_whole);
