@@ -37,12 +37,17 @@ kit_set_progname(const char *argv0)
 static void vwarn_line(const char *fmt, va_list ap)
 	__attribute__((format(printf, 1, 0)));
 
+/* One line in one write: stderr is unbuffered, and two programs writing
+ * to one terminal would otherwise interleave their lines' pieces. */
 static void
 vwarn_line(const char *fmt, va_list ap)
 {
-	fprintf(stderr, "%s: ", progname);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char line[1024];
+	int n = snprintf(line, sizeof(line), "%s: ", progname);
+
+	if (n >= 0 && (size_t)n < sizeof(line))
+		vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	fprintf(stderr, "%s\n", line);
 }
 
 void

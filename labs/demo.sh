@@ -5,7 +5,9 @@
 # and through secure-server, where an eavesdropper sees only ciphertext.
 # Run as root, the sniffer shows what an eavesdropper on lo captured.
 # DEMO_SAVE=DIR also keeps the two captures (and the secure session's key
-# log) there: captures/ was made this way.
+# log) there, made afresh: captures/ was made this way, with
+# `sudo DEMO_SAVE=captures bash labs/demo.sh bin` (sudo drops variables
+# given before it).
 set -euo pipefail
 
 bin=${1:-bin}
@@ -14,6 +16,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 work=$(mktemp -d)
+if [[ -n ${DEMO_SAVE:-} ]]; then
+	mkdir -p "$DEMO_SAVE"
+	# A key log is appended to: this run's sessions only, as in the pcap.
+	: >"$DEMO_SAVE/secure-chat.keylog"
+fi
 sniffer_pid=
 trap 'stop_chat_server; [[ -z $sniffer_pid ]] || kill "$sniffer_pid" 2>/dev/null; rm -rf "$work"' EXIT
 
@@ -47,6 +54,11 @@ start_sniffer() {
 	sniffer_pid=$!
 	for ((i = 0; i < 100; i++)); do
 		grep -q 'listening on' "$work/sniffer.log" 2>/dev/null && break
+		if ! kill -0 "$sniffer_pid" 2>/dev/null; then
+			cat "$work/sniffer.log" >&2
+			echo "demo: the sniffer did not start" >&2
+			exit 1
+		fi
 		sleep 0.05
 	done
 }
@@ -90,6 +102,9 @@ if [[ -s $work/sniffer.out ]]; then
 	echo
 	grep -B1 --no-group-separator '^PRIVMSG' "$work/sniffer.out" | sed 's/^/   /'
 	echo
+else
+	echo "   (Run as root to also watch the eavesdropper: $bin/sniffer -i lo)"
+	echo
 fi
 
 "$bin/secure-keys" gen "$work/server" >/dev/null
@@ -112,7 +127,8 @@ if [[ -s $work/sniffer.out ]]; then
 		keep && n++ < 3' "$work/sniffer.out" | tail -n 12 |
 		sed 's/^/   /'
 	echo
-	echo "   Only lengths and timing remain (docs/PROTOCOL.md, last section)."
+	echo "   Left to read: who talks to whom, the hellos, and each record's"
+	echo "   length and time (docs/PROTOCOL.md, \"What an eavesdropper sees\")."
 else
 	echo "   (Run as root to also watch the eavesdropper: $bin/sniffer -i lo)"
 fi

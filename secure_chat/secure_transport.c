@@ -733,7 +733,9 @@ secure_close(struct transport *t)
 {
 	struct secure *s = (struct secure *)t;
 
-	if (s->established && !s->failed)
+	/* Not after the peer's: it has closed, and bytes that come to a
+	 * closed socket draw a reset, which a capture shows as an attack. */
+	if (s->established && !s->failed && !s->peer_closed)
 		send_alert(s, ALERT_CLOSE_NOTIFY);
 	if (s->failed)
 		net_drain(t->fd);	/* a FIN, so the alert arrives */

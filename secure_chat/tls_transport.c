@@ -262,8 +262,8 @@ tls_close(struct transport *t)
 	struct tls *s = (struct tls *)t;
 
 	ERR_clear_error();
-	if (s->established && !s->failed)
-		SSL_shutdown(s->ssl);
+	if (s->established && !s->failed && !s->peer_closed)
+		SSL_shutdown(s->ssl);	/* not after the peer's: as secure */
 	SSL_free(s->ssl);	/* wipes the session's keys */
 	ERR_clear_error();
 	if (s->failed)
