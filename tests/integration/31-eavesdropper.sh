@@ -3,7 +3,8 @@
 # strings (a password, a secret, a nick), over plaintext_chat and over
 # secure_chat, captured on lo by the sniffer. Every canary is in the
 # plaintext capture's reassembled streams; none is in the secure one's,
-# not even hex- or base64-encoded.
+# not even hex- or base64-encoded. Both chats' connections close in order
+# (FIN), none with a reset.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
@@ -83,3 +84,10 @@ found=$(look "$TMP_DIR/secure")
 [ -z "$found" ] || fail "secure capture shows: $found"
 [ -n "$(find "$TMP_DIR/secure" -type f)" ] || fail "nothing was captured"
 echo "secure: no canary in the capture, raw, hex or base64"
+# Both chats close in order: a reset would read as an attack in a lab.
+for name in plain secure; do
+	ends=$(sed -n 's/.*"event":"flow_end".*"reason":"\([a-z]*\)".*/\1/p' \
+		"$TMP_DIR/$name.json" | sort | uniq -c | tr -s ' ')
+	[ "$ends" = " 2 fin" ] || fail "$name connections ended: $ends"
+done
+echo "both chats' connections end with FIN, none with a reset"
