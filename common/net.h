@@ -2,6 +2,8 @@
 #ifndef KIT_COMMON_NET_H
 #define KIT_COMMON_NET_H
 
+#include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Longest "host" or "[v6addr]:port" text produced here, NUL included. */
@@ -24,6 +26,14 @@ int net_connect(const char *host, const char *port, char err[static 256]);
  * the reset throws away, and stops the retransmission of, the alert just
  * sent. */
 void net_drain(int fd);
+
+/* Whether errno value err says the peer reset the connection (a close
+ * that crossed bytes in flight). */
+static inline bool
+net_is_reset(int err)
+{
+	return err == EPIPE || err == ECONNRESET;
+}
 
 /* Both return 0, or -1 with errno set. */
 int net_set_nonblock(int fd);

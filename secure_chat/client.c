@@ -222,9 +222,8 @@ read_password(struct client *c, const char *path)
 	    next != '\r')
 		kit_die("--password-file %s: the password is longer than %d "
 			"bytes", path, HS_PASSWORD_MAX);
-	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 0077))
-		kit_warn("%s can be read or written by others: chmod 600 %s",
-			 path, path);
+	if (fstat(fileno(f), &st) == 0)
+		keys_warn_if_open("", path, st.st_mode);
 	fclose(f);
 	c->password[n] = '\0';
 	if (n == 0)

@@ -249,6 +249,11 @@ int keys_b64_encode(const uint8_t *p, size_t n, char *out, size_t cap);
  * Returns the number of bytes, KIT_EINVAL, or KIT_ETOOBIG (over cap). */
 int keys_b64_decode(const char *s, size_t len, uint8_t *out, size_t cap);
 
+/* Warn ("LABELpath can be read or written by others") when mode lets
+ * group or others at a file of secrets that is only warned of, not
+ * refused (a password file, the users file). */
+void keys_warn_if_open(const char *label, const char *path, unsigned mode);
+
 /* write() all of p[0..n), retrying on EINTR. 0 or KIT_ESYS (errno set). */
 int keys_write_all(int fd, const void *p, size_t n);
 

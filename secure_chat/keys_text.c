@@ -51,6 +51,14 @@ keys_openssl_error(char err[static KIT_ERRLEN], const char *what)
 	keys_errf(err, "%s: %s", what, reason);
 }
 
+void
+keys_warn_if_open(const char *label, const char *path, unsigned mode)
+{
+	if (mode & 0077)
+		kit_warn("%s%s can be read or written by others: chmod 600 %s",
+			 label, path, path);
+}
+
 /* err = "path: strerror(errno)"; errno is kept for the caller. */
 int
 keys_sys_error(char err[static KIT_ERRLEN], const char *path)

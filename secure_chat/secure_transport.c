@@ -150,12 +150,6 @@ peer_gone(struct secure *s)
 	return failed(s, KIT_ECLOSED, "%s", closed_why(s));
 }
 
-static bool
-is_reset(int err)
-{
-	return err == EPIPE || err == ECONNRESET;
-}
-
 /* Send what waits in out[]; 0 when all is gone (out[] is then released),
  * KIT_EAGAIN, or error. out[] and in[] only ever hold frames as they are
  * on the wire, so they are freed without wiping. */
@@ -169,7 +163,7 @@ secure_flush(struct transport *t)
 		n = send(t->fd, s->out + s->out_off, s->out_len, MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 && is_reset(errno))
+		if (n < 0 && net_is_reset(errno))
 			return peer_gone(s);
 		if (n < 0)
 			return errno == EAGAIN || errno == EWOULDBLOCK ?
@@ -561,7 +555,7 @@ fill_in(struct secure *s)
 		s->in_len += (size_t)n;
 		return n;
 	}
-	if (n < 0 && is_reset(errno))
+	if (n < 0 && net_is_reset(errno))
 		return peer_gone(s);
 	if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
 		return KIT_ESYS;

@@ -264,9 +264,8 @@ check_users_file(const char *path)
 			path, strerror(errno), path);
 	if (r < 0)
 		kit_die("--users: %s", err);
-	if (stat(path, &st) == 0 && (st.st_mode & 0077))
-		kit_warn("--users %s can be read or written by others: "
-			 "chmod 600 %s", path, path);
+	if (stat(path, &st) == 0)
+		keys_warn_if_open("--users ", path, st.st_mode);
 }
 
 static void

@@ -123,7 +123,7 @@ ssl_failure(struct tls *s, int r, const char *what)
 	}
 	/* A reset is a close that crossed bytes in flight: said as one. */
 	if (e == SSL_ERROR_SYSCALL && errno != 0 && !ERR_peek_error() &&
-	    errno != EPIPE && errno != ECONNRESET) {
+	    !net_is_reset(errno)) {
 		snprintf(s->error, sizeof(s->error), "%s: %s", what,
 			 strerror(errno));
 		return s->failed = KIT_ESYS;
