@@ -73,13 +73,14 @@ $(BIN)/loadgen: $(LOADGEN_SRC:%.c=$(BUILD)/%.o) $(SECURE_OBJ) $(LIBKIT)
 $(BIN)/loadgen: LDLIBS += $(SSL_LIBS)
 $(LOADGEN_SRC:%.c=$(BUILD)/%.o): CFLAGS += -iquote secure_chat $(SSL_CFLAGS)
 $(BIN)/sniffer: $(BUILD)/sniffer/main.o $(SNIFFER_OBJ) $(LIBKIT)
-$(BIN)/sniffer: LDLIBS += $(PCAP_LIBS) -pthread
+$(BIN)/sniffer: LDLIBS += $(PCAP_LIBS) $(SSL_LIBS) -pthread
 $(BIN)/secure-server: $(BUILD)/secure_chat/server.o $(SECURE_OBJ) $(LIBKIT)
 $(BIN)/secure-client: $(BUILD)/secure_chat/client.o $(SECURE_OBJ) $(LIBKIT)
 $(BIN)/secure-keys: $(BUILD)/secure_chat/keys_main.o $(SECURE_OBJ) $(LIBKIT)
 $(BIN)/secure-server $(BIN)/secure-client $(BIN)/secure-keys: \
 	LDLIBS += $(SSL_LIBS)
-$(BUILD)/sniffer/%.o: CFLAGS += -iquote sniffer
+$(BUILD)/sniffer/%.o: CFLAGS += -iquote sniffer $(SSL_CFLAGS)
+$(BUILD)/common/%.o: CFLAGS += $(SSL_CFLAGS)
 $(BUILD)/secure_chat/%.o: CFLAGS += -iquote secure_chat $(SSL_CFLAGS)
 
 $(PROGRAMS):
@@ -164,12 +165,12 @@ build/fuzz/fuzz_capture: tests/fuzz/fuzz_capture.c $(COMMON_SRC) \
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  FUZZ    $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -iquote sniffer -o $@ $< $(COMMON_SRC) \
-		$(SNIFFER_SRC) $(PCAP_LIBS)
+		$(SNIFFER_SRC) $(PCAP_LIBS) $(SSL_LIBS)
 
 build/fuzz/%: tests/fuzz/%.c $(COMMON_SRC) $(wildcard common/*.h)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  FUZZ    $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC) $(SSL_LIBS)
 
 # --- demonstration, benchmarks, installation --------------------------------------
 demo: deps all

@@ -22,24 +22,6 @@
 
 enum hs_method { HS_ANONYMOUS = 0, HS_KEY = 1, HS_PASSWORD = 2 };
 
-/* Alert codes (docs/PROTOCOL.md, "Alerts and close"). */
-enum hs_alert {
-	ALERT_CLOSE_NOTIFY = 0,
-	ALERT_UNEXPECTED_MESSAGE = 10,
-	ALERT_BAD_RECORD_MAC = 20,
-	ALERT_RECORD_OVERFLOW = 22,
-	ALERT_HANDSHAKE_FAILURE = 40,
-	ALERT_BAD_IDENTITY = 42,
-	ALERT_UNKNOWN_IDENTITY = 43,
-	ALERT_ACCESS_DENIED = 49,
-	ALERT_DECODE_ERROR = 50,
-	ALERT_UNAVAILABLE = 60,
-	ALERT_PROTOCOL_VERSION = 70,
-};
-
-/* "bad_record_mac"... for messages. */
-const char *hs_alert_name(int alert);
-
 /*
  * What the handshake needs from its owner. Long-term keys stay with the
  * owner: the handshake only asks for signatures and verifications.

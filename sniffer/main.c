@@ -16,9 +16,12 @@
 #include "ipfrag.h"
 #include "options.h"
 #include "output.h"
+#include "unseal.h"
 
 struct run {
 	struct decoder dec;
+	struct keyfile *keys;	/* --keylog */
+	struct sink *unseal;	/* in front of the outputs, with --keylog */
 	const struct sink *files;	/* the -o sink, or NULL */
 	struct flow_table *flows;
 	struct capture *cap;
@@ -161,6 +164,31 @@ check_out_dir(const char *dir)
 	}
 }
 
+/* --keylog: the stage that opens secure_chat's records goes in front of
+ * the outputs (its own state in the slot after theirs); the pipeline the
+ * flow table calls. */
+static const struct sink *
+add_unseal(struct run *r, const struct options *o, const struct sink *outputs,
+	   int n)
+{
+	char err[KIT_ERRLEN];
+
+	if (!o->keylog)
+		return outputs;
+	if (!(r->keys = keyfile_read(o->keylog, err))) {
+		kit_warn("%s", err);
+		exit(SNIFFER_EOPEN);
+	}
+	if (keyfile_sessions(r->keys) == 0)
+		kit_warn("key log %s holds no KIT_CLIENT_RANDOM line: no "
+			 "secure_chat record can be opened with it%s", o->keylog,
+			 keyfile_skipped(r->keys) ? " (the key log of a --tls "
+			 "chat is for tshark: docs/PROTOCOL.md)" : "");
+	if (!(r->unseal = unseal_sink_new(r->keys, outputs, n, n, stderr)))
+		kit_die("out of memory");
+	return r->unseal;
+}
+
 static void
 open_capture(struct run *r, const struct options *o)
 {
@@ -229,11 +257,14 @@ main(int argc, char **argv)
 		.max_flows = o.max_flows,
 		.idle_timeout_us = (uint64_t)o.idle_timeout_s * 1000000,
 		.limits = { .max_ooo = o.max_ooo },
-		.sinks = pipeline, .nsinks = n });
+		.sinks = add_unseal(&r, &o, pipeline, n),
+		.nsinks = r.unseal ? 1 : n });
 	if (!r.flows || !r.dec.frags)
 		kit_die("out of memory");
 	st = run_capture(&r, &o);
 	flow_table_finish(r.flows);
+	if (r.unseal)
+		r.unseal->ops->finish(r.unseal->self);
 	for (i = 0; i < n; i++)
 		if (sinks[i]->ops->finish)
 			sinks[i]->ops->finish(sinks[i]->self);
@@ -241,6 +272,8 @@ main(int argc, char **argv)
 	summary(&r, &o);
 	if (o.out_dir && files_sink_errors(sinks[0]) && st == 0)
 		st = SNIFFER_EOPEN;
+	sink_free(r.unseal);
+	keyfile_free(r.keys);
 	for (i = 0; i < n; i++)
 		sink_free(sinks[i]);
 	flow_table_free(r.flows);

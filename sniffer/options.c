@@ -26,6 +26,8 @@ static const char usage_text[] =
 "  --json            JSON Lines: one event per connection start and end\n"
 "  --stats           a table of every connection at the end\n"
 "  -w FILE           also save the packets, unmodified, to FILE (pcap)\n"
+"  --keylog FILE     open secure_chat's records with the secrets its\n"
+"                    --keylog wrote: outputs show their plaintext\n"
 "Limits:\n"
 "  --max-flows N     connections tracked at once (default 100000)\n"
 "  --max-ooo BYTES   out-of-order bytes held per direction (default 1048576)\n"
@@ -89,7 +91,7 @@ void
 options_parse(struct options *o, int argc, char **argv)
 {
 	enum { O_FOLLOW = 256, O_HEX, O_JSON, O_STATS, O_COLOR, O_FLOWS,
-	       O_OOO, O_IDLE };
+	       O_OOO, O_IDLE, O_KEYLOG };
 	static const struct option longopts[] = {
 		{ "follow", no_argument, NULL, O_FOLLOW },
 		{ "hex", no_argument, NULL, O_HEX },
@@ -99,6 +101,7 @@ options_parse(struct options *o, int argc, char **argv)
 		{ "max-flows", required_argument, NULL, O_FLOWS },
 		{ "max-ooo", required_argument, NULL, O_OOO },
 		{ "idle-timeout", required_argument, NULL, O_IDLE },
+		{ "keylog", required_argument, NULL, O_KEYLOG },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -124,6 +127,7 @@ options_parse(struct options *o, int argc, char **argv)
 		case O_COLOR: set_color(o, optarg); break;
 		case O_FLOWS: o->max_flows = kit_number(optarg, "flow limit", 1, 100000000); break;
 		case O_OOO: o->max_ooo = kit_number(optarg, "out-of-order limit", 1500, 1ULL << 30); break;
+		case O_KEYLOG: o->keylog = optarg; break;
 		case O_IDLE: o->idle_timeout_s = (unsigned)kit_number(optarg, "timeout", 1, 1U << 31); break;
 		case 'h': usage(SNIFFER_OK); break;
 		default: usage(SNIFFER_EUSAGE);

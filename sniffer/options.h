@@ -22,6 +22,7 @@ struct options {
 	struct capture_opts cap;
 	char *filter;		/* joined trailing words, or NULL */
 	const char *out_dir;	/* -o */
+	const char *keylog;	/* --keylog: secure_chat's secrets */
 	uint64_t count;		/* -c; 0: no limit */
 	bool follow, hex, json, stats;
 	enum color_mode color;

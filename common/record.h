@@ -33,6 +33,24 @@ enum inner_type {
 	INNER_KEY_UPDATE = 0x18,
 };
 
+/* Alert codes (docs/PROTOCOL.md, "Alerts and close"). */
+enum hs_alert {
+	ALERT_CLOSE_NOTIFY = 0,
+	ALERT_UNEXPECTED_MESSAGE = 10,
+	ALERT_BAD_RECORD_MAC = 20,
+	ALERT_RECORD_OVERFLOW = 22,
+	ALERT_HANDSHAKE_FAILURE = 40,
+	ALERT_BAD_IDENTITY = 42,
+	ALERT_UNKNOWN_IDENTITY = 43,
+	ALERT_ACCESS_DENIED = 49,
+	ALERT_DECODE_ERROR = 50,
+	ALERT_UNAVAILABLE = 60,
+	ALERT_PROTOCOL_VERSION = 70,
+};
+
+/* "bad_record_mac"... for messages. */
+const char *hs_alert_name(int alert);
+
 /* One direction's protection: a traffic secret, the key and IV derived
  * from it, and the count of records sent or received under it. */
 struct rec_dir {

@@ -159,3 +159,22 @@ rec_open(struct rec_dir *d, const uint8_t *frame, size_t frame_len,
 	*n = len - 1;
 	return 0;
 }
+
+const char *
+hs_alert_name(int alert)
+{
+	switch (alert) {
+	case ALERT_CLOSE_NOTIFY: return "close_notify";
+	case ALERT_UNEXPECTED_MESSAGE: return "unexpected_message";
+	case ALERT_BAD_RECORD_MAC: return "bad_record_mac";
+	case ALERT_RECORD_OVERFLOW: return "record_overflow";
+	case ALERT_HANDSHAKE_FAILURE: return "handshake_failure";
+	case ALERT_BAD_IDENTITY: return "bad_identity";
+	case ALERT_UNKNOWN_IDENTITY: return "unknown_identity";
+	case ALERT_ACCESS_DENIED: return "access_denied";
+	case ALERT_DECODE_ERROR: return "decode_error";
+	case ALERT_UNAVAILABLE: return "unavailable";
+	case ALERT_PROTOCOL_VERSION: return "protocol_version";
+	}
+	return "unknown_alert";
+}

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# What a leaked key log gives away: a secure_chat conversation (one login
+# by password, one by key) captured on lo. Read without the key log,
+# the capture shows no canary; read with the server's --keylog, the
+# sniffer opens every record: the outputs hold the whole chat, and the
+# report names the password that ClientAuth carried. A key log that lacks
+# one connection leaves that one sealed. The shipped capture opens with
+# its shipped key log too.
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+for p in sniffer secure-server secure-client secure-keys; do
+	[ -x "$KIT_BIN/$p" ] || fail "no $KIT_BIN/$p"
+done
+command -v python3 >/dev/null || skip "no python3"
+SNIFFER=$KIT_BIN/sniffer
+
+# has DIR TEXT: TEXT is in one of DIR's stream files
+has() { grep -rqF -- "$2" "$1"; }
+
+# The shipped capture first: it needs no root.
+bounded 30 "$SNIFFER" -r "$TOP_DIR/captures/secure-chat.pcap" \
+	--keylog "$TOP_DIR/captures/secure-chat.keylog" -o "$TMP_DIR/shipped" \
+	2>"$TMP_DIR/shipped.log" || fail "sniffer --keylog on the shipped capture failed"
+has "$TMP_DIR/shipped" "PRIVMSG #lab" ||
+	fail "the shipped capture did not open: $(cat "$TMP_DIR/shipped.log")"
+grep -q "2 secure_chat connections opened with it, 0 not in it" \
+	"$TMP_DIR/shipped.log" || fail "report: $(cat "$TMP_DIR/shipped.log")"
+echo "shipped capture: opened with its key log"
+
+[ "$(id -u)" -eq 0 ] || skip "live capture needs root (or cap_net_raw)"
+cd "$TMP_DIR" || fail "no $TMP_DIR"
+for k in server dave; do
+	"$KIT_BIN/secure-keys" gen "$k" >/dev/null || fail "secure-keys gen $k"
+done
+echo "dave $(cat dave.pub)" >authorized_keys
+fp=$("$KIT_BIN/secure-keys" fingerprint server.pub)
+printf 'pw-canary-Zr81\n' | "$KIT_BIN/secure-keys" adduser users carol \
+	>/dev/null 2>&1 || fail "secure-keys adduser failed"
+printf 'pw-canary-Zr81\n' >carol.pw
+chmod 600 carol.pw
+
+SERVER_PROG=secure-server start_server --key server.key --users users \
+	--authorized-keys authorized_keys --keylog server.keylog
+"$SNIFFER" -i lo -w chat.pcap -o live tcp port "$SERVER_PORT" \
+	>/dev/null 2>sniffer.log &
+sniffer=$!
+track_pid "$sniffer"
+wait_for_file_text sniffer.log "listening on" 10 || fail "the sniffer did not start"
+CLIENT_PROG=secure-client client_start carol --channel '#lab' \
+	--server-key "$fp" --password-file carol.pw <<'EOF'
+/expect dave
+the vault code is canary-4417
+/expect noted
+EOF
+CLIENT_PROG=secure-client client_start dave --channel '#lab' \
+	--server-key "$fp" --key dave.key <<'EOF'
+/expect canary-4417
+noted, canary-9902 back
+EOF
+client_wait carol
+client_wait dave
+stop_server
+for ((i = 0; i < 50; i++)); do
+	[ "$(find live -type f | wc -l)" -ge 4 ] && break
+	sleep 0.1
+done
+kill -INT "$sniffer"
+wait "$sniffer" || fail "the sniffer exited with $?"
+
+bounded 30 "$SNIFFER" -r chat.pcap -o sealed 2>/dev/null ||
+	fail "sniffer -r failed"
+for c in canary-4417 canary-9902 pw-canary-Zr81; do
+	! has sealed "$c" || fail "without the key log, the capture shows $c"
+done
+echo "without the key log: no canary"
+
+bounded 30 "$SNIFFER" -r chat.pcap --keylog server.keylog -o opened \
+	2>opened.log || fail "sniffer --keylog failed: $(cat opened.log)"
+for c in canary-4417 canary-9902; do
+	has opened "$c" || fail "with the key log, $c is missing: $(cat opened.log)"
+done
+grep -q 'password login as "carol", password "pw-canary-Zr81"' opened.log ||
+	fail "the report lacks carol's password: $(cat opened.log)"
+grep -q 'key login as "dave"' opened.log ||
+	fail "the report lacks dave's login: $(cat opened.log)"
+echo "with the key log: the chat, and carol's password"
+
+# A key log with carol's connection only: dave's stays sealed.
+random=$(awk 'NR == 1 { print $2 }' server.keylog)
+grep -F "$random" server.keylog >carol.keylog
+bounded 30 "$SNIFFER" -r chat.pcap --keylog carol.keylog -o partial \
+	2>partial.log || fail "sniffer --keylog (one connection) failed"
+grep -q "1 secure_chat connection opened with it, 1 not in it" partial.log ||
+	fail "report: $(cat partial.log)"
+has partial canary-4417 || fail "carol's connection did not open"
+grep -q "not in the key log: shown sealed" partial.log ||
+	fail "dave's connection was not reported sealed: $(cat partial.log)"
+echo "a key log of one connection opens that one only"
