@@ -110,8 +110,8 @@ new_entry(struct keyfile *k)
 	return &k->s[k->n++];
 }
 
-/* One line: 0; 1, another label's; 2, blank or a comment; -1, malformed;
- * -2, out of memory. */
+/* One line: 0; 1, another label's; 2, blank, a comment or a secret of
+ * no use here; -1, malformed; -2, out of memory. */
 static int
 parse_line(struct keyfile *k, const char *line, size_t n)
 {
@@ -131,7 +131,7 @@ parse_line(struct keyfile *k, const char *line, size_t n)
 		if (word_is(w[2], wl[2], names[i].name))
 			break;
 	if (i == sizeof(names) / sizeof(names[0]))
-		return 1;	/* a secret this sniffer has no use for */
+		return 2;	/* a secret this sniffer has no use for */
 	if (!(e = new_entry(k)))
 		return -2;
 	memcpy(e->random, random, 32);

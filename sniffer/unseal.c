@@ -118,7 +118,7 @@ set_keys(struct conn *c, int dir, bool app)
 		return false;
 	}
 	if (rec_dir_init(&s->keys, c->suite, secret, err) < 0) {
-		stop(s, "its record keys cannot be made");
+		stop(s, "the record keys cannot be made");
 		return false;
 	}
 	s->keyed = true;
@@ -168,7 +168,7 @@ opened(struct unseal *u, struct flow *f, struct conn *c, int dir,
 		snprintf(s->why, sizeof(s->why), "ended with the alert %s",
 			 hs_alert_name(u->plain[1]));
 	else if (inner == INNER_KEY_UPDATE && rec_dir_update(&s->keys, err) < 0)
-		stop(s, "its key update cannot be followed");
+		stop(s, "a key update cannot be followed");
 	if (!s->app && !s->stopped)
 		set_keys(c, dir, true);	/* the handshake record is behind */
 }
@@ -206,7 +206,7 @@ server_hello(struct conn *c, const uint8_t *frame, size_t len)
 	int suite = len == FRAME_HEADER_LEN + 66 ? frame[len - 1] : 0;
 
 	if (frame[0] != FRAME_SERVER_HELLO || !aead_suite_name(suite)) {
-		stop(&c->side[DIR_S2C], "its first frame is not a ServerHello");
+		stop(&c->side[DIR_S2C], "the first frame is not a ServerHello");
 		stop(&c->side[DIR_C2S], "the server sent no ServerHello");
 		return;
 	}
@@ -299,8 +299,9 @@ client_hello(struct unseal *u, struct flow *f, struct conn *c,
 		return take;
 	body = (size_t)c->hello[1] << 8 | c->hello[2];
 	if (c->hello[0] != FRAME_CLIENT_HELLO || body < HELLO_BODY_MIN ||
-	    body > HELLO_BODY_MAX || c->hello[3] != 1) {
-		go_raw(u, f, c);
+	    body > HELLO_BODY_MAX ||
+	    (c->hello_len > FRAME_HEADER_LEN && c->hello[3] != 1)) {
+		go_raw(u, f, c);	/* not version 1's ClientHello */
 		return take;
 	}
 	need = FRAME_HEADER_LEN + body;
@@ -395,7 +396,7 @@ report(struct unseal *u, const struct flow *f, const struct conn *c)
 		fprintf(u->report, "; ClientAuth: %s", c->login);
 	for (d = 0; d < 2; d++)
 		if (c->side[d].why[0])
-			fprintf(u->report, "; the %s's side %s", side_name[d],
+			fprintf(u->report, "; from the %s: %s", side_name[d],
 				c->side[d].why);
 	fputc('\n', u->report);
 }

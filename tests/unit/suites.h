@@ -17,5 +17,6 @@ Suite *handshake_suite(void);
 Suite *secure_transport_suite(void);
 Suite *keys_suite(void);
 Suite *tls_suite(void);
+Suite *unseal_suite(void);
 
 #endif

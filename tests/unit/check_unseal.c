@@ -1,0 +1,517 @@
+/* Unit tests: the sniffer's --keylog, reading key logs and opening
+ * secure_chat records from a session made in memory. */
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "flow.h"
+#include "handshake.h"
+#include "keyfile.h"
+#include "keylog.h"
+#include "output.h"
+#include "suites.h"
+#include "test_ed25519.h"
+#include "unseal.h"
+
+#define STREAM_MAX 8192
+
+/* --- a session, as the two directions' bytes on the wire -------------------- */
+
+struct session {
+	uint8_t wire[2][STREAM_MAX];	/* DIR_C2S, DIR_S2C */
+	size_t len[2];
+	size_t hs_len[2];	/* the handshake's part of each */
+	char plain[2][STREAM_MAX];	/* the data records' contents */
+	char *keylog;		/* what --keylog wrote */
+	size_t keylog_len;
+};
+
+static FILE *keylog_out;
+
+static void
+log_secret(void *ud, const uint8_t random[static 32], const char *name,
+	   const uint8_t secret[static 32])
+{
+	(void)ud;
+	keylog_write(keylog_out, random, name, secret);
+}
+
+static int
+authorize_all(void *ud, int method, const char *nick, const uint8_t *key,
+	      const char *password)
+{
+	(void)ud; (void)method; (void)nick; (void)key; (void)password;
+	return 0;
+}
+
+static int
+trust_any(void *ud, const uint8_t pub[static 32])
+{
+	(void)ud; (void)pub;
+	return 0;
+}
+
+/* Give h every frame of p[0..n), appending what it answers to *out. */
+static int
+feed(struct hs *h, const uint8_t *p, size_t n, struct session *ss, int to)
+{
+	size_t off = 0, flen, produced;
+	uint8_t type;
+	int r = HS_CONTINUE;
+
+	while (off < n && r >= 0) {
+		ck_assert_int_eq(frame_peek(p + off, n - off, &type, &flen), 0);
+		r = hs_input(h, p + off, flen, ss->wire[to] + ss->len[to],
+			     STREAM_MAX - ss->len[to], &produced);
+		ss->len[to] += produced;
+		if (r == HS_CONTINUE) {
+			hs_output(h, ss->wire[to] + ss->len[to],
+				  STREAM_MAX - ss->len[to], &produced);
+			ss->len[to] += produced;
+		}
+		off += flen;
+	}
+	return r;
+}
+
+static void
+seal(struct session *ss, struct rec_dir *keys, int dir, uint8_t inner,
+     const char *text)
+{
+	size_t n = strlen(text);
+	int len = rec_seal(keys, inner, (const uint8_t *)text, n, 0,
+			   ss->wire[dir] + ss->len[dir],
+			   STREAM_MAX - ss->len[dir]);
+
+	ck_assert_int_gt(len, 0);
+	ss->len[dir] += (size_t)len;
+	if (inner == INNER_DATA)
+		strcat(ss->plain[dir], text);
+}
+
+/* A password login by carol, a chat both ways, a key update on the
+ * client's side, and the client's close_notify. */
+static void
+make_session(struct session *ss)
+{
+	static const uint8_t suites[] = { SUITE_AES_256_GCM };
+	struct hs_config cc = {
+		.suites = suites, .nsuites = 1, .verify = test_verify,
+		.check_server = trust_any, .method = HS_PASSWORD,
+		.nick = "carol", .password = "s3cret", .keylog = log_secret,
+	};
+	struct hs_config sc = {
+		.server = true, .suites = suites, .nsuites = 1,
+		.identity = server_key.pub, .sign = test_sign,
+		.verify = test_verify, .authorize = authorize_all,
+		.ud = &server_key, .keylog = log_secret,
+	};
+	struct hs *c = hs_new(&cc), *s = hs_new(&sc);
+	struct rec_dir cs, cr, ss_, sr;
+	char err[KIT_ERRLEN];
+	uint8_t done_s2c[2] = { 1, ALERT_CLOSE_NOTIFY };
+	int n;
+
+	memset(ss, 0, sizeof(*ss));
+	ck_assert_ptr_nonnull(keylog_out = open_memstream(&ss->keylog,
+							  &ss->keylog_len));
+	n = hs_client_hello(c, ss->wire[DIR_C2S], STREAM_MAX);
+	ck_assert_int_gt(n, 0);
+	ss->len[DIR_C2S] = (size_t)n;
+	feed(s, ss->wire[DIR_C2S], ss->len[DIR_C2S], ss, DIR_S2C);
+	ck_assert_int_eq(feed(c, ss->wire[DIR_S2C], ss->len[DIR_S2C], ss,
+			      DIR_C2S), HS_DONE);
+	ck_assert_int_eq(feed(s, ss->wire[DIR_C2S] + n,
+			      ss->len[DIR_C2S] - (size_t)n, ss, DIR_S2C),
+			 HS_DONE);
+	ss->hs_len[DIR_C2S] = ss->len[DIR_C2S];
+	ss->hs_len[DIR_S2C] = ss->len[DIR_S2C];
+	hs_take_keys(c, &cs, &cr);
+	hs_take_keys(s, &ss_, &sr);
+	seal(ss, &cs, DIR_C2S, INNER_DATA, "NICK carol\r\nJOIN #lab\r\n");
+	seal(ss, &ss_, DIR_S2C, INNER_DATA, ":kit 001 carol :Welcome\r\n");
+	seal(ss, &cs, DIR_C2S, INNER_KEY_UPDATE, "");
+	ck_assert_int_eq(rec_dir_update(&cs, err), 0);
+	seal(ss, &cs, DIR_C2S, INNER_DATA, "PRIVMSG #lab :the code is 4417\r\n");
+	seal(ss, &ss_, DIR_S2C, INNER_DATA, ":carol JOIN #lab\r\n");
+	n = rec_seal(&cs, INNER_ALERT, done_s2c, 2, 0,
+		     ss->wire[DIR_C2S] + ss->len[DIR_C2S],
+		     STREAM_MAX - ss->len[DIR_C2S]);
+	ck_assert_int_gt(n, 0);
+	ss->len[DIR_C2S] += (size_t)n;
+	fclose(keylog_out);
+	rec_dir_wipe(&cs);
+	rec_dir_wipe(&cr);
+	rec_dir_wipe(&ss_);
+	rec_dir_wipe(&sr);
+	hs_free(c);
+	hs_free(s);
+}
+
+/* --- an output that keeps what it is given ------------------------------------ */
+
+struct kept {
+	char data[2][STREAM_MAX];
+	size_t len[2];
+	uint64_t gaps[2];
+	int starts, ends;
+};
+
+static void
+kept_data(void *self, struct flow *f, int dir, const uint8_t *p, size_t n,
+	  bool stable)
+{
+	struct kept *k = self;
+
+	(void)f; (void)stable;
+	ck_assert_uint_le(k->len[dir] + n, STREAM_MAX);
+	memcpy(k->data[dir] + k->len[dir], p, n);
+	k->len[dir] += n;
+}
+
+static void
+kept_gap(void *self, struct flow *f, int dir, uint64_t len)
+{
+	(void)f;
+	((struct kept *)self)->gaps[dir] += len;
+}
+
+static void
+kept_start(void *self, struct flow *f)
+{
+	(void)f;
+	((struct kept *)self)->starts++;
+}
+
+static void
+kept_end(void *self, struct flow *f)
+{
+	(void)f;
+	((struct kept *)self)->ends++;
+}
+
+static const struct sink_ops kept_ops = {
+	.name = "kept", .flow_start = kept_start, .data = kept_data,
+	.gap = kept_gap, .flow_end = kept_end,
+};
+
+/* --- one run of the unseal stage ---------------------------------------------- */
+
+struct run {
+	struct kept kept;
+	struct sink down, *stage;
+	struct flow flow;
+	char *report;
+	size_t report_len;
+	FILE *report_f;
+};
+
+static void
+run_start(struct run *r, const struct keyfile *keys)
+{
+	memset(r, 0, sizeof(*r));
+	r->down = (struct sink){ &kept_ops, &r->kept };
+	r->report_f = open_memstream(&r->report, &r->report_len);
+	ck_assert_ptr_nonnull(r->report_f);
+	r->stage = unseal_sink_new(keys, &r->down, 1, 1, r->report_f);
+	ck_assert_ptr_nonnull(r->stage);
+	r->flow.id = 1;
+	r->flow.ep[0] = (struct endpoint){ .family = AF_INET,
+					   .addr = { 127, 0, 0, 1 }, .port = 40000 };
+	r->flow.ep[1] = (struct endpoint){ .family = AF_INET,
+					   .addr = { 127, 0, 0, 1 }, .port = 6698 };
+	r->stage->ops->flow_start(r->stage->self, &r->flow);
+}
+
+/* Bytes of one direction, in pieces of at most step bytes. */
+static void
+run_data(struct run *r, int dir, const uint8_t *p, size_t n, size_t step)
+{
+	size_t off, k;
+
+	for (off = 0; off < n; off += k) {
+		k = n - off < step ? n - off : step;
+		r->stage->ops->data(r->stage->self, &r->flow, dir, p + off, k,
+				    false);
+	}
+}
+
+static void
+run_end(struct run *r)
+{
+	r->stage->ops->flow_end(r->stage->self, &r->flow);
+	r->stage->ops->finish(r->stage->self);
+	fclose(r->report_f);
+	sink_free(r->stage);
+}
+
+/* The session in the order the wire saw it: ClientHello, the server's
+ * flight, ClientAuth and the rest of the client's, the rest of the
+ * server's. */
+static void
+run_session(struct run *r, const struct session *ss, size_t step)
+{
+	size_t ch = 3 + ((size_t)ss->wire[DIR_C2S][1] << 8 |
+			 ss->wire[DIR_C2S][2]);
+
+	run_data(r, DIR_C2S, ss->wire[DIR_C2S], ch, step);
+	run_data(r, DIR_S2C, ss->wire[DIR_S2C], ss->hs_len[DIR_S2C], step);
+	run_data(r, DIR_C2S, ss->wire[DIR_C2S] + ch, ss->len[DIR_C2S] - ch,
+		 step);
+	run_data(r, DIR_S2C, ss->wire[DIR_S2C] + ss->hs_len[DIR_S2C],
+		 ss->len[DIR_S2C] - ss->hs_len[DIR_S2C], step);
+}
+
+static struct keyfile *
+keys_of(const struct session *ss)
+{
+	char err[KIT_ERRLEN];
+	struct keyfile *k = keyfile_parse(ss->keylog, ss->keylog_len, err);
+
+	ck_assert_msg(k != NULL, "%s", err);
+	return k;
+}
+
+static void
+setup(void)
+{
+	make_key(&server_key);
+}
+
+static void
+teardown(void)
+{
+	free_key(&server_key);
+}
+
+/* --- key logs ----------------------------------------------------------------- */
+
+START_TEST(test_keyfile_merges_a_connections_lines)
+{
+	static const char text[] =
+		"# a comment\r\n"
+		"\n"
+		"KIT_CLIENT_RANDOM 0101010101010101010101010101010101010101010101010101010101010101 CLIENT_HANDSHAKE_TRAFFIC_SECRET 1111111111111111111111111111111111111111111111111111111111111111\r\n"
+		"CLIENT_RANDOM 00 11\n"
+		"KIT_CLIENT_RANDOM 0202020202020202020202020202020202020202020202020202020202020202 SERVER_TRAFFIC_SECRET_0 2222222222222222222222222222222222222222222222222222222222222222\n"
+		"KIT_CLIENT_RANDOM 0101010101010101010101010101010101010101010101010101010101010101 SERVER_TRAFFIC_SECRET_0 3333333333333333333333333333333333333333333333333333333333333333\n"
+		"KIT_CLIENT_RANDOM 0101010101010101010101010101010101010101010101010101010101010101 SOME_LATER_SECRET 4444444444444444444444444444444444444444444444444444444444444444";
+	char err[KIT_ERRLEN];
+	uint8_t r1[32], r3[32];
+	struct keyfile *k = keyfile_parse(text, strlen(text), err);
+	const struct kit_secrets *s;
+
+	ck_assert_msg(k != NULL, "%s", err);
+	ck_assert_uint_eq(keyfile_sessions(k), 2);
+	ck_assert_uint_eq(keyfile_skipped(k), 1);	/* the TLS line */
+	memset(r1, 1, 32);
+	memset(r3, 3, 32);
+	ck_assert_ptr_nonnull(s = keyfile_find(k, r1));
+	ck_assert_uint_eq(s->have, HAVE_C_HS | HAVE_S_AP);
+	ck_assert_uint_eq(s->c_hs[0], 0x11);
+	ck_assert_uint_eq(s->s_ap[31], 0x33);
+	ck_assert_ptr_null(keyfile_find(k, r3));
+	keyfile_free(k);
+}
+END_TEST
+
+START_TEST(test_keyfile_names_a_malformed_line)
+{
+	static const char *const bad[] = {
+		"KIT_CLIENT_RANDOM 01 CLIENT_TRAFFIC_SECRET_0 02\n",
+		"\nKIT_CLIENT_RANDOM 0101010101010101010101010101010101010101010101010101010101010101 CLIENT_TRAFFIC_SECRET_0\n",
+		"\n\nKIT_CLIENT_RANDOM 0101010101010101010101010101010101010101010101010101010101010101 CLIENT_TRAFFIC_SECRET_0 zz22222222222222222222222222222222222222222222222222222222222222\n",
+	};
+	char err[KIT_ERRLEN], want[32];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_ptr_null(keyfile_parse(bad[i], strlen(bad[i]), err));
+		snprintf(want, sizeof(want), "line %zu ", i + 1);
+		ck_assert_msg(strstr(err, want), "%s", err);
+	}
+}
+END_TEST
+
+/* --- opening ------------------------------------------------------------------------ */
+
+START_TEST(test_unseal_opens_every_record)
+{
+	static const size_t steps[] = { STREAM_MAX, 1, 7 };
+	struct session ss;
+	struct keyfile *k;
+	struct run r;
+
+	make_session(&ss);
+	k = keys_of(&ss);
+	ck_assert_uint_eq(keyfile_sessions(k), 1);
+	run_start(&r, k);
+	run_session(&r, &ss, steps[_i]);
+	run_end(&r);
+	ck_assert_uint_eq(r.kept.len[DIR_C2S], strlen(ss.plain[DIR_C2S]));
+	ck_assert_mem_eq(r.kept.data[DIR_C2S], ss.plain[DIR_C2S],
+			 r.kept.len[DIR_C2S]);
+	ck_assert_uint_eq(r.kept.len[DIR_S2C], strlen(ss.plain[DIR_S2C]));
+	ck_assert_mem_eq(r.kept.data[DIR_S2C], ss.plain[DIR_S2C],
+			 r.kept.len[DIR_S2C]);
+	ck_assert_int_eq(r.kept.starts, 1);
+	ck_assert_int_eq(r.kept.ends, 1);
+	ck_assert_msg(strstr(r.report, "ClientAuth: password login as "
+			     "\"carol\", password \"s3cret\""), "%s", r.report);
+	ck_assert_msg(strstr(r.report, "5 records from the client, 3 from the "
+			     "server"), "%s", r.report);
+	ck_assert_msg(strstr(r.report, "from the client: ended with the "
+			     "alert close_notify"), "%s", r.report);
+	ck_assert_msg(strstr(r.report, "1 secure_chat connection opened with "
+			     "it, 0 not in it"), "%s", r.report);
+	free(r.report);
+	keyfile_free(k);
+	free(ss.keylog);
+}
+END_TEST
+
+/* A record changed on the way: what came before it is shown, nothing
+ * from it or after it. */
+START_TEST(test_unseal_stops_at_a_tampered_record)
+{
+	struct session ss;
+	struct keyfile *k;
+	struct run r;
+	const char *first = ":kit 001 carol :Welcome\r\n";
+
+	make_session(&ss);
+	k = keys_of(&ss);
+	ss.wire[DIR_S2C][ss.len[DIR_S2C] - 5] ^= 1;	/* the last record */
+	run_start(&r, k);
+	run_session(&r, &ss, STREAM_MAX);
+	run_end(&r);
+	ck_assert_uint_eq(r.kept.len[DIR_S2C], strlen(first));
+	ck_assert_mem_eq(r.kept.data[DIR_S2C], first, strlen(first));
+	ck_assert_msg(strstr(r.report, "from the server: record 3 does not "
+			     "open"), "%s", r.report);
+	free(r.report);
+	keyfile_free(k);
+	free(ss.keylog);
+}
+END_TEST
+
+/* Bytes missing from the capture: the direction stops, the outputs are
+ * told of the gap, and the other direction goes on. */
+START_TEST(test_unseal_stops_after_a_gap)
+{
+	struct session ss;
+	struct keyfile *k;
+	struct run r;
+	size_t ch;
+
+	make_session(&ss);
+	k = keys_of(&ss);
+	ch = 3 + ((size_t)ss.wire[DIR_C2S][1] << 8 | ss.wire[DIR_C2S][2]);
+	run_start(&r, k);
+	run_data(&r, DIR_C2S, ss.wire[DIR_C2S], ch, STREAM_MAX);
+	run_data(&r, DIR_S2C, ss.wire[DIR_S2C], ss.len[DIR_S2C], STREAM_MAX);
+	r.stage->ops->gap(r.stage->self, &r.flow, DIR_C2S, 40);
+	run_data(&r, DIR_C2S, ss.wire[DIR_C2S] + ch, ss.len[DIR_C2S] - ch,
+		 STREAM_MAX);
+	run_end(&r);
+	ck_assert_uint_eq(r.kept.len[DIR_C2S], 0);
+	ck_assert_uint_eq(r.kept.gaps[DIR_C2S], 40);
+	ck_assert_uint_eq(r.kept.len[DIR_S2C], strlen(ss.plain[DIR_S2C]));
+	ck_assert_msg(strstr(r.report, "bytes are missing"), "%s", r.report);
+	free(r.report);
+	keyfile_free(k);
+	free(ss.keylog);
+}
+END_TEST
+
+/* Not secure_chat, or secure_chat without secrets: the bytes as they
+ * are, each once. */
+START_TEST(test_unseal_passes_other_connections_as_they_are)
+{
+	static const char irc[] = "NICK bob\r\nUSER bob 0 * :bob\r\n";
+	static const char reply[] = ":kit 001 bob :hi\r\n";
+	struct session ss;
+	struct keyfile *k;
+	struct run r;
+
+	make_session(&ss);
+	k = keyfile_parse("", 0, (char[KIT_ERRLEN]){ 0 });
+	ck_assert_ptr_nonnull(k);
+	run_start(&r, k);
+	run_session(&r, &ss, 5);
+	run_end(&r);
+	ck_assert_uint_eq(r.kept.len[DIR_C2S], ss.len[DIR_C2S]);
+	ck_assert_mem_eq(r.kept.data[DIR_C2S], ss.wire[DIR_C2S],
+			 ss.len[DIR_C2S]);
+	ck_assert_uint_eq(r.kept.len[DIR_S2C], ss.len[DIR_S2C]);
+	ck_assert_msg(strstr(r.report, "not in the key log: shown sealed"),
+		      "%s", r.report);
+	free(r.report);
+
+	run_start(&r, k);	/* IRC, the client first, then a server first */
+	run_data(&r, DIR_C2S, (const uint8_t *)irc, 2, 2);
+	run_data(&r, DIR_C2S, (const uint8_t *)irc + 2, strlen(irc) - 2, 3);
+	run_data(&r, DIR_S2C, (const uint8_t *)reply, strlen(reply), 64);
+	run_end(&r);
+	ck_assert_uint_eq(r.kept.len[DIR_C2S], strlen(irc));
+	ck_assert_mem_eq(r.kept.data[DIR_C2S], irc, strlen(irc));
+	ck_assert_uint_eq(r.kept.len[DIR_S2C], strlen(reply));
+	ck_assert_ptr_null(strstr(r.report, "connection 1"));
+	free(r.report);
+
+	run_start(&r, k);	/* two bytes that could have been a hello */
+	run_data(&r, DIR_C2S, ss.wire[DIR_C2S], 2, 1);
+	run_end(&r);
+	ck_assert_uint_eq(r.kept.len[DIR_C2S], 2);
+	free(r.report);
+	keyfile_free(k);
+	free(ss.keylog);
+}
+END_TEST
+
+/* A frame whose length is more than the protocol allows, after a real
+ * ClientHello: the direction stops at once, nothing is held for it. */
+START_TEST(test_unseal_refuses_an_oversized_frame)
+{
+	static const uint8_t huge[] = { FRAME_RECORD, 0xff, 0xff, 1, 2, 3 };
+	struct session ss;
+	struct keyfile *k;
+	struct run r;
+	size_t ch;
+
+	make_session(&ss);
+	k = keys_of(&ss);
+	ch = 3 + ((size_t)ss.wire[DIR_C2S][1] << 8 | ss.wire[DIR_C2S][2]);
+	run_start(&r, k);
+	run_data(&r, DIR_C2S, ss.wire[DIR_C2S], ch, STREAM_MAX);
+	run_data(&r, DIR_S2C, ss.wire[DIR_S2C], ss.hs_len[DIR_S2C], STREAM_MAX);
+	run_data(&r, DIR_C2S, huge, sizeof(huge), 1);
+	run_end(&r);
+	ck_assert_uint_eq(r.kept.len[DIR_C2S], 0);
+	ck_assert_msg(strstr(r.report, "a frame longer than secure_chat "
+			     "allows"), "%s", r.report);
+	free(r.report);
+	keyfile_free(k);
+	free(ss.keylog);
+}
+END_TEST
+
+Suite *
+unseal_suite(void)
+{
+	Suite *s = suite_create("unseal");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_keyfile_merges_a_connections_lines);
+	tcase_add_test(tc, test_keyfile_names_a_malformed_line);
+	tcase_add_loop_test(tc, test_unseal_opens_every_record, 0, 3);
+	tcase_add_test(tc, test_unseal_stops_at_a_tampered_record);
+	tcase_add_test(tc, test_unseal_stops_after_a_gap);
+	tcase_add_test(tc, test_unseal_passes_other_connections_as_they_are);
+	tcase_add_test(tc, test_unseal_refuses_an_oversized_frame);
+	suite_add_tcase(s, tc);
+	return s;
+}
