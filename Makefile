@@ -159,9 +159,10 @@ build/fuzz/fuzz_secure: tests/fuzz/fuzz_secure.c $(COMMON_SRC) \
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -iquote secure_chat -o $@ $< \
 		$(COMMON_SRC) $(SECURE_SRC) $(SSL_LIBS)
 
-# The capture harness also needs the sniffer and libpcap.
-build/fuzz/fuzz_capture: tests/fuzz/fuzz_capture.c $(COMMON_SRC) \
-		$(SNIFFER_SRC) $(wildcard sniffer/*.h common/*.h)
+# The capture and --keylog harnesses also need the sniffer and libpcap.
+build/fuzz/fuzz_capture build/fuzz/fuzz_unseal: build/fuzz/%: \
+		tests/fuzz/%.c $(COMMON_SRC) $(SNIFFER_SRC) \
+		$(wildcard sniffer/*.h common/*.h)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  FUZZ    $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -iquote sniffer -o $@ $< $(COMMON_SRC) \
