@@ -154,6 +154,8 @@ merge(struct keyfile *k)
 {
 	size_t i, j, out = 0;
 
+	if (k->n == 0)
+		return;
 	qsort(k->s, k->n, sizeof(k->s[0]), by_random);
 	for (i = 0; i < k->n; i = j) {
 		struct kit_secrets *to = &k->s[out++];
