@@ -3,7 +3,9 @@
 # and bob, have the same conversation twice on loopback: through
 # plain-server, where every byte crosses the network as readable IRC text,
 # and through secure-server, where an eavesdropper sees only ciphertext.
-# Run as root, the sniffer shows what an eavesdropper on lo captured.
+# Run as root, the sniffer shows what an eavesdropper on lo captured, and
+# then what the secure capture gives away to whoever also holds the
+# session secrets (secure-server --keylog).
 # DEMO_SAVE=DIR also keeps the two captures (and the secure session's key
 # log) there, made afresh: captures/ was made this way, with
 # `sudo DEMO_SAVE=captures bash labs/demo.sh bin` (sudo drops variables
@@ -16,11 +18,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 work=$(mktemp -d)
+saved=$work	# the captures and the key log
 if [[ -n ${DEMO_SAVE:-} ]]; then
 	mkdir -p "$DEMO_SAVE"
-	# A key log is appended to: this run's sessions only, as in the pcap.
-	: >"$DEMO_SAVE/secure-chat.keylog"
+	saved=$DEMO_SAVE
 fi
+# A key log is appended to: this run's sessions only, as in the pcap.
+: >"$saved/secure-chat.keylog"
 sniffer_pid=
 trap 'stop_chat_server; [[ -z $sniffer_pid ]] || kill "$sniffer_pid" 2>/dev/null; rm -rf "$work"' EXIT
 
@@ -44,12 +48,12 @@ SCRIPT
 # The eavesdropper: live capture on lo needs root (or cap_net_raw).
 # start_sniffer NAME [OPTIONS...]
 start_sniffer() {
-	local name=$1 save=()
+	local name=$1
 	shift
 	sniffer_pid=
 	[[ $(id -u) -eq 0 && -x $bin/sniffer ]] || return 0
-	[[ -z ${DEMO_SAVE:-} ]] || save=(-w "$DEMO_SAVE/$name.pcap")
-	"$bin/sniffer" -i lo --color=never "${save[@]}" "$@" tcp port "$CHAT_PORT" \
+	"$bin/sniffer" -i lo --color=never -w "$saved/$name.pcap" "$@" \
+		tcp port "$CHAT_PORT" \
 		>"$work/sniffer.out" 2>"$work/sniffer.log" &
 	sniffer_pid=$!
 	for ((i = 0; i < 100; i++)); do
@@ -109,13 +113,12 @@ fi
 
 "$bin/secure-keys" gen "$work/server" >/dev/null
 fp=$("$bin/secure-keys" fingerprint "$work/server.pub")
-start_chat_server "$bin/secure-server" "$work/server.log" --key "$work/server.key"
+start_chat_server "$bin/secure-server" "$work/server.log" --key "$work/server.key" \
+	--keylog "$saved/secure-chat.keylog"
 echo "== 2. secure-server on 127.0.0.1:$CHAT_PORT (identity $fp): the same"
 echo
 start_sniffer secure-chat --hex
-keylog=()
-[[ -z ${DEMO_SAVE:-} ]] || keylog=(--keylog "$DEMO_SAVE/secure-chat.keylog")
-converse secure-client --server-key "$fp" "${keylog[@]}"
+converse secure-client --server-key "$fp"
 stop_sniffer
 if [[ -s $work/sniffer.out ]]; then
 	echo "   The same eavesdropper now sees the chat lines as records like"
@@ -132,3 +135,20 @@ if [[ -s $work/sniffer.out ]]; then
 else
 	echo "   (Run as root to also watch the eavesdropper: $bin/sniffer -i lo)"
 fi
+
+[[ -s $work/sniffer.out ]] || exit 0
+echo
+echo "== 3. The secure capture again, read with the session secrets that"
+echo "   secure-server --keylog wrote ($bin/sniffer -r ... --keylog ...):"
+echo
+"$bin/sniffer" -r "$saved/secure-chat.pcap" --keylog "$saved/secure-chat.keylog" \
+	--color=never >"$work/opened.out" 2>"$work/opened.log"
+grep -B1 --no-group-separator '^PRIVMSG' "$work/opened.out" | head -n 6 |
+	sed 's/^/   /'
+sed -n 's/^sniffer: connection [0-9]*, \([^:]*:[0-9]*\) .*ClientAuth: \([^;]*\).*/   \1: \2/p' \
+	"$work/opened.log"
+echo
+echo "   The secrets, not the program, keep the chat private: the key log"
+echo "   opens all of it. Each connection makes its own (fresh X25519 keys),"
+echo "   so without the log, not even the server's identity key opens a"
+echo "   capture (forward secrecy)."
