@@ -19,11 +19,16 @@
 #define HELLO_FRAME_MAX (FRAME_HEADER_LEN + HELLO_BODY_MAX)
 #define LOGIN_TEXT 200
 
-enum conn_state {
-	C_UNKNOWN,	/* the client's first bytes are not all in yet */
-	C_RAW,		/* not secure_chat, or no secrets: bytes as they are */
-	C_KIT,		/* records opened */
-};
+/* What a connection that passes as it is keeps in its slot: no state,
+ * only whether it is secure_chat's (for the report). */
+static char passing, passing_sealed;
+
+static bool
+passes(const struct flow *f, int slot)
+{
+	return f->sink_state[slot] == &passing ||
+	       f->sink_state[slot] == &passing_sealed;
+}
 
 struct side {
 	struct rec_dir keys;
@@ -35,9 +40,9 @@ struct side {
 	char why[120];		/* why it stopped, or how it closed */
 };
 
+/* A connection until it is known to pass, then one whose records open. */
 struct conn {
-	enum conn_state state;
-	bool kit_without_keys;	/* secure_chat, but not in the key log */
+	bool kit;		/* a ClientHello the key log knows: opening */
 	uint8_t hello[HELLO_FRAME_MAX];
 	size_t hello_len;
 	const struct kit_secrets *sec;
@@ -81,14 +86,16 @@ forward_gap(struct unseal *u, struct flow *f, int dir, uint64_t len)
 			u->down[i].ops->gap(u->down[i].self, f, dir, len);
 }
 
+static void free_conn(struct conn *c);
+
 /* From here on the connection passes as it is, the client's first bytes
- * (held while they could still be a ClientHello) first. */
+ * (held while they could still be a ClientHello) first; c is freed. */
 static void
-go_raw(struct unseal *u, struct flow *f, struct conn *c)
+go_raw(struct unseal *u, struct flow *f, struct conn *c, bool sealed)
 {
-	c->state = C_RAW;
 	forward(u, f, DIR_C2S, c->hello, c->hello_len, false);
-	c->hello_len = 0;
+	f->sink_state[u->slot] = sealed ? &passing_sealed : &passing;
+	free_conn(c);
 }
 
 /* --- a direction's records ------------------------------------------------------ */
@@ -283,7 +290,8 @@ kit_data(struct unseal *u, struct flow *f, struct conn *c, int dir,
 /* --- telling secure_chat from the rest -------------------------------------------- */
 
 /* The client's first bytes, until they are a whole ClientHello or cannot
- * be one. Returns how many of p[0..n) it took. */
+ * be one (then c is freed, and the connection passes). Returns how many
+ * of p[0..n) it took. */
 static size_t
 client_hello(struct unseal *u, struct flow *f, struct conn *c,
 	     const uint8_t *p, size_t n)
@@ -301,7 +309,7 @@ client_hello(struct unseal *u, struct flow *f, struct conn *c,
 	if (c->hello[0] != FRAME_CLIENT_HELLO || body < HELLO_BODY_MIN ||
 	    body > HELLO_BODY_MAX ||
 	    (c->hello_len > FRAME_HEADER_LEN && c->hello[3] != 1)) {
-		go_raw(u, f, c);	/* not version 1's ClientHello */
+		go_raw(u, f, c, false);	/* not version 1's ClientHello */
 		return take;
 	}
 	need = FRAME_HEADER_LEN + body;
@@ -311,13 +319,12 @@ client_hello(struct unseal *u, struct flow *f, struct conn *c,
 	take -= c->hello_len - need;
 	c->hello_len = need;
 	if (!(sec = keyfile_find(u->keys, c->hello + 4))) {
-		c->kit_without_keys = true;
 		u->without_keys++;
-		go_raw(u, f, c);
+		go_raw(u, f, c, true);
 		return take;
 	}
 	c->sec = sec;
-	c->state = C_KIT;
+	c->kit = true;
 	c->hello_len = 0;
 	u->opened++;
 	return take;
@@ -338,23 +345,22 @@ unseal_data(void *self, struct flow *f, int dir, const uint8_t *p, size_t n,
 	    bool stable)
 {
 	struct unseal *u = self;
-	struct conn *c = conn_of(u, f);
+	struct conn *c = passes(f, u->slot) ? NULL : conn_of(u, f);
 	size_t used;
 
-	if (!c) {	/* out of memory: the bytes as they are */
-		forward(u, f, dir, p, n, stable);
-		return;
-	}
-	if (c->state == C_UNKNOWN && dir == DIR_S2C)
-		go_raw(u, f, c);	/* secure_chat servers never speak first */
-	if (c->state == C_UNKNOWN) {
+	if (c && !c->kit && dir == DIR_S2C) {
+		go_raw(u, f, c, false);	/* secure_chat servers never speak first */
+		c = NULL;
+	} else if (c && !c->kit) {
 		used = client_hello(u, f, c, p, n);
 		p += used;
 		n -= used;
+		if (passes(f, u->slot))
+			c = NULL;	/* freed */
 	}
-	if (c->state == C_RAW)
+	if (!c)		/* it passes (or there was no memory for it) */
 		forward(u, f, dir, p, n, stable);
-	else if (c->state == C_KIT)
+	else if (c->kit)
 		kit_data(u, f, c, dir, p, n);
 }
 
@@ -362,11 +368,11 @@ static void
 unseal_gap(void *self, struct flow *f, int dir, uint64_t len)
 {
 	struct unseal *u = self;
-	struct conn *c = conn_of(u, f);
+	struct conn *c = passes(f, u->slot) ? NULL : f->sink_state[u->slot];
 
-	if (c && c->state == C_UNKNOWN)
-		go_raw(u, f, c);
-	if (c && c->state == C_KIT)
+	if (c && !c->kit)
+		go_raw(u, f, c, false);
+	else if (c)
 		stop(&c->side[dir], "bytes are missing from the capture, and "
 		     "no record after them can be opened");
 	forward_gap(u, f, dir, len);
@@ -374,6 +380,7 @@ unseal_gap(void *self, struct flow *f, int dir, uint64_t len)
 
 /* --- the report --------------------------------------------------------------- */
 
+/* c is NULL for a secure_chat connection the key log does not hold. */
 static void
 report(struct unseal *u, const struct flow *f, const struct conn *c)
 {
@@ -383,7 +390,7 @@ report(struct unseal *u, const struct flow *f, const struct conn *c)
 	fprintf(u->report, "sniffer: connection %llu, %s > %s: secure_chat",
 		(unsigned long long)f->id, endpoint_str(&f->ep[0], a),
 		endpoint_str(&f->ep[1], b));
-	if (c->kit_without_keys) {
+	if (!c) {
 		fprintf(u->report, ", not in the key log: shown sealed\n");
 		return;
 	}
@@ -429,12 +436,14 @@ static void
 unseal_end(void *self, struct flow *f)
 {
 	struct unseal *u = self;
-	struct conn *c = f->sink_state[u->slot];
+	struct conn *c = passes(f, u->slot) ? NULL : f->sink_state[u->slot];
 	int i;
 
-	if (c && c->state == C_UNKNOWN)
-		go_raw(u, f, c);	/* a few bytes, and nothing more */
-	if (c && (c->state == C_KIT || c->kit_without_keys))
+	if (c && !c->kit) {
+		go_raw(u, f, c, false);	/* a few bytes, and nothing more */
+		c = NULL;
+	}
+	if (c || f->sink_state[u->slot] == &passing_sealed)
 		report(u, f, c);
 	for (i = 0; i < u->ndown; i++)
 		if (u->down[i].ops->flow_end)
