@@ -11,17 +11,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cur.h"
 #include "err.h"
 #include "handshake.h"
 #include "hs_crypto.h"
 
-#define VERSION 1
-#define HELLO_MAX (1 + 32 + 32 + 1 + 8)
 #define SERVER_CONTEXT "kit-chat v1 server signature"
 #define CLIENT_CONTEXT "kit-chat v1 client signature"
-
-enum hs_msg { MSG_SERVER_AUTH = 1, MSG_CLIENT_AUTH = 2 };
 
 enum hs_state {
 	C_START, C_WAIT_SERVER_HELLO, C_WAIT_SERVER_AUTH,
@@ -331,12 +326,12 @@ open_sealed(struct hs *h, struct rec_dir *d, const uint8_t *frame,
 static int
 write_hello(struct hs *h, uint8_t type, uint8_t *out, size_t cap)
 {
-	uint8_t body[HELLO_MAX], *p = body;
+	uint8_t body[HELLO_BODY_MAX], *p = body;
 	int n;
 
 	if (!h->eph.key && x25519_new(&h->eph) < 0)
 		return KIT_EINVAL;
-	*p++ = VERSION;
+	*p++ = HS_VERSION;
 	if (RAND_bytes(p, 32) != 1)
 		return KIT_EINVAL;
 	if (type == FRAME_CLIENT_HELLO)
@@ -380,31 +375,25 @@ static int
 read_hello(struct hs *h, const uint8_t *frame, size_t len,
 	   uint8_t peer_eph[static 32])
 {
-	struct cur c = cur_make(frame + FRAME_HEADER_LEN, len - FRAME_HEADER_LEN);
-	uint8_t version = cur_u8(&c), random[32], n, suites[8], suite = 0;
-	int i;
+	struct hello hl;
+	uint8_t suite = 0;
+	size_t i;
 
-	cur_bytes(&c, random, 32);
-	cur_bytes(&c, peer_eph, 32);
-	if (h->cfg.server) {
-		n = cur_u8(&c);
-		if (n < 1 || n > 8 || !cur_bytes(&c, suites, n))
-			return fail(h, ALERT_DECODE_ERROR, "bad ClientHello");
-		for (i = 0; i < n && !suite; i++)
-			if (accepts(&h->cfg, suites[i]))
-				suite = suites[i];
-		memcpy(h->client_random, random, 32);
-	} else {
-		suite = cur_u8(&c);
-	}
-	if (c.err || c.left)
-		return fail(h, ALERT_DECODE_ERROR, "bad hello");
-	if (version != VERSION)
+	if (hello_parse(frame, len, h->cfg.server, &hl) < 0)
+		return fail(h, ALERT_DECODE_ERROR, h->cfg.server ?
+			    "bad ClientHello" : "bad ServerHello");
+	for (i = 0; i < hl.nsuites && !suite; i++)
+		if (accepts(&h->cfg, hl.suites[i]))
+			suite = hl.suites[i];
+	if (hl.version != HS_VERSION)
 		return fail(h, ALERT_PROTOCOL_VERSION, "unsupported version");
-	if (!suite || !accepts(&h->cfg, suite))
+	if (!suite)
 		return fail(h, ALERT_HANDSHAKE_FAILURE, h->cfg.server ?
 			    "no cipher suite in common" :
 			    "the server chose a suite that was not offered");
+	if (h->cfg.server)
+		memcpy(h->client_random, hl.random, 32);
+	memcpy(peer_eph, hl.eph, 32);
 	h->suite = suite;
 	return transcript_add(&h->th, frame, len) < 0 ?
 	       fail(h, ALERT_HANDSHAKE_FAILURE, "hash failed") : 0;
@@ -526,42 +515,17 @@ out:
 	return r;
 }
 
-/* Parse ClientAuth into its parts; returns 0 or -alert. */
-static int
-parse_client_auth(struct hs *h, const uint8_t *msg, size_t n, int *method,
-		  char nick[static HS_NICK_MAX + 1], const uint8_t **proof,
-		  size_t *proof_len)
-{
-	struct cur c = cur_make(msg, n < 32 ? 0 : n - 32);
-	uint8_t type = cur_u8(&c), len;
-
-	*method = cur_u8(&c);
-	len = cur_u8(&c);
-	if (type != MSG_CLIENT_AUTH || len < 1 || len > HS_NICK_MAX ||
-	    !cur_bytes(&c, nick, len) || memchr(nick, 0, len))
-		return fail(h, ALERT_DECODE_ERROR, "bad ClientAuth");
-	nick[len] = '\0';
-	*proof = c.p;
-	*proof_len = c.left;
-	if ((*method == HS_ANONYMOUS && c.left != 0) ||
-	    (*method == HS_KEY && c.left != 96) ||
-	    (*method == HS_PASSWORD && (c.left < 2 || c.p[0] != c.left - 1)) ||
-	    *method > HS_PASSWORD)
-		return fail(h, ALERT_DECODE_ERROR, "bad ClientAuth proof");
-	return 0;
-}
-
 static int
 check_client_auth(struct hs *h, const uint8_t *msg, size_t n)
 {
-	char nick[HS_NICK_MAX + 1], password[HS_PASSWORD_MAX + 1] = "";
+	char password[HS_PASSWORD_MAX + 1] = "";
 	uint8_t th2[32], mac[32], signed_part[96];
-	const uint8_t *proof;
-	size_t plen;
-	int method, r;
+	struct client_auth ca;
+	int r;
 
-	if ((r = parse_client_auth(h, msg, n, &method, nick, &proof, &plen)) < 0)
-		return r;
+	if ((r = client_auth_parse(msg, n, &ca)) < 0)
+		return fail(h, ALERT_DECODE_ERROR, r == -1 ? "bad ClientAuth" :
+			    "bad ClientAuth proof");
 	if (transcript_hash(&h->th, th2) < 0 ||
 	    finished_mac(h->c_hs, th2, msg, n - 32, mac) < 0 ||
 	    CRYPTO_memcmp(mac, msg + n - 32, 32))
@@ -570,21 +534,21 @@ check_client_auth(struct hs *h, const uint8_t *msg, size_t n)
 	 * refusal from here on goes sealed under them (hs_take_refusal_keys). */
 	if (transcript_add(&h->th, msg, n) < 0 || derive_application(h) < 0)
 		return fail(h, ALERT_HANDSHAKE_FAILURE, "cannot derive keys");
-	if (method == HS_KEY &&
-	    h->cfg.verify(proof, signed_part,
+	if (ca.method == HS_KEY &&
+	    h->cfg.verify(ca.proof, signed_part,
 			  to_sign(signed_part, CLIENT_CONTEXT, th2),
-			  proof + 32) < 0)
+			  ca.proof + 32) < 0)
 		return fail(h, ALERT_ACCESS_DENIED, "client signature is wrong");
-	if (method == HS_PASSWORD)
-		memcpy(password, proof + 1, plen - 1);
-	r = h->cfg.authorize(h->cfg.ud, method, nick,
-			     method == HS_KEY ? proof : NULL,
-			     method == HS_PASSWORD ? password : NULL);
+	if (ca.method == HS_PASSWORD)
+		memcpy(password, ca.proof + 1, ca.proof_len - 1);
+	r = h->cfg.authorize(h->cfg.ud, ca.method, ca.nick,
+			     ca.method == HS_KEY ? ca.proof : NULL,
+			     ca.method == HS_PASSWORD ? password : NULL);
 	OPENSSL_cleanse(password, sizeof(password));
 	if (r != 0)
 		return fail(h, r, "login refused");
-	snprintf(h->peer_nick, sizeof(h->peer_nick), "%s", nick);
-	h->peer_method = method;
+	snprintf(h->peer_nick, sizeof(h->peer_nick), "%s", ca.nick);
+	h->peer_method = ca.method;
 	return 0;
 }
 

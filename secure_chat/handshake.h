@@ -7,20 +7,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hs_msgs.h"
 #include "record.h"
 
 #define HS_KEY_LEN 32
 #define HS_SIG_LEN 64
-#define HS_NICK_MAX 30
 /* What a client says when the server closed after its login went out and
  * before any answer, in either mode (most often the login took longer
  * than the server waits: at the first-use prompt, say). */
 #define HS_UNANSWERED_LOGIN "the server closed the connection before " \
 	"answering the login (it drops logins that take longer than its " \
 	"--register-timeout, 60 s by default): connect again"
-#define HS_PASSWORD_MAX 255
-
-enum hs_method { HS_ANONYMOUS = 0, HS_KEY = 1, HS_PASSWORD = 2 };
 
 /*
  * What the handshake needs from its owner. Long-term keys stay with the

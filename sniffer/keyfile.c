@@ -1,12 +1,14 @@
 /* \summary: reading the kit's key log (KIT_CLIENT_RANDOM lines) into a
- * table of connections sorted by client random. */
+ * table of connections sorted by client random, and reading what the
+ * endpoints append to it later. Every buffer that held a secret is wiped
+ * before it is freed. */
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/crypto.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -14,9 +16,20 @@
 
 #define LABEL "KIT_CLIENT_RANDOM"
 
+/* A connection's secrets, and which line last added to them: a secret
+ * logged twice takes its later value. */
+struct entry {
+	struct kit_secrets s;
+	size_t line;
+};
+
 struct keyfile {
-	struct kit_secrets *s;	/* sorted by random, one per connection */
-	size_t n, cap, skipped;
+	struct entry *e;	/* sorted by random, one per connection */
+	size_t n, cap, lines;
+	size_t skipped, malformed;
+	char *path;		/* NULL: parsed from memory */
+	off_t used;		/* bytes of the file parsed: whole lines */
+	struct stat st;		/* the file as it was then */
 };
 
 static const struct {
@@ -33,6 +46,22 @@ static const struct {
 	{ "SERVER_TRAFFIC_SECRET_0", HAVE_S_AP,
 	  offsetof(struct kit_secrets, s_ap) },
 };
+#define NNAMES (sizeof(names) / sizeof(names[0]))
+
+/* realloc for secrets: the old block is wiped, not left in the heap. */
+static void *
+grow_wiped(void *old, size_t old_size, size_t new_size)
+{
+	void *p = malloc(new_size);
+
+	if (p && old)
+		memcpy(p, old, old_size);
+	if (p && old) {
+		OPENSSL_cleanse(old, old_size);
+		free(old);
+	}
+	return p;
+}
 
 static int
 hex_digit(char c)
@@ -93,21 +122,21 @@ word_is(const char *w, size_t n, const char *s)
 	return n == strlen(s) && !memcmp(w, s, n);
 }
 
-static struct kit_secrets *
+static struct entry *
 new_entry(struct keyfile *k)
 {
-	struct kit_secrets *grown;
-	size_t cap;
+	size_t cap = k->cap ? 2 * k->cap : 16;
+	struct entry *grown;
 
 	if (k->n == k->cap) {
-		cap = k->cap ? 2 * k->cap : 16;
-		if (!(grown = realloc(k->s, cap * sizeof(*grown))))
+		if (!(grown = grow_wiped(k->e, k->cap * sizeof(*grown),
+					 cap * sizeof(*grown))))
 			return NULL;
-		k->s = grown;
+		k->e = grown;
 		k->cap = cap;
 	}
-	memset(&k->s[k->n], 0, sizeof(k->s[0]));
-	return &k->s[k->n++];
+	memset(&k->e[k->n], 0, sizeof(k->e[0]));
+	return &k->e[k->n++];
 }
 
 /* One line: 0; 1, another label's; 2, blank, a comment or a secret of
@@ -117,7 +146,7 @@ parse_line(struct keyfile *k, const char *line, size_t n)
 {
 	const char *w[4];
 	size_t wl[4], i;
-	struct kit_secrets *e;
+	struct entry *e;
 	uint8_t random[32], secret[32];
 
 	if (n == 0 || line[0] == '#' || split(line, n, w, wl, 4) == 0)
@@ -127,16 +156,16 @@ parse_line(struct keyfile *k, const char *line, size_t n)
 	if (split(line, n, w, wl, 4) != 4 || !parse_hex32(w[1], wl[1], random) ||
 	    !parse_hex32(w[3], wl[3], secret))
 		return -1;
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (word_is(w[2], wl[2], names[i].name))
-			break;
-	if (i == sizeof(names) / sizeof(names[0]))
+	for (i = 0; i < NNAMES && !word_is(w[2], wl[2], names[i].name); i++)
+		;
+	if (i == NNAMES)
 		return 2;	/* a secret this sniffer has no use for */
 	if (!(e = new_entry(k)))
 		return -2;
-	memcpy(e->random, random, 32);
-	memcpy((uint8_t *)e + names[i].offset, secret, 32);
-	e->have = names[i].bit;
+	memcpy(e->s.random, random, 32);
+	memcpy((uint8_t *)&e->s + names[i].offset, secret, 32);
+	e->s.have = names[i].bit;
+	e->line = k->lines;
 	OPENSSL_cleanse(secret, sizeof(secret));
 	return 0;
 }
@@ -144,146 +173,248 @@ parse_line(struct keyfile *k, const char *line, size_t n)
 static int
 by_random(const void *a, const void *b)
 {
-	return memcmp(((const struct kit_secrets *)a)->random,
-		      ((const struct kit_secrets *)b)->random, 32);
+	return memcmp(((const struct entry *)a)->s.random,
+		      ((const struct entry *)b)->s.random, 32);
 }
 
-/* Sort the one-secret entries and merge each connection's into one. */
+static int
+by_random_then_line(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	int c = by_random(a, b);
+
+	return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* Sort, and merge each connection's entries into one, later lines over
+ * earlier ones. */
 static void
 merge(struct keyfile *k)
 {
-	size_t i, j, out = 0;
+	size_t i, j, m, out = 0;
 
 	if (k->n == 0)
 		return;
-	qsort(k->s, k->n, sizeof(k->s[0]), by_random);
+	qsort(k->e, k->n, sizeof(k->e[0]), by_random_then_line);
 	for (i = 0; i < k->n; i = j) {
-		struct kit_secrets *to = &k->s[out++];
+		struct entry *to = &k->e[out++];
 
-		if (to != &k->s[i])
-			*to = k->s[i];
-		for (j = i + 1; j < k->n && !by_random(&k->s[j], to); j++) {
-			size_t m;
-
-			for (m = 0; m < sizeof(names) / sizeof(names[0]); m++)
-				if (k->s[j].have & names[m].bit)
-					memcpy((uint8_t *)to + names[m].offset,
-					       (uint8_t *)&k->s[j] + names[m].offset,
+		if (to != &k->e[i])
+			*to = k->e[i];
+		for (j = i + 1; j < k->n && !by_random(&k->e[j], to); j++) {
+			for (m = 0; m < NNAMES; m++)
+				if (k->e[j].s.have & names[m].bit)
+					memcpy((uint8_t *)&to->s + names[m].offset,
+					       (uint8_t *)&k->e[j].s + names[m].offset,
 					       32);
-			to->have |= k->s[j].have;
+			to->s.have |= k->e[j].s.have;
+			to->line = k->e[j].line;
 		}
 	}
-	OPENSSL_cleanse(k->s + out, (k->n - out) * sizeof(k->s[0]));
+	OPENSSL_cleanse(k->e + out, (k->n - out) * sizeof(k->e[0]));
 	k->n = out;
+}
+
+/*
+ * The lines of text[0..len). A last line without its newline is parsed
+ * only when final; *used says how far parsing got. Strict: a malformed
+ * line is an error (-1, err says which); otherwise it is counted. -2:
+ * out of memory.
+ */
+static int
+parse_text(struct keyfile *k, const char *text, size_t len, bool final,
+	   bool strict, size_t *used, char err[static 256])
+{
+	size_t off = 0, n;
+	const char *nl;
+	int r;
+
+	while (off < len) {
+		nl = memchr(text + off, '\n', len - off);
+		if (!nl && !final)
+			break;
+		n = nl ? (size_t)(nl - text - off) : len - off;
+		k->lines++;
+		r = parse_line(k, text + off, n > 0 && text[off + n - 1] == '\r'
+			       ? n - 1 : n);
+		if (r == -2 || (r == -1 && strict)) {
+			snprintf(err, KIT_ERRLEN, r == -2 ? "out of memory" :
+				 "line %zu is not a key log line (expected "
+				 LABEL " <64 hex digits> <name> <64 hex "
+				 "digits>)", k->lines);
+			return r;
+		}
+		k->skipped += r == 1;
+		k->malformed += r == -1;
+		off += n + (nl != NULL);
+	}
+	*used = off;
+	merge(k);
+	return 0;
 }
 
 struct keyfile *
 keyfile_parse(const char *text, size_t len, char err[static 256])
 {
 	struct keyfile *k = calloc(1, sizeof(*k));
-	size_t off = 0, lineno = 0, n;
-	const char *nl;
-	int r;
+	size_t used;
 
 	if (!k) {
 		snprintf(err, KIT_ERRLEN, "out of memory");
 		return NULL;
 	}
-	while (off < len) {
-		nl = memchr(text + off, '\n', len - off);
-		n = nl ? (size_t)(nl - text - off) : len - off;
-		lineno++;
-		r = parse_line(k, text + off, n > 0 && text[off + n - 1] == '\r'
-			       ? n - 1 : n);
-		if (r < 0) {
-			snprintf(err, KIT_ERRLEN, r == -2 ? "out of memory" :
-				 "line %zu is not a key log line (expected "
-				 LABEL " <64 hex digits> <name> <64 hex "
-				 "digits>)", lineno);
-			keyfile_free(k);
-			return NULL;
-		}
-		k->skipped += r == 1;
-		off += n + 1;
+	if (parse_text(k, text, len, true, true, &used, err) < 0) {
+		keyfile_free(k);
+		return NULL;
 	}
-	merge(k);
 	return k;
 }
 
-/* The whole file into memory (it holds secrets: wiped after parsing). */
+/* Bytes [from, st_size) of an open file, into a buffer wiped by the
+ * caller; NULL with err set. */
 static char *
-slurp(const char *path, size_t *len, char err[static 256])
+read_from(int fd, const struct stat *st, off_t from, size_t *len,
+	  char err[static 256])
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t cap = 4096, n = 0;
-	char *buf = NULL, *grown;
+	size_t want = (size_t)(st->st_size - from), n = 0;
+	char *buf = malloc(want ? want : 1);
 	ssize_t r;
 
-	if (fd < 0) {
-		snprintf(err, KIT_ERRLEN, "cannot open key log %s: %s", path,
-			 strerror(errno));
+	if (!buf) {
+		snprintf(err, KIT_ERRLEN, "out of memory");
 		return NULL;
 	}
-	for (;;) {
-		if (n == cap || !buf) {
-			if (buf)
-				cap *= 2;
-			if (cap > KEYFILE_MAX_BYTES) {
-				snprintf(err, KIT_ERRLEN, "key log %s is larger "
-					 "than %u MiB", path,
-					 KEYFILE_MAX_BYTES >> 20);
-				break;
-			}
-			if (!(grown = realloc(buf, cap))) {
-				snprintf(err, KIT_ERRLEN, "out of memory");
-				break;
-			}
-			buf = grown;
+	while (n < want) {
+		r = pread(fd, buf + n, want - n, from + (off_t)n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			snprintf(err, KIT_ERRLEN, "cannot read it: %s",
+				 strerror(errno));
+			OPENSSL_cleanse(buf, n);
+			free(buf);
+			return NULL;
 		}
-		if ((r = read(fd, buf + n, cap - n)) == 0) {
-			close(fd);
-			*len = n;
-			return buf;
-		}
-		if (r < 0 && errno != EINTR) {
-			snprintf(err, KIT_ERRLEN, "cannot read key log %s: %s",
-				 path, strerror(errno));
-			break;
-		}
-		n += r > 0 ? (size_t)r : 0;
+		if (r == 0)
+			break;	/* cut meanwhile: what there was */
+		n += (size_t)r;
 	}
+	*len = n;
+	return buf;
+}
+
+/* Parse the file from k->used on; strict for the first read. */
+static int
+load(struct keyfile *k, bool strict, char err[static 256])
+{
+	int fd = open(k->path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	size_t len = 0, used = 0;
+	char *text;
+	int r;
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		snprintf(err, KIT_ERRLEN, "cannot open it: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > (off_t)KEYFILE_MAX_BYTES) {
+		snprintf(err, KIT_ERRLEN, S_ISREG(st.st_mode) ? "larger than "
+			 "%u MiB" : "not a regular file", KEYFILE_MAX_BYTES >> 20);
+		close(fd);
+		return -1;
+	}
+	text = read_from(fd, &st, k->used, &len, err);
 	close(fd);
-	if (buf)
-		OPENSSL_cleanse(buf, n);
-	free(buf);
-	return NULL;
+	if (!text)
+		return -1;
+	/* A last line without its newline may still be being written; but a
+	 * file that ends with a complete one (an edited file) counts it. */
+	r = parse_text(k, text, len, false, strict, &used, err);
+	if (r == 0 && used < len && !memchr(text + used, '\n', len - used) &&
+	    parse_line(k, text + used, len - used) == 0) {
+		merge(k);
+		used = len;
+	}
+	OPENSSL_cleanse(text, len);
+	free(text);
+	k->used += (off_t)used;
+	k->st = st;
+	return r;
 }
 
 struct keyfile *
 keyfile_read(const char *path, char err[static 256])
 {
 	char why[KIT_ERRLEN];
-	size_t len = 0;
-	char *text = slurp(path, &len, err);
-	struct keyfile *k;
+	struct keyfile *k = calloc(1, sizeof(*k));
 
-	if (!text)
+	if (!k || !(k->path = strdup(path))) {
+		snprintf(err, KIT_ERRLEN, "out of memory");
+		free(k);
 		return NULL;
-	if (!(k = keyfile_parse(text, len, why)))
+	}
+	if (load(k, true, why) < 0) {
 		snprintf(err, KIT_ERRLEN, "key log %.60s: %.180s", path, why);
-	OPENSSL_cleanse(text, len);
-	free(text);
+		keyfile_free(k);
+		return NULL;
+	}
 	return k;
 }
 
-const struct kit_secrets *
-keyfile_find(const struct keyfile *k, const uint8_t random[static 32])
+/* How many secrets the table holds: what a refresh may add to. */
+static size_t
+secrets(const struct keyfile *k)
 {
-	struct kit_secrets key;
+	size_t i, m, count = 0;
 
-	memcpy(key.random, random, 32);
-	return k->n ? bsearch(&key, k->s, k->n, sizeof(k->s[0]), by_random)
-		    : NULL;
+	for (i = 0; i < k->n; i++)
+		for (m = 0; m < NNAMES; m++)
+			count += (k->e[i].s.have & names[m].bit) != 0;
+	return count;
+}
+
+bool
+keyfile_refresh(struct keyfile *k)
+{
+	char err[KIT_ERRLEN];
+	struct stat st;
+	size_t before;
+
+	if (!k->path || stat(k->path, &st) < 0)
+		return false;
+	if (st.st_size == k->st.st_size && st.st_ino == k->st.st_ino &&
+	    st.st_mtim.tv_sec == k->st.st_mtim.tv_sec &&
+	    st.st_mtim.tv_nsec == k->st.st_mtim.tv_nsec)
+		return false;
+	before = secrets(k);
+	if (st.st_ino != k->st.st_ino || st.st_size < k->used) {
+		/* replaced or cut: read it all again */
+		OPENSSL_cleanse(k->e, k->cap * sizeof(k->e[0]));
+		k->n = k->lines = k->skipped = 0;
+		k->used = 0;
+		before = 0;
+	}
+	return load(k, false, err) == 0 && secrets(k) != before;
+}
+
+bool
+keyfile_find(const struct keyfile *k, const uint8_t random[static 32],
+	     struct kit_secrets *out)
+{
+	struct entry key;
+	const struct entry *e;
+
+	memcpy(key.s.random, random, 32);
+	key.line = 0;
+	e = k->n ? bsearch(&key, k->e, k->n, sizeof(k->e[0]), by_random)
+		 : NULL;
+	if (e)
+		*out = e->s;
+	else
+		memset(out, 0, sizeof(*out));
+	return e != NULL;
 }
 
 size_t
@@ -298,13 +429,20 @@ keyfile_skipped(const struct keyfile *k)
 	return k->skipped;
 }
 
+size_t
+keyfile_malformed(const struct keyfile *k)
+{
+	return k->malformed;
+}
+
 void
 keyfile_free(struct keyfile *k)
 {
 	if (!k)
 		return;
-	if (k->s)
-		OPENSSL_cleanse(k->s, k->cap * sizeof(k->s[0]));
-	free(k->s);
+	if (k->e)
+		OPENSSL_cleanse(k->e, k->cap * sizeof(k->e[0]));
+	free(k->e);
+	free(k->path);
 	free(k);
 }

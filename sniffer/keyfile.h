@@ -1,17 +1,16 @@
 /* --keylog: the secrets secure_chat's endpoints log with their own
  * --keylog (docs/PROTOCOL.md, "What an eavesdropper sees"), looked up by
- * a connection's client random. */
+ * a connection's client random. A live capture reads the file again as
+ * the endpoints append to it. */
 #ifndef KIT_SNIFFER_KEYFILE_H
 #define KIT_SNIFFER_KEYFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 /* One connection's traffic secrets; have says which were logged. */
-enum {
-	HAVE_C_HS = 1, HAVE_S_HS = 2, HAVE_C_AP = 4, HAVE_S_AP = 8,
-	HAVE_ALL = 15,
-};
+enum { HAVE_C_HS = 1, HAVE_S_HS = 2, HAVE_C_AP = 4, HAVE_S_AP = 8 };
 
 struct kit_secrets {
 	uint8_t random[32];	/* the client random of the ClientHello */
@@ -24,20 +23,27 @@ struct keyfile;
 /*
  * Parse a key log's text: KIT_CLIENT_RANDOM lines; blank lines, '#'
  * comments and other labels (the SSLKEYLOGFILE lines of --tls, for
- * tshark) are skipped and counted. NULL with a reason in err (the line
- * number of a malformed line, or out of memory).
+ * tshark) are skipped, the labels counted. NULL with a reason in err (the
+ * line number of a malformed line, or out of memory).
  */
 struct keyfile *keyfile_parse(const char *text, size_t len,
 			      char err[static 256]);
-/* The same for a file (at most KEYFILE_MAX_BYTES); err names the file. */
+/* The same for a file (at most KEYFILE_MAX_BYTES); err names the file. A
+ * last line without its newline waits for keyfile_refresh. */
 #define KEYFILE_MAX_BYTES (64u << 20)
 struct keyfile *keyfile_read(const char *path, char err[static 256]);
+/* Read what the endpoints have appended since (the whole file again if it
+ * was cut or replaced). Malformed new lines are skipped and counted, not
+ * fatal: the capture goes on. Returns true when it found new secrets. */
+bool keyfile_refresh(struct keyfile *k);
 
-/* The secrets of the connection whose ClientHello has this random. */
-const struct kit_secrets *keyfile_find(const struct keyfile *k,
-				       const uint8_t random[static 32]);
+/* The secrets of the connection whose ClientHello has this random, into
+ * *out (out->have == 0 when there are none). */
+bool keyfile_find(const struct keyfile *k, const uint8_t random[static 32],
+		  struct kit_secrets *out);
 size_t keyfile_sessions(const struct keyfile *k);
 size_t keyfile_skipped(const struct keyfile *k);	/* other labels */
+size_t keyfile_malformed(const struct keyfile *k);	/* after the start */
 
 void keyfile_free(struct keyfile *k);	/* wipes the secrets; NULL-safe */
 

@@ -179,12 +179,16 @@ add_unseal(struct run *r, const struct options *o, const struct sink *outputs,
 		kit_warn("%s", err);
 		exit(SNIFFER_EOPEN);
 	}
-	if (keyfile_sessions(r->keys) == 0)
+	/* Live, the endpoints may not have written to it yet. */
+	if (keyfile_sessions(r->keys) == 0 &&
+	    (!o->cap.iface || keyfile_skipped(r->keys)))
 		kit_warn("key log %s holds no KIT_CLIENT_RANDOM line: no "
 			 "secure_chat record can be opened with it%s", o->keylog,
 			 keyfile_skipped(r->keys) ? " (the key log of a --tls "
 			 "chat is for tshark: docs/PROTOCOL.md)" : "");
-	if (!(r->unseal = unseal_sink_new(r->keys, outputs, n, n, stderr)))
+	r->unseal = unseal_sink_new(r->keys, o->cap.iface != NULL, outputs, n,
+				    n, stderr);
+	if (!r->unseal)
 		kit_die("out of memory");
 	return r->unseal;
 }
@@ -240,6 +244,7 @@ main(int argc, char **argv)
 {
 	struct options o;
 	struct sink *sinks[SINK_MAX], pipeline[SINK_MAX];
+	const struct sink *first;	/* what the flow table calls */
 	struct run r;
 	int i, n, st;
 
@@ -252,13 +257,13 @@ main(int argc, char **argv)
 	r.files = o.out_dir ? sinks[0] : NULL;
 	for (i = 0; i < n; i++)
 		pipeline[i] = *sinks[i];
+	first = add_unseal(&r, &o, pipeline, n);
 	r.dec.frags = ipfrag_new();
 	r.flows = flow_table_new(&(struct flow_config){
 		.max_flows = o.max_flows,
 		.idle_timeout_us = (uint64_t)o.idle_timeout_s * 1000000,
 		.limits = { .max_ooo = o.max_ooo },
-		.sinks = add_unseal(&r, &o, pipeline, n),
-		.nsinks = r.unseal ? 1 : n });
+		.sinks = first, .nsinks = r.unseal ? 1 : n });
 	if (!r.flows || !r.dec.frags)
 		kit_die("out of memory");
 	st = run_capture(&r, &o);

@@ -112,7 +112,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	f.ep[0].family = f.ep[1].family = AF_INET;
 	follow = follow_sink_new(devnull, false, true);
-	stage = unseal_sink_new(keys, follow, 1, 1, devnull);
+	stage = unseal_sink_new(keys, size > 0 && data[0] & 1, follow, 1, 1,
+				devnull);
 	if (!follow || !stage)
 		abort();
 	sender_init(&snd[DIR_C2S], 0x11, 0x33);

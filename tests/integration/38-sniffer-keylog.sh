@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # What a leaked key log gives away: a secure_chat conversation (one login
-# by password, one by key) captured on lo. Read without the key log,
-# the capture shows no canary; read with the server's --keylog, the
+# by password, one by key) captured on lo. Live, the sniffer reads the
+# key log as the server writes it and shows the chat as it happens. Read
+# back without the key log, the capture shows no canary; with it, the
 # sniffer opens every record: the outputs hold the whole chat, and the
 # report names the password that ClientAuth carried. A key log that lacks
-# one connection leaves that one sealed. The shipped capture opens with
-# its shipped key log too.
+# one connection leaves that one sealed, the other opened. The shipped
+# capture opens with its shipped key log too.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
@@ -42,8 +43,8 @@ chmod 600 carol.pw
 
 SERVER_PROG=secure-server start_server --key server.key --users users \
 	--authorized-keys authorized_keys --keylog server.keylog
-"$SNIFFER" -i lo -w chat.pcap -o live tcp port "$SERVER_PORT" \
-	>/dev/null 2>sniffer.log &
+"$SNIFFER" -i lo -w chat.pcap -o live --keylog server.keylog \
+	tcp port "$SERVER_PORT" >/dev/null 2>sniffer.log &
 sniffer=$!
 track_pid "$sniffer"
 wait_for_file_text sniffer.log "listening on" 10 || fail "the sniffer did not start"
@@ -67,6 +68,12 @@ for ((i = 0; i < 50; i++)); do
 done
 kill -INT "$sniffer"
 wait "$sniffer" || fail "the sniffer exited with $?"
+for c in canary-4417 canary-9902; do
+	has live "$c" || fail "live, the sniffer did not open $c: $(cat sniffer.log)"
+done
+grep -q 'password login as "carol", password "pw-canary-Zr81"' sniffer.log ||
+	fail "live, the report lacks carol's password: $(cat sniffer.log)"
+echo "live: the chat opened as the server logged its secrets"
 
 bounded 30 "$SNIFFER" -r chat.pcap -o sealed 2>/dev/null ||
 	fail "sniffer -r failed"
@@ -86,14 +93,23 @@ grep -q 'key login as "dave"' opened.log ||
 	fail "the report lacks dave's login: $(cat opened.log)"
 echo "with the key log: the chat, and carol's password"
 
-# A key log with carol's connection only: dave's stays sealed.
+# A key log of one connection only: that one opens, the other stays
+# sealed (found by the client port the report gives).
 random=$(awk 'NR == 1 { print $2 }' server.keylog)
-grep -F "$random" server.keylog >carol.keylog
-bounded 30 "$SNIFFER" -r chat.pcap --keylog carol.keylog -o partial \
+grep -F "$random" server.keylog >one.keylog
+bounded 30 "$SNIFFER" -r chat.pcap --keylog one.keylog -o partial \
 	2>partial.log || fail "sniffer --keylog (one connection) failed"
 grep -q "1 secure_chat connection opened with it, 1 not in it" partial.log ||
 	fail "report: $(cat partial.log)"
-has partial canary-4417 || fail "carol's connection did not open"
-grep -q "not in the key log: shown sealed" partial.log ||
-	fail "dave's connection was not reported sealed: $(cat partial.log)"
-echo "a key log of one connection opens that one only"
+port=$(sed -n 's/.*:\([0-9]*\) > .*not in the key log: shown sealed$/\1/p' \
+	partial.log)
+[ -n "$port" ] || fail "no connection reported sealed: $(cat partial.log)"
+sealed_files=$(find partial -type f -name "*$(printf '.%05d' "$port")*")
+[ "$(wc -w <<<"$sealed_files")" -eq 2 ] || fail "files of port $port: $sealed_files"
+for c in canary-4417 canary-9902; do
+	# shellcheck disable=SC2086
+	! grep -qF "$c" $sealed_files || fail "the sealed connection shows $c"
+	grep -rqF "$c" --exclude="*$(printf '.%05d' "$port")*" partial ||
+		fail "the connection in the key log does not show $c"
+done
+echo "a key log of one connection opens that one, and only that one"

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "flow.h"
@@ -209,13 +210,13 @@ struct run {
 };
 
 static void
-run_start(struct run *r, const struct keyfile *keys)
+run_start(struct run *r, struct keyfile *keys, bool live)
 {
 	memset(r, 0, sizeof(*r));
 	r->down = (struct sink){ &kept_ops, &r->kept };
 	r->report_f = open_memstream(&r->report, &r->report_len);
 	ck_assert_ptr_nonnull(r->report_f);
-	r->stage = unseal_sink_new(keys, &r->down, 1, 1, r->report_f);
+	r->stage = unseal_sink_new(keys, live, &r->down, 1, 1, r->report_f);
 	ck_assert_ptr_nonnull(r->stage);
 	r->flow.id = 1;
 	r->flow.ep[0] = (struct endpoint){ .family = AF_INET,
@@ -301,18 +302,19 @@ START_TEST(test_keyfile_merges_a_connections_lines)
 	char err[KIT_ERRLEN];
 	uint8_t r1[32], r3[32];
 	struct keyfile *k = keyfile_parse(text, strlen(text), err);
-	const struct kit_secrets *s;
+	struct kit_secrets s;
 
 	ck_assert_msg(k != NULL, "%s", err);
 	ck_assert_uint_eq(keyfile_sessions(k), 2);
 	ck_assert_uint_eq(keyfile_skipped(k), 1);	/* the TLS line */
 	memset(r1, 1, 32);
 	memset(r3, 3, 32);
-	ck_assert_ptr_nonnull(s = keyfile_find(k, r1));
-	ck_assert_uint_eq(s->have, HAVE_C_HS | HAVE_S_AP);
-	ck_assert_uint_eq(s->c_hs[0], 0x11);
-	ck_assert_uint_eq(s->s_ap[31], 0x33);
-	ck_assert_ptr_null(keyfile_find(k, r3));
+	ck_assert(keyfile_find(k, r1, &s));
+	ck_assert_uint_eq(s.have, HAVE_C_HS | HAVE_S_AP);
+	ck_assert_uint_eq(s.c_hs[0], 0x11);
+	ck_assert_uint_eq(s.s_ap[31], 0x33);
+	ck_assert(!keyfile_find(k, r3, &s));
+	ck_assert_uint_eq(s.have, 0);
 	keyfile_free(k);
 }
 END_TEST
@@ -347,7 +349,7 @@ START_TEST(test_unseal_opens_every_record)
 	make_session(&ss);
 	k = keys_of(&ss);
 	ck_assert_uint_eq(keyfile_sessions(k), 1);
-	run_start(&r, k);
+	run_start(&r, k, false);
 	run_session(&r, &ss, steps[_i]);
 	run_end(&r);
 	ck_assert_uint_eq(r.kept.len[DIR_C2S], strlen(ss.plain[DIR_C2S]));
@@ -360,8 +362,8 @@ START_TEST(test_unseal_opens_every_record)
 	ck_assert_int_eq(r.kept.ends, 1);
 	ck_assert_msg(strstr(r.report, "ClientAuth: password login as "
 			     "\"carol\", password \"s3cret\""), "%s", r.report);
-	ck_assert_msg(strstr(r.report, "5 records from the client, 3 from the "
-			     "server"), "%s", r.report);
+	ck_assert_msg(strstr(r.report, "in the key log: 5 records opened from "
+			     "the client, 3 from the server"), "%s", r.report);
 	ck_assert_msg(strstr(r.report, "from the client: ended with the "
 			     "alert close_notify"), "%s", r.report);
 	ck_assert_msg(strstr(r.report, "1 secure_chat connection opened with "
@@ -384,7 +386,7 @@ START_TEST(test_unseal_stops_at_a_tampered_record)
 	make_session(&ss);
 	k = keys_of(&ss);
 	ss.wire[DIR_S2C][ss.len[DIR_S2C] - 5] ^= 1;	/* the last record */
-	run_start(&r, k);
+	run_start(&r, k, false);
 	run_session(&r, &ss, STREAM_MAX);
 	run_end(&r);
 	ck_assert_uint_eq(r.kept.len[DIR_S2C], strlen(first));
@@ -409,7 +411,7 @@ START_TEST(test_unseal_stops_after_a_gap)
 	make_session(&ss);
 	k = keys_of(&ss);
 	ch = 3 + ((size_t)ss.wire[DIR_C2S][1] << 8 | ss.wire[DIR_C2S][2]);
-	run_start(&r, k);
+	run_start(&r, k, false);
 	run_data(&r, DIR_C2S, ss.wire[DIR_C2S], ch, STREAM_MAX);
 	run_data(&r, DIR_S2C, ss.wire[DIR_S2C], ss.len[DIR_S2C], STREAM_MAX);
 	r.stage->ops->gap(r.stage->self, &r.flow, DIR_C2S, 40);
@@ -439,7 +441,7 @@ START_TEST(test_unseal_passes_other_connections_as_they_are)
 	make_session(&ss);
 	k = keyfile_parse("", 0, (char[KIT_ERRLEN]){ 0 });
 	ck_assert_ptr_nonnull(k);
-	run_start(&r, k);
+	run_start(&r, k, false);
 	run_session(&r, &ss, 5);
 	run_end(&r);
 	ck_assert_uint_eq(r.kept.len[DIR_C2S], ss.len[DIR_C2S]);
@@ -450,7 +452,7 @@ START_TEST(test_unseal_passes_other_connections_as_they_are)
 		      "%s", r.report);
 	free(r.report);
 
-	run_start(&r, k);	/* IRC, the client first, then a server first */
+	run_start(&r, k, false);	/* IRC, the client first, then a server first */
 	run_data(&r, DIR_C2S, (const uint8_t *)irc, 2, 2);
 	run_data(&r, DIR_C2S, (const uint8_t *)irc + 2, strlen(irc) - 2, 3);
 	run_data(&r, DIR_S2C, (const uint8_t *)reply, strlen(reply), 64);
@@ -461,7 +463,7 @@ START_TEST(test_unseal_passes_other_connections_as_they_are)
 	ck_assert_ptr_null(strstr(r.report, "connection 1"));
 	free(r.report);
 
-	run_start(&r, k);	/* two bytes that could have been a hello */
+	run_start(&r, k, false);	/* two bytes that could have been a hello */
 	run_data(&r, DIR_C2S, ss.wire[DIR_C2S], 2, 1);
 	run_end(&r);
 	ck_assert_uint_eq(r.kept.len[DIR_C2S], 2);
@@ -484,7 +486,7 @@ START_TEST(test_unseal_refuses_an_oversized_frame)
 	make_session(&ss);
 	k = keys_of(&ss);
 	ch = 3 + ((size_t)ss.wire[DIR_C2S][1] << 8 | ss.wire[DIR_C2S][2]);
-	run_start(&r, k);
+	run_start(&r, k, false);
 	run_data(&r, DIR_C2S, ss.wire[DIR_C2S], ch, STREAM_MAX);
 	run_data(&r, DIR_S2C, ss.wire[DIR_S2C], ss.hs_len[DIR_S2C], STREAM_MAX);
 	run_data(&r, DIR_C2S, huge, sizeof(huge), 1);
@@ -492,6 +494,102 @@ START_TEST(test_unseal_refuses_an_oversized_frame)
 	ck_assert_uint_eq(r.kept.len[DIR_C2S], 0);
 	ck_assert_msg(strstr(r.report, "a frame longer than secure_chat "
 			     "allows"), "%s", r.report);
+	free(r.report);
+	keyfile_free(k);
+	free(ss.keylog);
+}
+END_TEST
+
+/* --- a live capture: the endpoints are still writing the key log -------------- */
+
+/* The key log's first lines into a new file; returns its path. */
+static char *
+keylog_file(const struct session *ss, int lines)
+{
+	static char path[] = "/tmp/check_unseal.XXXXXX";
+	int fd;
+	size_t n = 0;
+
+	strcpy(path, "/tmp/check_unseal.XXXXXX");
+	ck_assert_int_ge(fd = mkstemp(path), 0);
+	while (lines-- > 0 && n < ss->keylog_len)
+		n += (size_t)(strchr(ss->keylog + n, '\n') - (ss->keylog + n)) + 1;
+	ck_assert_int_eq(write(fd, ss->keylog, n), (ssize_t)n);
+	close(fd);
+	return path;
+}
+
+/* The whole key log over the file, as the endpoints would have it by now. */
+static void
+keylog_complete(const char *path, const struct session *ss)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(ss->keylog, 1, ss->keylog_len, f),
+			  ss->keylog_len);
+	fclose(f);
+}
+
+/* Records whose secrets are not logged yet wait; once the file has them,
+ * the next bytes of the connection bring everything out, in order. */
+START_TEST(test_unseal_live_waits_for_secrets_being_written)
+{
+	struct session ss;
+	struct keyfile *k;
+	struct run r;
+	char err[KIT_ERRLEN], *path;
+	size_t last;
+
+	make_session(&ss);
+	path = keylog_file(&ss, 2);	/* the handshake secrets only */
+	ck_assert_ptr_nonnull(k = keyfile_read(path, err));
+	run_start(&r, k, true);
+	last = ss.len[DIR_S2C];
+	ss.len[DIR_S2C] -= 22;	/* the server's last record, held back */
+	run_session(&r, &ss, STREAM_MAX);
+	ck_assert_uint_eq(r.kept.len[DIR_C2S], 0);	/* all waits */
+	keylog_complete(path, &ss);
+	run_data(&r, DIR_S2C, ss.wire[DIR_S2C] + ss.len[DIR_S2C],
+		 last - ss.len[DIR_S2C], STREAM_MAX);
+	ck_assert_uint_eq(r.kept.len[DIR_C2S], strlen(ss.plain[DIR_C2S]));
+	ck_assert_mem_eq(r.kept.data[DIR_C2S], ss.plain[DIR_C2S],
+			 r.kept.len[DIR_C2S]);
+	ck_assert_uint_eq(r.kept.len[DIR_S2C], strlen(ss.plain[DIR_S2C]));
+	run_end(&r);
+	ck_assert_msg(strstr(r.report, "password login as \"carol\""), "%s",
+		      r.report);
+	unlink(path);
+	free(r.report);
+	keyfile_free(k);
+	free(ss.keylog);
+}
+END_TEST
+
+/* Secrets that never come: at the end, the connection's bytes are shown
+ * as they were, every one once and in order. */
+START_TEST(test_unseal_live_shows_sealed_what_never_opens)
+{
+	struct session ss;
+	struct keyfile *k;
+	struct run r;
+	char err[KIT_ERRLEN], *path;
+
+	make_session(&ss);
+	path = keylog_file(&ss, 0);
+	ck_assert_ptr_nonnull(k = keyfile_read(path, err));
+	run_start(&r, k, true);
+	run_session(&r, &ss, 9);
+	run_end(&r);
+	ck_assert_uint_eq(r.kept.len[DIR_C2S], ss.len[DIR_C2S]);
+	ck_assert_mem_eq(r.kept.data[DIR_C2S], ss.wire[DIR_C2S],
+			 ss.len[DIR_C2S]);
+	ck_assert_uint_eq(r.kept.len[DIR_S2C], ss.len[DIR_S2C]);
+	ck_assert_mem_eq(r.kept.data[DIR_S2C], ss.wire[DIR_S2C],
+			 ss.len[DIR_S2C]);
+	ck_assert_msg(strstr(r.report, "not in the key log: shown sealed"),
+		      "%s", r.report);
+	unlink(path);
 	free(r.report);
 	keyfile_free(k);
 	free(ss.keylog);
@@ -512,6 +610,8 @@ unseal_suite(void)
 	tcase_add_test(tc, test_unseal_stops_after_a_gap);
 	tcase_add_test(tc, test_unseal_passes_other_connections_as_they_are);
 	tcase_add_test(tc, test_unseal_refuses_an_oversized_frame);
+	tcase_add_test(tc, test_unseal_live_waits_for_secrets_being_written);
+	tcase_add_test(tc, test_unseal_live_shows_sealed_what_never_opens);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,80 @@
+/* What the two halves of --keylog share: unseal.c (the stage in front of
+ * the outputs: which connections are secure_chat's, what passes, the
+ * report) and unseal_records.c (one direction's frames and records). */
+#ifndef KIT_SNIFFER_UNSEAL_INTERNAL_H
+#define KIT_SNIFFER_UNSEAL_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "flow.h"
+#include "hs_msgs.h"
+#include "keyfile.h"
+#include "record.h"
+
+/* What a live capture holds for a secret the endpoints have not logged
+ * yet, per direction, before it gives up on it. */
+#define HOLD_MAX (1u << 20)
+/* A direction's frames taken before any secret is known (a hello, a
+ * plaintext alert): kept to show them as they were if none ever is. */
+#define EARLY_MAX 96
+#define LOGIN_TEXT (48 + 4 * HS_NICK_MAX + 4 * HS_PASSWORD_MAX)
+
+enum step { STEP_DONE, STEP_WAIT };
+
+struct side {
+	struct rec_dir keys;
+	bool keyed;		/* keys hold the secret of this phase */
+	bool app;		/* past the handshake record */
+	bool stopped;		/* nothing more is opened in this direction */
+	bool waiting;		/* frame is whole and waits for its secret */
+	uint8_t *frame;		/* a frame not yet whole, or waiting */
+	size_t len;
+	uint8_t *held;		/* the bytes behind a waiting frame */
+	size_t held_len;
+	uint8_t early[EARLY_MAX];
+	size_t early_len;
+	uint64_t records;
+	char why[120];		/* why it stopped, or how it closed */
+};
+
+struct conn {
+	bool kit;		/* a whole ClientHello: secure_chat */
+	bool found;		/* its random is in the key log */
+	bool give_up;		/* live: too much waited for a secret that
+				 * never came; show it sealed */
+	uint8_t hello[FRAME_HEADER_LEN + HELLO_BODY_MAX];
+	size_t hello_len;
+	uint8_t random[32];
+	struct kit_secrets sec;	/* a copy: the table may be read again */
+	int suite;
+	struct side side[2];
+	char login[LOGIN_TEXT];
+};
+
+struct unseal {
+	struct keyfile *keys;
+	bool live;		/* the endpoints may still be logging */
+	const struct sink *down;
+	int ndown, slot;
+	FILE *report;
+	uint8_t plain[FRAME_MAX];	/* one opened record */
+	uint64_t opened, without_keys;
+};
+
+/* To the outputs. */
+void unseal_forward(struct unseal *u, struct flow *f, int dir,
+		    const uint8_t *p, size_t n, bool stable);
+
+/* One direction's bytes, cut into frames and opened as far as the
+ * secrets go (a live capture holds the rest until they come). */
+void records_data(struct unseal *u, struct flow *f, struct conn *c, int dir,
+		  const uint8_t *p, size_t n);
+/* A live capture: try again what waits, now that a secret may be in. */
+void records_retry(struct unseal *u, struct flow *f, struct conn *c);
+/* The raw bytes of a frame taken before any secret was known. */
+void records_keep_early(struct conn *c, int dir, const uint8_t *p, size_t n);
+void records_stop(struct side *s, const char *why);
+void records_free(struct conn *c);
+
+#endif
