@@ -1,5 +1,6 @@
 /* --keylog: this connection's secrets, appended to a file, so the sniffer
- * can decrypt a capture in a lab (docs/PROTOCOL.md, last section). */
+ * (sniffer --keylog) can open a capture in a lab (docs/PROTOCOL.md, "What
+ * an eavesdropper sees"). */
 #ifndef KIT_SECURE_KEYLOG_H
 #define KIT_SECURE_KEYLOG_H
 

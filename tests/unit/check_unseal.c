@@ -248,14 +248,20 @@ run_end(struct run *r)
 	sink_free(r->stage);
 }
 
+/* The length of the session's ClientHello frame. */
+static size_t
+hello_len(const struct session *ss)
+{
+	return 3 + ((size_t)ss->wire[DIR_C2S][1] << 8 | ss->wire[DIR_C2S][2]);
+}
+
 /* The session in the order the wire saw it: ClientHello, the server's
  * flight, ClientAuth and the rest of the client's, the rest of the
  * server's. */
 static void
 run_session(struct run *r, const struct session *ss, size_t step)
 {
-	size_t ch = 3 + ((size_t)ss->wire[DIR_C2S][1] << 8 |
-			 ss->wire[DIR_C2S][2]);
+	size_t ch = hello_len(ss);
 
 	run_data(r, DIR_C2S, ss->wire[DIR_C2S], ch, step);
 	run_data(r, DIR_S2C, ss->wire[DIR_S2C], ss->hs_len[DIR_S2C], step);
@@ -273,6 +279,26 @@ keys_of(const struct session *ss)
 
 	ck_assert_msg(k != NULL, "%s", err);
 	return k;
+}
+
+/* A session, its key log, and a run of the stage over it. */
+static struct keyfile *
+begin(struct run *r, struct session *ss)
+{
+	struct keyfile *k;
+
+	make_session(ss);
+	k = keys_of(ss);
+	run_start(r, k, false);
+	return k;
+}
+
+static void
+done(struct run *r, struct keyfile *k, struct session *ss)
+{
+	free(r->report);
+	keyfile_free(k);
+	free(ss->keylog);
 }
 
 static void
@@ -368,9 +394,7 @@ START_TEST(test_unseal_opens_every_record)
 			     "alert close_notify"), "%s", r.report);
 	ck_assert_msg(strstr(r.report, "1 secure_chat connection opened with "
 			     "it, 0 not in it"), "%s", r.report);
-	free(r.report);
-	keyfile_free(k);
-	free(ss.keylog);
+	done(&r, k, &ss);
 }
 END_TEST
 
@@ -383,19 +407,15 @@ START_TEST(test_unseal_stops_at_a_tampered_record)
 	struct run r;
 	const char *first = ":kit 001 carol :Welcome\r\n";
 
-	make_session(&ss);
-	k = keys_of(&ss);
+	k = begin(&r, &ss);
 	ss.wire[DIR_S2C][ss.len[DIR_S2C] - 5] ^= 1;	/* the last record */
-	run_start(&r, k, false);
 	run_session(&r, &ss, STREAM_MAX);
 	run_end(&r);
 	ck_assert_uint_eq(r.kept.len[DIR_S2C], strlen(first));
 	ck_assert_mem_eq(r.kept.data[DIR_S2C], first, strlen(first));
 	ck_assert_msg(strstr(r.report, "from the server: record 3 does not "
 			     "open"), "%s", r.report);
-	free(r.report);
-	keyfile_free(k);
-	free(ss.keylog);
+	done(&r, k, &ss);
 }
 END_TEST
 
@@ -408,10 +428,8 @@ START_TEST(test_unseal_stops_after_a_gap)
 	struct run r;
 	size_t ch;
 
-	make_session(&ss);
-	k = keys_of(&ss);
-	ch = 3 + ((size_t)ss.wire[DIR_C2S][1] << 8 | ss.wire[DIR_C2S][2]);
-	run_start(&r, k, false);
+	k = begin(&r, &ss);
+	ch = hello_len(&ss);
 	run_data(&r, DIR_C2S, ss.wire[DIR_C2S], ch, STREAM_MAX);
 	run_data(&r, DIR_S2C, ss.wire[DIR_S2C], ss.len[DIR_S2C], STREAM_MAX);
 	r.stage->ops->gap(r.stage->self, &r.flow, DIR_C2S, 40);
@@ -422,9 +440,7 @@ START_TEST(test_unseal_stops_after_a_gap)
 	ck_assert_uint_eq(r.kept.gaps[DIR_C2S], 40);
 	ck_assert_uint_eq(r.kept.len[DIR_S2C], strlen(ss.plain[DIR_S2C]));
 	ck_assert_msg(strstr(r.report, "bytes are missing"), "%s", r.report);
-	free(r.report);
-	keyfile_free(k);
-	free(ss.keylog);
+	done(&r, k, &ss);
 }
 END_TEST
 
@@ -467,9 +483,7 @@ START_TEST(test_unseal_passes_other_connections_as_they_are)
 	run_data(&r, DIR_C2S, ss.wire[DIR_C2S], 2, 1);
 	run_end(&r);
 	ck_assert_uint_eq(r.kept.len[DIR_C2S], 2);
-	free(r.report);
-	keyfile_free(k);
-	free(ss.keylog);
+	done(&r, k, &ss);
 }
 END_TEST
 
@@ -483,10 +497,8 @@ START_TEST(test_unseal_refuses_an_oversized_frame)
 	struct run r;
 	size_t ch;
 
-	make_session(&ss);
-	k = keys_of(&ss);
-	ch = 3 + ((size_t)ss.wire[DIR_C2S][1] << 8 | ss.wire[DIR_C2S][2]);
-	run_start(&r, k, false);
+	k = begin(&r, &ss);
+	ch = hello_len(&ss);
 	run_data(&r, DIR_C2S, ss.wire[DIR_C2S], ch, STREAM_MAX);
 	run_data(&r, DIR_S2C, ss.wire[DIR_S2C], ss.hs_len[DIR_S2C], STREAM_MAX);
 	run_data(&r, DIR_C2S, huge, sizeof(huge), 1);
@@ -494,9 +506,7 @@ START_TEST(test_unseal_refuses_an_oversized_frame)
 	ck_assert_uint_eq(r.kept.len[DIR_C2S], 0);
 	ck_assert_msg(strstr(r.report, "a frame longer than secure_chat "
 			     "allows"), "%s", r.report);
-	free(r.report);
-	keyfile_free(k);
-	free(ss.keylog);
+	done(&r, k, &ss);
 }
 END_TEST
 
@@ -560,9 +570,7 @@ START_TEST(test_unseal_live_waits_for_secrets_being_written)
 	ck_assert_msg(strstr(r.report, "password login as \"carol\""), "%s",
 		      r.report);
 	unlink(path);
-	free(r.report);
-	keyfile_free(k);
-	free(ss.keylog);
+	done(&r, k, &ss);
 }
 END_TEST
 
@@ -590,9 +598,7 @@ START_TEST(test_unseal_live_shows_sealed_what_never_opens)
 	ck_assert_msg(strstr(r.report, "not in the key log: shown sealed"),
 		      "%s", r.report);
 	unlink(path);
-	free(r.report);
-	keyfile_free(k);
-	free(ss.keylog);
+	done(&r, k, &ss);
 }
 END_TEST
 
