@@ -237,21 +237,21 @@ take_frame(struct unseal *u, struct flow *f, struct conn *c, int dir,
 	return want;
 }
 
-/* Bytes behind a waiting frame, kept in order (up to HOLD_MAX). */
+/* Bytes behind a waiting frame, kept in order, up to HOLD_MAX; past it,
+ * a connection the key log never named is shown sealed (these bytes
+ * last), one it named stops in this direction. */
 static void
 hold(struct conn *c, int dir, const uint8_t *p, size_t n)
 {
 	struct side *s = &c->side[dir];
 	uint8_t *grown;
 
-	if (n > HOLD_MAX - s->held_len) {
-		if (!c->found)
-			c->give_up = true;	/* the caller shows it sealed */
-		else
-			records_stop(s, "its secret was not logged while 1 MiB "
-				     "waited for it");
+	if (n > HOLD_MAX - s->held_len && c->found) {
+		records_stop(s, "its secret was not logged while 1 MiB waited "
+			     "for it");
 		return;
 	}
+	c->give_up = n > HOLD_MAX - s->held_len;	/* the caller shows it */
 	if (!(grown = realloc(s->held, s->held_len + n))) {
 		records_stop(s, "out of memory");
 		return;
