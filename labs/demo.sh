@@ -143,7 +143,7 @@ echo "   secure-server --keylog wrote ($bin/sniffer -r ... --keylog ...):"
 echo
 "$bin/sniffer" -r "$saved/secure-chat.pcap" --keylog "$saved/secure-chat.keylog" \
 	--color=never >"$work/opened.out" 2>"$work/opened.log"
-grep -B1 --no-group-separator '^PRIVMSG' "$work/opened.out" | head -n 6 |
+grep -B1 --no-group-separator '^PRIVMSG' "$work/opened.out" |
 	sed 's/^/   /'
 sed -n 's/^sniffer: connection [0-9]*, \([^:]*:[0-9]*\) .*ClientAuth: \([^;]*\).*/   \1: \2/p' \
 	"$work/opened.log"

@@ -16,6 +16,15 @@
 
 #define LABEL "KIT_CLIENT_RANDOM"
 
+/* The labels of the SSLKEYLOGFILE lines of TLS (--tls), which tshark
+ * reads: counted, so that the sniffer can say where they belong. */
+static const char *const tls_labels[] = {
+	"CLIENT_RANDOM", "CLIENT_EARLY_TRAFFIC_SECRET",
+	"CLIENT_HANDSHAKE_TRAFFIC_SECRET", "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+	"CLIENT_TRAFFIC_SECRET_0", "SERVER_TRAFFIC_SECRET_0",
+	"EXPORTER_SECRET",
+};
+
 /* A connection's secrets, and which line last added to them: a secret
  * logged twice takes its later value. */
 struct entry {
@@ -139,8 +148,19 @@ new_entry(struct keyfile *k)
 	return &k->e[k->n++];
 }
 
-/* One line: 0; 1, another label's; 2, blank, a comment or a secret of
- * no use here; -1, malformed; -2, out of memory. */
+static bool
+tls_label(const char *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(tls_labels) / sizeof(tls_labels[0]); i++)
+		if (word_is(w, n, tls_labels[i]))
+			return true;
+	return false;
+}
+
+/* One line: 0; 1, a TLS line; 2, blank or a comment; -1, malformed (a
+ * secret name the kit does not write among them); -2, out of memory. */
 static int
 parse_line(struct keyfile *k, const char *line, size_t n)
 {
@@ -152,14 +172,14 @@ parse_line(struct keyfile *k, const char *line, size_t n)
 	if (n == 0 || line[0] == '#' || split(line, n, w, wl, 4) == 0)
 		return 2;
 	if (!word_is(w[0], wl[0], LABEL))
-		return 1;	/* another format's line (TLS: for tshark) */
+		return tls_label(w[0], wl[0]) ? 1 : -1;
 	if (split(line, n, w, wl, 4) != 4 || !parse_hex32(w[1], wl[1], random) ||
 	    !parse_hex32(w[3], wl[3], secret))
 		return -1;
 	for (i = 0; i < NNAMES && !word_is(w[2], wl[2], names[i].name); i++)
 		;
 	if (i == NNAMES)
-		return 2;	/* a secret this sniffer has no use for */
+		return -1;
 	if (!(e = new_entry(k)))
 		return -2;
 	memcpy(e->s.random, random, 32);
@@ -240,8 +260,9 @@ parse_text(struct keyfile *k, const char *text, size_t len, bool final,
 		if (r == -2 || (r == -1 && strict)) {
 			snprintf(err, KIT_ERRLEN, r == -2 ? "out of memory" :
 				 "line %zu is not a key log line (expected "
-				 LABEL " <64 hex digits> <name> <64 hex "
-				 "digits>)", k->lines);
+				 LABEL " <64 hex digits> <secret name> <64 "
+				 "hex digits>, as secure_chat's --keylog "
+				 "writes)", k->lines);
 			return r;
 		}
 		k->skipped += r == 1;
@@ -345,7 +366,7 @@ load(struct keyfile *k, bool strict, char err[static 256])
 }
 
 struct keyfile *
-keyfile_read(const char *path, char err[static 256])
+keyfile_read(const char *path, bool may_not_exist, char err[static 256])
 {
 	char why[KIT_ERRLEN];
 	struct keyfile *k = calloc(1, sizeof(*k));
@@ -355,6 +376,8 @@ keyfile_read(const char *path, char err[static 256])
 		free(k);
 		return NULL;
 	}
+	if (may_not_exist && access(path, F_OK) < 0 && errno == ENOENT)
+		return k;	/* read once it appears (keyfile_refresh) */
 	if (load(k, true, why) < 0) {
 		snprintf(err, KIT_ERRLEN, "key log %.60s: %.180s", path, why);
 		keyfile_free(k);

@@ -21,17 +21,19 @@ struct kit_secrets {
 struct keyfile;
 
 /*
- * Parse a key log's text: KIT_CLIENT_RANDOM lines; blank lines, '#'
- * comments and other labels (the SSLKEYLOGFILE lines of --tls, for
- * tshark) are skipped, the labels counted. NULL with a reason in err (the
- * line number of a malformed line, or out of memory).
+ * Parse a key log's text: KIT_CLIENT_RANDOM lines; blank lines and '#'
+ * comments are skipped, and so are the SSLKEYLOGFILE lines of --tls (for
+ * tshark), which are counted. NULL with a reason in err (the line number
+ * of any other line, or out of memory).
  */
 struct keyfile *keyfile_parse(const char *text, size_t len,
 			      char err[static 256]);
 /* The same for a file (at most KEYFILE_MAX_BYTES); err names the file. A
- * last line without its newline waits for keyfile_refresh. */
+ * last line without its newline waits for keyfile_refresh, and so does a
+ * file that does not exist yet when may_not_exist (a live capture). */
 #define KEYFILE_MAX_BYTES (64u << 20)
-struct keyfile *keyfile_read(const char *path, char err[static 256]);
+struct keyfile *keyfile_read(const char *path, bool may_not_exist,
+			     char err[static 256]);
 /* Read what the endpoints have appended since (the whole file again if it
  * was cut or replaced). Malformed new lines are skipped and counted, not
  * fatal: the capture goes on. Returns true when it found new secrets. */
@@ -42,7 +44,7 @@ bool keyfile_refresh(struct keyfile *k);
 bool keyfile_find(const struct keyfile *k, const uint8_t random[static 32],
 		  struct kit_secrets *out);
 size_t keyfile_sessions(const struct keyfile *k);
-size_t keyfile_skipped(const struct keyfile *k);	/* other labels */
+size_t keyfile_skipped(const struct keyfile *k);	/* TLS lines */
 size_t keyfile_malformed(const struct keyfile *k);	/* after the start */
 
 void keyfile_free(struct keyfile *k);	/* wipes the secrets; NULL-safe */

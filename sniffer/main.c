@@ -175,10 +175,13 @@ add_unseal(struct run *r, const struct options *o, const struct sink *outputs,
 
 	if (!o->keylog)
 		return outputs;
-	if (!(r->keys = keyfile_read(o->keylog, err))) {
+	if (!(r->keys = keyfile_read(o->keylog, o->cap.iface != NULL, err))) {
 		kit_warn("%s", err);
 		exit(SNIFFER_EOPEN);
 	}
+	if (o->cap.iface && access(o->keylog, F_OK) < 0)
+		kit_warn("key log %s does not exist yet: it is read as soon as "
+			 "an endpoint's --keylog writes it", o->keylog);
 	/* Live, the endpoints may not have written to it yet. */
 	if (keyfile_sessions(r->keys) == 0 &&
 	    (!o->cap.iface || keyfile_skipped(r->keys)))

@@ -33,9 +33,9 @@ static const char usage_text[] =
 "  --max-flows N     connections tracked at once (default 100000)\n"
 "  --max-ooo BYTES   out-of-order bytes held per direction (default 1048576)\n"
 "  --idle-timeout S  end connections idle S seconds of capture time (600)\n"
-"Exit status: 0 ok, 1 cannot open the input or output, 2 usage or filter\n"
-"error, 3 the capture file is damaged or unsupported part-way (everything\n"
-"before that point was output).\n";
+"Exit status: 0 ok, 1 cannot open the input, the output or the key log, 2\n"
+"usage or filter error, 3 the capture file is damaged or unsupported\n"
+"part-way (everything before that point was output).\n";
 
 static void
 usage(int status)

@@ -12,8 +12,17 @@
 #include "unseal_internal.h"
 
 /* What a connection that passes as it is keeps in its slot: no state,
- * only whether it is secure_chat's (for the report). */
-static char passing, passing_sealed;
+ * only whether it is secure_chat's, and why it is not opened (for the
+ * report). */
+static char passing, passing_sealed, passing_unlogged;
+
+static const char *
+sealed_why(const void *marker)
+{
+	return marker == &passing_unlogged ? "the capture ended before the "
+	       "key log held its secrets: shown sealed" :
+	       "not in the key log: shown sealed";
+}
 
 static const char *const side_name[2] = { "client", "server" };
 
@@ -21,7 +30,8 @@ static bool
 passes(const struct flow *f, int slot)
 {
 	return f->sink_state[slot] == &passing ||
-	       f->sink_state[slot] == &passing_sealed;
+	       f->sink_state[slot] == &passing_sealed ||
+	       f->sink_state[slot] == &passing_unlogged;
 }
 
 static const char *
@@ -55,19 +65,23 @@ forward_gap(struct unseal *u, struct flow *f, int dir, uint64_t len)
 }
 
 /* From here on the connection passes as it is, the client's first bytes
- * (held while they could still be a ClientHello) first; c is freed. */
+ * (held while they could still be a ClientHello) first unless the caller
+ * passes them on itself; c is freed. */
 static void
-go_raw(struct unseal *u, struct flow *f, struct conn *c, bool sealed)
+go_raw(struct unseal *u, struct flow *f, struct conn *c, bool sealed,
+       bool held_too)
 {
-	unseal_forward(u, f, DIR_C2S, c->hello, c->hello_len, false);
+	if (held_too)
+		unseal_forward(u, f, DIR_C2S, c->hello, c->hello_len, false);
 	f->sink_state[u->slot] = sealed ? &passing_sealed : &passing;
 	records_free(c);
 }
 
 /* A live capture's secure_chat connection whose secrets never came: its
- * bytes, held until now, as they were, and the rest as it comes. */
+ * bytes, held until now, as they were, and the rest as it comes; marker
+ * says why. */
 static void
-show_sealed(struct unseal *u, struct flow *f, struct conn *c)
+show_sealed(struct unseal *u, struct flow *f, struct conn *c, char *marker)
 {
 	int d;
 
@@ -79,7 +93,7 @@ show_sealed(struct unseal *u, struct flow *f, struct conn *c)
 		unseal_forward(u, f, d, s->held, s->held_len, false);
 	}
 	u->without_keys++;
-	f->sink_state[u->slot] = &passing_sealed;
+	f->sink_state[u->slot] = marker;
 	records_free(c);
 }
 
@@ -93,6 +107,7 @@ client_hello(struct unseal *u, struct flow *f, struct conn *c,
 	     const uint8_t *p, size_t n)
 {
 	size_t room = sizeof(c->hello) - c->hello_len, need, take;
+	bool earlier = c->hello_len > 0;	/* held from earlier calls */
 	struct hello hl;
 
 	take = n < room ? n : room;
@@ -103,15 +118,16 @@ client_hello(struct unseal *u, struct flow *f, struct conn *c,
 	need = FRAME_HEADER_LEN + ((size_t)c->hello[1] << 8 | c->hello[2]);
 	if (c->hello[0] != FRAME_CLIENT_HELLO || need > sizeof(c->hello) ||
 	    (c->hello_len > FRAME_HEADER_LEN && c->hello[3] != HS_VERSION)) {
-		go_raw(u, f, c, false);
-		return take;
+		/* This call's bytes go on in one piece, as they came. */
+		go_raw(u, f, c, false, earlier);
+		return earlier ? take : 0;
 	}
 	if (c->hello_len < need)
 		return take;
 	take -= c->hello_len - need;	/* the rest is what follows it */
 	c->hello_len = need;
 	if (hello_parse(c->hello, need, true, &hl) < 0) {
-		go_raw(u, f, c, false);
+		go_raw(u, f, c, false, true);
 		return take;
 	}
 	memcpy(c->random, hl.random, 32);
@@ -120,7 +136,7 @@ client_hello(struct unseal *u, struct flow *f, struct conn *c,
 		c->found = keyfile_find(u->keys, c->random, &c->sec);
 	if (!c->found && !u->live) {
 		u->without_keys++;
-		go_raw(u, f, c, true);
+		go_raw(u, f, c, true, true);
 		return take;
 	}
 	u->opened += c->found;
@@ -149,7 +165,8 @@ unseal_data(void *self, struct flow *f, int dir, const uint8_t *p, size_t n,
 	size_t used;
 
 	if (c && !c->kit && dir == DIR_S2C) {
-		go_raw(u, f, c, false);	/* secure_chat servers never speak first */
+		go_raw(u, f, c, false, true);	/* a secure_chat server never
+						 * speaks first */
 		c = NULL;
 	} else if (c && !c->kit) {
 		used = client_hello(u, f, c, p, n);
@@ -165,7 +182,7 @@ unseal_data(void *self, struct flow *f, int dir, const uint8_t *p, size_t n,
 	records_retry(u, f, c);
 	records_data(u, f, c, dir, p, n);
 	if (c->give_up)
-		show_sealed(u, f, c);
+		show_sealed(u, f, c, &passing_sealed);
 }
 
 static void
@@ -175,11 +192,11 @@ unseal_gap(void *self, struct flow *f, int dir, uint64_t len)
 	struct conn *c = passes(f, u->slot) ? NULL : f->sink_state[u->slot];
 
 	if (c && !c->kit) {
-		go_raw(u, f, c, false);
+		go_raw(u, f, c, false, true);
 	} else if (c) {
 		records_retry(u, f, c);
 		if (!c->found)
-			show_sealed(u, f, c);
+			show_sealed(u, f, c, &passing_unlogged);
 		else
 			records_stop(&c->side[dir], "bytes are missing from the "
 				     "capture, and no record after them can be "
@@ -219,7 +236,7 @@ report(struct unseal *u, const struct flow *f, const struct conn *c)
 		(unsigned long long)f->id, endpoint_str(&f->ep[0], a),
 		endpoint_str(&f->ep[1], b));
 	if (!c) {
-		fprintf(u->report, ", not in the key log: shown sealed\n");
+		fprintf(u->report, ", %s\n", sealed_why(f->sink_state[u->slot]));
 		return;
 	}
 	fprintf(u->report, " (%s), in the key log: %llu record%s opened from "
@@ -256,18 +273,21 @@ unseal_end(void *self, struct flow *f)
 	int i;
 
 	if (c && !c->kit) {
-		go_raw(u, f, c, false);	/* a few bytes, and nothing more */
+		go_raw(u, f, c, false, true);	/* a few bytes, and no more */
 		c = NULL;
 	} else if (c) {
 		records_retry(u, f, c);	/* the last chance for a secret */
-		if (!c->found) {
-			show_sealed(u, f, c);
+		if (!c->found || c->give_up) {
+			show_sealed(u, f, c, c->give_up ? &passing_sealed
+							: &passing_unlogged);
 			c = NULL;
 		}
 	}
 	if (c)
 		last_words(c);
-	if (c || f->sink_state[u->slot] == &passing_sealed)
+	if (!c && !f->syn_seen && f->sink_state[u->slot] == &passing)
+		u->midstream++;	/* its ClientHello, if any, came before */
+	if (c || (passes(f, u->slot) && f->sink_state[u->slot] != &passing))
 		report(u, f, c);
 	for (i = 0; i < u->ndown; i++)
 		if (u->down[i].ops->flow_end)
@@ -281,16 +301,25 @@ static void
 unseal_finish(void *self)
 {
 	struct unseal *u = self;
-	size_t in = keyfile_sessions(u->keys), other = keyfile_skipped(u->keys);
-	size_t bad = keyfile_malformed(u->keys);
+	size_t in, other, bad;
 
+	if (u->live)
+		keyfile_refresh(u->keys);	/* for the counts */
+	in = keyfile_sessions(u->keys);
+	other = keyfile_skipped(u->keys);
+	bad = keyfile_malformed(u->keys);
 	fprintf(u->report, "sniffer: key log: %zu connection%s in it; %llu "
 		"secure_chat connection%s opened with it, %llu not in it", in,
 		plural(in), (unsigned long long)u->opened, plural(u->opened),
 		(unsigned long long)u->without_keys);
 	if (other)
-		fprintf(u->report, "; %zu line%s of other formats skipped (TLS "
-			"key logs are for tshark)", other, plural(other));
+		fprintf(u->report, "; %zu TLS line%s skipped (a --tls chat's "
+			"key log is for tshark)", other, plural(other));
+	if (u->midstream)
+		fprintf(u->report, "; %llu connection%s began before the "
+			"capture: a key log opens only those whose ClientHello "
+			"it saw", (unsigned long long)u->midstream,
+			plural(u->midstream));
 	if (bad)
 		fprintf(u->report, "; %zu malformed line%s added to it during "
 			"the capture skipped", bad, plural(bad));

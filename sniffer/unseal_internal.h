@@ -41,8 +41,8 @@ struct side {
 struct conn {
 	bool kit;		/* a whole ClientHello: secure_chat */
 	bool found;		/* its random is in the key log */
-	bool give_up;		/* live: too much waited for a secret that
-				 * never came; show it sealed */
+	bool give_up;		/* live: not in the key log after all, or
+				 * too much waited; show it sealed */
 	uint8_t hello[FRAME_HEADER_LEN + HELLO_BODY_MAX];
 	size_t hello_len;
 	uint8_t random[32];
@@ -59,7 +59,7 @@ struct unseal {
 	int ndown, slot;
 	FILE *report;
 	uint8_t plain[FRAME_MAX];	/* one opened record */
-	uint64_t opened, without_keys;
+	uint64_t opened, without_keys, midstream;
 };
 
 /* To the outputs. */

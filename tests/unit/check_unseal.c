@@ -222,6 +222,7 @@ run_start(struct run *r, struct keyfile *keys, bool live)
 	r->stage = unseal_sink_new(keys, live, &r->down, 1, 1, r->report_f);
 	ck_assert_ptr_nonnull(r->stage);
 	r->flow.id = 1;
+	r->flow.syn_seen = true;
 	r->flow.ep[0] = (struct endpoint){ .family = AF_INET,
 					   .addr = { 127, 0, 0, 1 }, .port = 40000 };
 	r->flow.ep[1] = (struct endpoint){ .family = AF_INET,
@@ -326,8 +327,8 @@ START_TEST(test_keyfile_merges_a_connections_lines)
 		"KIT_CLIENT_RANDOM 0101010101010101010101010101010101010101010101010101010101010101 CLIENT_HANDSHAKE_TRAFFIC_SECRET 1111111111111111111111111111111111111111111111111111111111111111\r\n"
 		"CLIENT_RANDOM 00 11\n"
 		"KIT_CLIENT_RANDOM 0202020202020202020202020202020202020202020202020202020202020202 SERVER_TRAFFIC_SECRET_0 2222222222222222222222222222222222222222222222222222222222222222\n"
-		"KIT_CLIENT_RANDOM 0101010101010101010101010101010101010101010101010101010101010101 SERVER_TRAFFIC_SECRET_0 3333333333333333333333333333333333333333333333333333333333333333\n"
-		"KIT_CLIENT_RANDOM 0101010101010101010101010101010101010101010101010101010101010101 SOME_LATER_SECRET 4444444444444444444444444444444444444444444444444444444444444444";
+		"KIT_CLIENT_RANDOM 0101010101010101010101010101010101010101010101010101010101010101 SERVER_TRAFFIC_SECRET_0 0000000000000000000000000000000000000000000000000000000000000000\n"
+		"KIT_CLIENT_RANDOM 0101010101010101010101010101010101010101010101010101010101010101 SERVER_TRAFFIC_SECRET_0 3333333333333333333333333333333333333333333333333333333333333333";
 	char err[KIT_ERRLEN];
 	uint8_t r1[32], r3[32];
 	struct keyfile *k = keyfile_parse(text, strlen(text), err);
@@ -354,6 +355,8 @@ START_TEST(test_keyfile_names_a_malformed_line)
 		"KIT_CLIENT_RANDOM 01 CLIENT_TRAFFIC_SECRET_0 02\n",
 		"\nKIT_CLIENT_RANDOM 0101010101010101010101010101010101010101010101010101010101010101 CLIENT_TRAFFIC_SECRET_0\n",
 		"\n\nKIT_CLIENT_RANDOM 0101010101010101010101010101010101010101010101010101010101010101 CLIENT_TRAFFIC_SECRET_0 zz22222222222222222222222222222222222222222222222222222222222222\n",
+		"# a comment\n\n\nKIT_CLIENT_RANDOM 0101010101010101010101010101010101010101010101010101010101010101 CLIENT_TRAFIC_SECRET_0 2222222222222222222222222222222222222222222222222222222222222222\n",
+		"\n\n\n\n\x89PNG\r\n",
 	};
 	char err[KIT_ERRLEN], want[32];
 	size_t i;
@@ -472,6 +475,7 @@ START_TEST(test_unseal_passes_other_connections_as_they_are)
 	free(r.report);
 
 	run_start(&r, k, false);	/* IRC, the client first, then a server first */
+	r.flow.syn_seen = false;	/* and it began before the capture */
 	run_data(&r, DIR_C2S, (const uint8_t *)irc, 2, 2);
 	run_data(&r, DIR_C2S, (const uint8_t *)irc + 2, strlen(irc) - 2, 3);
 	run_data(&r, DIR_S2C, (const uint8_t *)reply, strlen(reply), 64);
@@ -480,6 +484,8 @@ START_TEST(test_unseal_passes_other_connections_as_they_are)
 	ck_assert_mem_eq(r.kept.data[DIR_C2S], irc, strlen(irc));
 	ck_assert_uint_eq(r.kept.len[DIR_S2C], strlen(reply));
 	ck_assert_ptr_null(strstr(r.report, "connection 1"));
+	ck_assert_msg(strstr(r.report, "1 connection began before the capture"),
+		      "%s", r.report);
 	free(r.report);
 
 	run_start(&r, k, false);	/* two bytes that could have been a hello */
@@ -556,7 +562,7 @@ START_TEST(test_unseal_live_waits_for_secrets_being_written)
 
 	make_session(&ss);
 	path = keylog_file(&ss, 2);	/* the handshake secrets only */
-	ck_assert_ptr_nonnull(k = keyfile_read(path, err));
+	ck_assert_ptr_nonnull(k = keyfile_read(path, false, err));
 	run_start(&r, k, true);
 	last = ss.len[DIR_S2C];
 	ss.len[DIR_S2C] -= 22;	/* the server's last record, held back */
@@ -588,7 +594,7 @@ START_TEST(test_unseal_live_shows_sealed_what_never_opens)
 
 	make_session(&ss);
 	path = keylog_file(&ss, 0);
-	ck_assert_ptr_nonnull(k = keyfile_read(path, err));
+	ck_assert_ptr_nonnull(k = keyfile_read(path, false, err));
 	run_start(&r, k, true);
 	run_session(&r, &ss, 9);
 	run_end(&r);
@@ -619,7 +625,7 @@ START_TEST(test_unseal_live_gives_up_holding_past_its_limit)
 
 	make_session(&ss);
 	path = keylog_file(&ss, 0);
-	ck_assert_ptr_nonnull(k = keyfile_read(path, err));
+	ck_assert_ptr_nonnull(k = keyfile_read(path, false, err));
 	run_start(&r, k, true);
 	run_data(&r, DIR_C2S, ss.wire[DIR_C2S], hello_len(&ss), STREAM_MAX);
 	run_data(&r, DIR_S2C, ss.wire[DIR_S2C], ss.hs_len[DIR_S2C], STREAM_MAX);
@@ -634,6 +640,32 @@ START_TEST(test_unseal_live_gives_up_holding_past_its_limit)
 	run_end(&r);
 	ck_assert_msg(strstr(r.report, "not in the key log: shown sealed"),
 		      "%s", r.report);
+	unlink(path);
+	done(&r, k, &ss);
+}
+END_TEST
+
+/* A live capture that ends before the connection's ClientAuth: the key
+ * log might still have got its secrets, and the report says so. */
+START_TEST(test_unseal_live_capture_ending_early_says_so)
+{
+	struct session ss;
+	struct keyfile *k;
+	struct run r;
+	char err[KIT_ERRLEN], *path;
+
+	make_session(&ss);
+	path = keylog_file(&ss, 0);
+	ck_assert_ptr_nonnull(k = keyfile_read(path, false, err));
+	run_start(&r, k, true);
+	run_data(&r, DIR_C2S, ss.wire[DIR_C2S], hello_len(&ss), 5);
+	run_data(&r, DIR_S2C, ss.wire[DIR_S2C], ss.hs_len[DIR_S2C], 50);
+	run_end(&r);
+	ck_assert_uint_eq(r.kept.len[DIR_C2S], hello_len(&ss));
+	ck_assert_mem_eq(r.kept.data[DIR_S2C], ss.wire[DIR_S2C],
+			 ss.hs_len[DIR_S2C]);
+	ck_assert_msg(strstr(r.report, "the capture ended before the key log "
+			     "held its secrets: shown sealed"), "%s", r.report);
 	unlink(path);
 	done(&r, k, &ss);
 }
@@ -656,6 +688,7 @@ unseal_suite(void)
 	tcase_add_test(tc, test_unseal_live_waits_for_secrets_being_written);
 	tcase_add_test(tc, test_unseal_live_shows_sealed_what_never_opens);
 	tcase_add_test(tc, test_unseal_live_gives_up_holding_past_its_limit);
+	tcase_add_test(tc, test_unseal_live_capture_ending_early_says_so);
 	suite_add_tcase(s, tc);
 	return s;
 }
