@@ -39,6 +39,10 @@ struct keyfile {
 	char *path;		/* NULL: parsed from memory */
 	off_t used;		/* bytes of the file parsed: whole lines */
 	struct stat st;		/* the file as it was then */
+	uint8_t tail[64];	/* its last bytes before used: if they change,
+				 * it was cut and written anew */
+	size_t tail_len;
+	char error[KIT_ERRLEN];	/* the last read again that failed */
 };
 
 static const struct {
@@ -206,12 +210,24 @@ by_random_then_line(const void *a, const void *b)
 	return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
+void
+keyfile_merge(struct kit_secrets *to, const struct kit_secrets *from)
+{
+	size_t m;
+
+	for (m = 0; m < NNAMES; m++)
+		if (from->have & names[m].bit)
+			memcpy((uint8_t *)to + names[m].offset,
+			       (const uint8_t *)from + names[m].offset, 32);
+	to->have |= from->have;
+}
+
 /* Sort, and merge each connection's entries into one, later lines over
  * earlier ones. */
 static void
 merge(struct keyfile *k)
 {
-	size_t i, j, m, out = 0;
+	size_t i, j, out = 0;
 
 	if (k->n == 0)
 		return;
@@ -222,12 +238,7 @@ merge(struct keyfile *k)
 		if (to != &k->e[i])
 			*to = k->e[i];
 		for (j = i + 1; j < k->n && !by_random(&k->e[j], to); j++) {
-			for (m = 0; m < NNAMES; m++)
-				if (k->e[j].s.have & names[m].bit)
-					memcpy((uint8_t *)&to->s + names[m].offset,
-					       (uint8_t *)&k->e[j].s + names[m].offset,
-					       32);
-			to->s.have |= k->e[j].s.have;
+			keyfile_merge(&to->s, &k->e[j].s);
 			to->line = k->e[j].line;
 		}
 	}
@@ -324,9 +335,21 @@ read_from(int fd, const struct stat *st, off_t from, size_t *len,
 	return buf;
 }
 
-/* Parse the file from k->used on; strict for the first read. */
+/* The bytes of the file just before k->used, into tail[]: what tells a
+ * file that grew from one cut and written again. */
+static size_t
+read_tail(int fd, const struct keyfile *k, uint8_t tail[static 64])
+{
+	size_t n = k->used < 64 ? (size_t)k->used : 64;
+	ssize_t r = n ? pread(fd, tail, n, k->used - (off_t)n) : 0;
+
+	return r == (ssize_t)n ? n : 0;
+}
+
+/* Parse the file from k->used on; strict for the first read, which takes
+ * a last line without its newline too when final. */
 static int
-load(struct keyfile *k, bool strict, char err[static 256])
+load(struct keyfile *k, bool strict, bool final, char err[static 256])
 {
 	int fd = open(k->path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
@@ -350,18 +373,17 @@ load(struct keyfile *k, bool strict, char err[static 256])
 	close(fd);
 	if (!text)
 		return -1;
-	/* A last line without its newline may still be being written; but a
-	 * file that ends with a complete one (an edited file) counts it. */
-	r = parse_text(k, text, len, false, strict, &used, err);
-	if (r == 0 && used < len && !memchr(text + used, '\n', len - used) &&
-	    parse_line(k, text + used, len - used) == 0) {
-		merge(k);
-		used = len;
-	}
+	/* A last line without its newline may still be being written (live);
+	 * a finished file (a capture's) counts it. */
+	r = parse_text(k, text, len, final, strict, &used, err);
 	OPENSSL_cleanse(text, len);
 	free(text);
 	k->used += (off_t)used;
 	k->st = st;
+	fd = open(k->path, O_RDONLY | O_CLOEXEC);
+	k->tail_len = fd >= 0 ? read_tail(fd, k, k->tail) : 0;
+	if (fd >= 0)
+		close(fd);
 	return r;
 }
 
@@ -378,7 +400,7 @@ keyfile_read(const char *path, bool may_not_exist, char err[static 256])
 	}
 	if (may_not_exist && access(path, F_OK) < 0 && errno == ENOENT)
 		return k;	/* read once it appears (keyfile_refresh) */
-	if (load(k, true, why) < 0) {
+	if (load(k, true, !may_not_exist, why) < 0) {
 		snprintf(err, KIT_ERRLEN, "key log %.60s: %.180s", path, why);
 		keyfile_free(k);
 		return NULL;
@@ -401,9 +423,10 @@ secrets(const struct keyfile *k)
 bool
 keyfile_refresh(struct keyfile *k)
 {
-	char err[KIT_ERRLEN];
+	uint8_t tail[64];
 	struct stat st;
-	size_t before;
+	size_t before, n = 0;
+	int fd;
 
 	if (!k->path || stat(k->path, &st) < 0)
 		return false;
@@ -412,14 +435,23 @@ keyfile_refresh(struct keyfile *k)
 	    st.st_mtim.tv_nsec == k->st.st_mtim.tv_nsec)
 		return false;
 	before = secrets(k);
-	if (st.st_ino != k->st.st_ino || st.st_size < k->used) {
-		/* replaced or cut: read it all again */
+	if (st.st_size >= k->used &&
+	    (fd = open(k->path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		n = read_tail(fd, k, tail);
+		close(fd);
+	}
+	if (st.st_ino != k->st.st_ino || st.st_size < k->used ||
+	    n != k->tail_len || memcmp(tail, k->tail, n)) {
+		/* replaced, or cut (and maybe written again): all again */
 		OPENSSL_cleanse(k->e, k->cap * sizeof(k->e[0]));
-		k->n = k->lines = k->skipped = 0;
+		k->n = k->lines = k->skipped = k->malformed = 0;
 		k->used = 0;
 		before = 0;
 	}
-	return load(k, false, err) == 0 && secrets(k) != before;
+	if (load(k, false, false, k->error) < 0)
+		return false;
+	k->error[0] = '\0';
+	return secrets(k) != before;
 }
 
 bool
@@ -456,6 +488,12 @@ size_t
 keyfile_malformed(const struct keyfile *k)
 {
 	return k->malformed;
+}
+
+const char *
+keyfile_error(const struct keyfile *k)
+{
+	return k->error[0] ? k->error : NULL;
 }
 
 void

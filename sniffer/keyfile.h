@@ -43,9 +43,13 @@ bool keyfile_refresh(struct keyfile *k);
  * *out (out->have == 0 when there are none). */
 bool keyfile_find(const struct keyfile *k, const uint8_t random[static 32],
 		  struct kit_secrets *out);
+/* Add to *to the secrets from has (the same connection's). */
+void keyfile_merge(struct kit_secrets *to, const struct kit_secrets *from);
 size_t keyfile_sessions(const struct keyfile *k);
 size_t keyfile_skipped(const struct keyfile *k);	/* TLS lines */
 size_t keyfile_malformed(const struct keyfile *k);	/* after the start */
+/* Why the file could not be read again, or NULL. */
+const char *keyfile_error(const struct keyfile *k);
 
 void keyfile_free(struct keyfile *k);	/* wipes the secrets; NULL-safe */
 

@@ -14,14 +14,18 @@
 /* What a connection that passes as it is keeps in its slot: no state,
  * only whether it is secure_chat's, and why it is not opened (for the
  * report). */
-static char passing, passing_sealed, passing_unlogged;
+static char passing, passing_sealed, passing_unlogged, passing_gap;
 
 static const char *
 sealed_why(const void *marker)
 {
-	return marker == &passing_unlogged ? "the capture ended before the "
-	       "key log held its secrets: shown sealed" :
-	       "not in the key log: shown sealed";
+	if (marker == &passing_unlogged)
+		return "the capture ended before the key log held its "
+		       "secrets: shown sealed";
+	if (marker == &passing_gap)
+		return "bytes were missing from the capture before the key log "
+		       "held its secrets: shown sealed";
+	return "not in the key log: shown sealed";
 }
 
 static const char *const side_name[2] = { "client", "server" };
@@ -31,7 +35,8 @@ passes(const struct flow *f, int slot)
 {
 	return f->sink_state[slot] == &passing ||
 	       f->sink_state[slot] == &passing_sealed ||
-	       f->sink_state[slot] == &passing_unlogged;
+	       f->sink_state[slot] == &passing_unlogged ||
+	       f->sink_state[slot] == &passing_gap;
 }
 
 static const char *
@@ -85,13 +90,9 @@ show_sealed(struct unseal *u, struct flow *f, struct conn *c, char *marker)
 {
 	int d;
 
-	for (d = 0; d < 2; d++) {
-		struct side *s = &c->side[d];
-
-		unseal_forward(u, f, d, s->early, s->early_len, false);
-		unseal_forward(u, f, d, s->frame, s->len, false);
-		unseal_forward(u, f, d, s->held, s->held_len, false);
-	}
+	for (d = 0; d < 2; d++)
+		unseal_forward(u, f, d, c->side[d].raw, c->side[d].raw_len,
+			       false);
 	u->without_keys++;
 	f->sink_state[u->slot] = marker;
 	records_free(c);
@@ -141,7 +142,8 @@ client_hello(struct unseal *u, struct flow *f, struct conn *c,
 	}
 	u->opened += c->found;
 	c->kit = true;
-	records_keep_early(c, DIR_C2S, c->hello, need);
+	if (!c->found)
+		records_keep_raw(c, DIR_C2S, c->hello, need);
 	c->hello_len = 0;
 	return take;
 }
@@ -179,8 +181,11 @@ unseal_data(void *self, struct flow *f, int dir, const uint8_t *p, size_t n,
 		unseal_forward(u, f, dir, p, n, stable);
 		return;
 	}
+	if (c->kit && !c->found)	/* live: until the key log names it */
+		records_keep_raw(c, dir, p, n);
 	records_retry(u, f, c);
-	records_data(u, f, c, dir, p, n);
+	if (!c->give_up)
+		records_data(u, f, c, dir, p, n);
 	if (c->give_up)
 		show_sealed(u, f, c, &passing_sealed);
 }
@@ -196,7 +201,7 @@ unseal_gap(void *self, struct flow *f, int dir, uint64_t len)
 	} else if (c) {
 		records_retry(u, f, c);
 		if (!c->found)
-			show_sealed(u, f, c, &passing_unlogged);
+			show_sealed(u, f, c, &passing_gap);
 		else
 			records_stop(&c->side[dir], "bytes are missing from the "
 				     "capture, and no record after them can be "
@@ -315,6 +320,9 @@ unseal_finish(void *self)
 	if (other)
 		fprintf(u->report, "; %zu TLS line%s skipped (a --tls chat's "
 			"key log is for tshark)", other, plural(other));
+	if (keyfile_error(u->keys))
+		fprintf(u->report, "; it could not be read again: %s",
+			keyfile_error(u->keys));
 	if (u->midstream)
 		fprintf(u->report, "; %llu connection%s began before the "
 			"capture: a key log opens only those whose ClientHello "

@@ -13,11 +13,10 @@
 #include "record.h"
 
 /* What a live capture holds for a secret the endpoints have not logged
- * yet, per direction, before it gives up on it. */
+ * yet, per direction, before it gives up on it; and the copy it keeps of
+ * a connection the key log has not named yet, to show it as it was if it
+ * never is. */
 #define HOLD_MAX (1u << 20)
-/* A direction's frames taken before any secret is known (a hello, a
- * plaintext alert): kept to show them as they were if none ever is. */
-#define EARLY_MAX 96
 #define LOGIN_TEXT (48 + 4 * HS_NICK_MAX + 4 * HS_PASSWORD_MAX)
 
 enum step { STEP_DONE, STEP_WAIT };
@@ -32,8 +31,9 @@ struct side {
 	size_t len;
 	uint8_t *held;		/* the bytes behind a waiting frame */
 	size_t held_len;
-	uint8_t early[EARLY_MAX];
-	size_t early_len;
+	uint8_t *raw;		/* live, until the key log names it: every
+				 * byte of this direction, as it came */
+	size_t raw_len;
 	uint64_t records;
 	char why[120];		/* why it stopped, or how it closed */
 };
@@ -42,7 +42,8 @@ struct conn {
 	bool kit;		/* a whole ClientHello: secure_chat */
 	bool found;		/* its random is in the key log */
 	bool give_up;		/* live: not in the key log after all, or
-				 * too much waited; show it sealed */
+				 * too much waited, or not secure_chat's
+				 * after all: show it sealed */
 	uint8_t hello[FRAME_HEADER_LEN + HELLO_BODY_MAX];
 	size_t hello_len;
 	uint8_t random[32];
@@ -72,8 +73,8 @@ void records_data(struct unseal *u, struct flow *f, struct conn *c, int dir,
 		  const uint8_t *p, size_t n);
 /* A live capture: try again what waits, now that a secret may be in. */
 void records_retry(struct unseal *u, struct flow *f, struct conn *c);
-/* The raw bytes of a frame taken before any secret was known. */
-void records_keep_early(struct conn *c, int dir, const uint8_t *p, size_t n);
+/* Live: a copy of bytes of a connection the key log has not named yet. */
+void records_keep_raw(struct conn *c, int dir, const uint8_t *p, size_t n);
 void records_stop(struct side *s, const char *why);
 void records_free(struct conn *c);
 

@@ -19,18 +19,35 @@ records_stop(struct side *s, const char *why)
 }
 
 void
-records_keep_early(struct conn *c, int dir, const uint8_t *p, size_t n)
+records_keep_raw(struct conn *c, int dir, const uint8_t *p, size_t n)
 {
 	struct side *s = &c->side[dir];
+	uint8_t *grown;
 
-	if (c->found)
-		return;	/* shown opened, never as it was */
-	if (n > EARLY_MAX - s->early_len) {
-		records_stop(s, "a frame that is not secure_chat's");
+	if (n == 0)
+		return;
+	if (!(grown = realloc(s->raw, s->raw_len + n))) {
+		c->give_up = true;	/* shown as it is, less these bytes */
 		return;
 	}
-	memcpy(s->early + s->early_len, p, n);
-	s->early_len += n;
+	s->raw = grown;
+	memcpy(s->raw + s->raw_len, p, n);
+	s->raw_len += n;
+	if (s->raw_len > HOLD_MAX)
+		c->give_up = true;	/* too long unnamed: shown as it is */
+}
+
+/* The connection's copy of its secrets, with what the table holds now
+ * added (the table may have been read again since, or cut). */
+static void
+add_secrets(struct unseal *u, struct conn *c)
+{
+	struct kit_secrets now;
+
+	memcpy(now.random, c->random, 32);
+	if (keyfile_find(u->keys, c->random, &now))
+		keyfile_merge(&c->sec, &now);
+	OPENSSL_cleanse(&now, sizeof(now));
 }
 
 /* The secret of dir's next record into s->keys, from the copy, the table
@@ -50,13 +67,18 @@ ensure_keys(struct unseal *u, struct conn *c, int dir)
 	if (s->keyed)
 		return STEP_DONE;
 	if (!(k->have & bit)) {
-		keyfile_find(u->keys, c->random, &c->sec);
+		add_secrets(u, c);
 		if (!(k->have & bit) && u->live && keyfile_refresh(u->keys))
-			keyfile_find(u->keys, c->random, &c->sec);
+			add_secrets(u, c);
 	}
 	if (c->sec.have && !c->found) {
 		c->found = true;
 		u->opened++;
+		for (int d = 0; d < 2; d++) {	/* the copy is not needed */
+			free(c->side[d].raw);
+			c->side[d].raw = NULL;
+			c->side[d].raw_len = 0;
+		}
 	}
 	/* By the client's first record both endpoints have logged the
 	 * handshake secrets: a connection not in the key log by now never
@@ -169,7 +191,6 @@ server_hello(struct conn *c, const uint8_t *frame, size_t len)
 		return;
 	}
 	c->suite = hl.suites[0];
-	records_keep_early(c, DIR_S2C, frame, len);
 }
 
 static int
@@ -185,7 +206,6 @@ frame_done(struct unseal *u, struct flow *f, struct conn *c, int dir,
 	} else if (frame[0] == FRAME_ALERT && len == FRAME_HEADER_LEN + 2) {
 		snprintf(s->why, sizeof(s->why), "ended with the plaintext "
 			 "alert %s", hs_alert_name(frame[4]));
-		records_keep_early(c, dir, frame, len);
 	} else {
 		records_stop(s, "a frame that is not secure_chat's");
 	}
@@ -254,9 +274,12 @@ hold(struct conn *c, int dir, const uint8_t *p, size_t n)
 	if (n > HOLD_MAX - s->held_len && c->found) {
 		records_stop(s, "its secret was not logged while 1 MiB waited "
 			     "for it");
+		free(s->held);
+		s->held = NULL;
+		s->held_len = 0;
 		return;
 	}
-	c->give_up = n > HOLD_MAX - s->held_len;	/* the caller shows it */
+	c->give_up |= n > HOLD_MAX - s->held_len;	/* the caller shows it */
 	if (!(grown = realloc(s->held, s->held_len + n))) {
 		records_stop(s, "out of memory");
 		return;
@@ -273,15 +296,19 @@ records_data(struct unseal *u, struct flow *f, struct conn *c, int dir,
 	struct side *s = &c->side[dir];
 	size_t used;
 
-	while (n > 0 && !s->stopped) {
-		if (s->waiting || c->give_up) {
-			hold(c, dir, p, n);	/* shown as they are if given up */
+	while (n > 0 && !s->stopped && !c->give_up) {
+		if (s->waiting) {
+			hold(c, dir, p, n);
 			return;
 		}
 		used = take_frame(u, f, c, dir, p, n);
 		p += used;
 		n -= used;
 	}
+	/* Live, what is not secure_chat's after all, before the key log
+	 * named it, is shown as it came (its copy has every byte). */
+	if (s->stopped && !c->found && u->live)
+		c->give_up = true;
 }
 
 /* The waiting frame of dir, then what was held behind it. */
@@ -319,6 +346,7 @@ records_free(struct conn *c)
 		rec_dir_wipe(&c->side[d].keys);
 		free(c->side[d].frame);
 		free(c->side[d].held);
+		free(c->side[d].raw);
 	}
 	OPENSSL_cleanse(c, sizeof(*c));
 	free(c);

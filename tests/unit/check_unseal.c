@@ -27,6 +27,7 @@ struct session {
 	char plain[2][STREAM_MAX];	/* the data records' contents */
 	char *keylog;		/* what --keylog wrote */
 	size_t keylog_len;
+	uint8_t hello_random[32];	/* the ClientHello's random */
 };
 
 static FILE *keylog_out;
@@ -121,6 +122,7 @@ make_session(struct session *ss)
 	n = hs_client_hello(c, ss->wire[DIR_C2S], STREAM_MAX);
 	ck_assert_int_gt(n, 0);
 	ss->len[DIR_C2S] = (size_t)n;
+	memcpy(ss->hello_random, ss->wire[DIR_C2S] + 4, 32);
 	feed(s, ss->wire[DIR_C2S], ss->len[DIR_C2S], ss, DIR_S2C);
 	ck_assert_int_eq(feed(c, ss->wire[DIR_S2C], ss->len[DIR_S2C], ss,
 			      DIR_C2S), HS_DONE);
@@ -671,6 +673,89 @@ START_TEST(test_unseal_live_capture_ending_early_says_so)
 }
 END_TEST
 
+/* Live, a connection the key log never names, in pieces of every size:
+ * by its ClientAuth it is shown as it came, before the connection ends,
+ * every byte once and in order. */
+START_TEST(test_unseal_live_shows_unnamed_connection_at_its_client_auth)
+{
+	struct session ss;
+	struct keyfile *k;
+	struct run r;
+	char err[KIT_ERRLEN], *path;
+	size_t step;
+
+	make_session(&ss);
+	path = keylog_file(&ss, 0);
+	ck_assert_ptr_nonnull(k = keyfile_read(path, false, err));
+	for (step = 1; step <= 300; step++) {
+		run_start(&r, k, true);
+		run_session(&r, &ss, step);
+		ck_assert_msg(r.kept.len[DIR_C2S] == ss.len[DIR_C2S] &&
+			      !memcmp(r.kept.data[DIR_C2S], ss.wire[DIR_C2S],
+				      ss.len[DIR_C2S]), "step %zu", step);
+		ck_assert_msg(r.kept.len[DIR_S2C] == ss.len[DIR_S2C] &&
+			      !memcmp(r.kept.data[DIR_S2C], ss.wire[DIR_S2C],
+				      ss.len[DIR_S2C]), "step %zu", step);
+		run_end(&r);
+		ck_assert_uint_eq(r.kept.total[DIR_C2S], ss.len[DIR_C2S]);
+		ck_assert_uint_eq(r.kept.total[DIR_S2C], ss.len[DIR_S2C]);
+		free(r.report);
+	}
+	unlink(path);
+	r.report = NULL;
+	done(&r, k, &ss);
+}
+END_TEST
+
+static void
+write_file(const char *path, const char *text, size_t n, const char *mode)
+{
+	FILE *f = fopen(path, mode);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(text, 1, n, f), n);
+	fclose(f);
+}
+
+/* A key log read again: a line completed later, a file cut and written
+ * anew to the same length (same inode), a file that appears late. */
+START_TEST(test_keyfile_refresh_follows_the_file)
+{
+	struct session a, b;
+	struct kit_secrets s;
+	struct keyfile *k;
+	char err[KIT_ERRLEN], path[] = "/tmp/check_keyfile.XXXXXX";
+	size_t half;
+
+	make_session(&a);
+	make_session(&b);
+	ck_assert_uint_eq(a.keylog_len, b.keylog_len);
+	close(mkstemp(path));
+	unlink(path);
+	ck_assert_ptr_nonnull(k = keyfile_read(path, true, err));	/* none yet */
+	ck_assert(!keyfile_refresh(k));
+	half = (size_t)(strchr(a.keylog, '\n') - a.keylog) + 20;
+	write_file(path, a.keylog, half, "w");	/* a line and a piece */
+	ck_assert(keyfile_refresh(k));
+	ck_assert(keyfile_find(k, a.hello_random, &s));
+	ck_assert_uint_eq(__builtin_popcount(s.have), 1);
+	write_file(path, a.keylog + half, a.keylog_len - half, "a");
+	ck_assert(keyfile_refresh(k));
+	ck_assert(keyfile_find(k, a.hello_random, &s));
+	ck_assert_uint_eq(s.have, HAVE_C_HS | HAVE_S_HS | HAVE_C_AP | HAVE_S_AP);
+	write_file(path, b.keylog, b.keylog_len, "w");	/* cut, the same size */
+	ck_assert(keyfile_refresh(k));
+	ck_assert(!keyfile_find(k, a.hello_random, &s));
+	ck_assert(keyfile_find(k, b.hello_random, &s));
+	ck_assert_uint_eq(keyfile_sessions(k), 1);
+	ck_assert_uint_eq(keyfile_malformed(k), 0);
+	unlink(path);
+	keyfile_free(k);
+	free(a.keylog);
+	free(b.keylog);
+}
+END_TEST
+
 Suite *
 unseal_suite(void)
 {
@@ -689,6 +774,8 @@ unseal_suite(void)
 	tcase_add_test(tc, test_unseal_live_shows_sealed_what_never_opens);
 	tcase_add_test(tc, test_unseal_live_gives_up_holding_past_its_limit);
 	tcase_add_test(tc, test_unseal_live_capture_ending_early_says_so);
+	tcase_add_test(tc, test_unseal_live_shows_unnamed_connection_at_its_client_auth);
+	tcase_add_test(tc, test_keyfile_refresh_follows_the_file);
 	suite_add_tcase(s, tc);
 	return s;
 }
