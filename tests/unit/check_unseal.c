@@ -552,6 +552,20 @@ keylog_complete(const char *path, const struct session *ss)
 	fclose(f);
 }
 
+/* A session, a key log file of its first lines, and a live run. */
+static struct keyfile *
+begin_live(struct run *r, struct session *ss, int lines, char **path)
+{
+	char err[KIT_ERRLEN];
+	struct keyfile *k;
+
+	make_session(ss);
+	*path = keylog_file(ss, lines);
+	ck_assert_ptr_nonnull(k = keyfile_read(*path, false, err));
+	run_start(r, k, true);
+	return k;
+}
+
 /* Records whose secrets are not logged yet wait; once the file has them,
  * the next bytes of the connection bring everything out, in order. */
 START_TEST(test_unseal_live_waits_for_secrets_being_written)
@@ -559,13 +573,10 @@ START_TEST(test_unseal_live_waits_for_secrets_being_written)
 	struct session ss;
 	struct keyfile *k;
 	struct run r;
-	char err[KIT_ERRLEN], *path;
+	char *path;
 	size_t last;
 
-	make_session(&ss);
-	path = keylog_file(&ss, 2);	/* the handshake secrets only */
-	ck_assert_ptr_nonnull(k = keyfile_read(path, false, err));
-	run_start(&r, k, true);
+	k = begin_live(&r, &ss, 2, &path);	/* the handshake secrets only */
 	last = ss.len[DIR_S2C];
 	ss.len[DIR_S2C] -= 22;	/* the server's last record, held back */
 	run_session(&r, &ss, STREAM_MAX);
@@ -592,12 +603,9 @@ START_TEST(test_unseal_live_shows_sealed_what_never_opens)
 	struct session ss;
 	struct keyfile *k;
 	struct run r;
-	char err[KIT_ERRLEN], *path;
+	char *path;
 
-	make_session(&ss);
-	path = keylog_file(&ss, 0);
-	ck_assert_ptr_nonnull(k = keyfile_read(path, false, err));
-	run_start(&r, k, true);
+	k = begin_live(&r, &ss, 0, &path);
 	run_session(&r, &ss, 9);
 	run_end(&r);
 	ck_assert_uint_eq(r.kept.len[DIR_C2S], ss.len[DIR_C2S]);
@@ -621,14 +629,11 @@ START_TEST(test_unseal_live_gives_up_holding_past_its_limit)
 	struct session ss;
 	struct keyfile *k;
 	struct run r;
-	char err[KIT_ERRLEN], *path;
+	char *path;
 	uint64_t sent;
 	int i;
 
-	make_session(&ss);
-	path = keylog_file(&ss, 0);
-	ck_assert_ptr_nonnull(k = keyfile_read(path, false, err));
-	run_start(&r, k, true);
+	k = begin_live(&r, &ss, 0, &path);
 	run_data(&r, DIR_C2S, ss.wire[DIR_C2S], hello_len(&ss), STREAM_MAX);
 	run_data(&r, DIR_S2C, ss.wire[DIR_S2C], ss.hs_len[DIR_S2C], STREAM_MAX);
 	big[0] = FRAME_RECORD;	/* records in shape, of no known secret */
@@ -654,12 +659,9 @@ START_TEST(test_unseal_live_capture_ending_early_says_so)
 	struct session ss;
 	struct keyfile *k;
 	struct run r;
-	char err[KIT_ERRLEN], *path;
+	char *path;
 
-	make_session(&ss);
-	path = keylog_file(&ss, 0);
-	ck_assert_ptr_nonnull(k = keyfile_read(path, false, err));
-	run_start(&r, k, true);
+	k = begin_live(&r, &ss, 0, &path);
 	run_data(&r, DIR_C2S, ss.wire[DIR_C2S], hello_len(&ss), 5);
 	run_data(&r, DIR_S2C, ss.wire[DIR_S2C], ss.hs_len[DIR_S2C], 50);
 	run_end(&r);
