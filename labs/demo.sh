@@ -104,7 +104,8 @@ if [[ -s $work/sniffer.out ]]; then
 	echo "   What an eavesdropper on lo captured meanwhile ($bin/sniffer -i lo),"
 	echo "   the messages as they left each client: plain IRC (RFC 2812)."
 	echo
-	grep -B1 --no-group-separator '^PRIVMSG' "$work/sniffer.out" | sed 's/^/   /'
+	{ grep -B1 --no-group-separator '^PRIVMSG' "$work/sniffer.out" || true; } |
+		sed 's/^/   /'
 	echo
 else
 	echo "   (Run as root to also watch the eavesdropper: $bin/sniffer -i lo)"
@@ -143,7 +144,7 @@ echo "   secure-server --keylog wrote ($bin/sniffer -r ... --keylog ...):"
 echo
 "$bin/sniffer" -r "$saved/secure-chat.pcap" --keylog "$saved/secure-chat.keylog" \
 	--color=never >"$work/opened.out" 2>"$work/opened.log"
-grep -B1 --no-group-separator '^PRIVMSG' "$work/opened.out" |
+{ grep -B1 --no-group-separator '^PRIVMSG' "$work/opened.out" || true; } |
 	sed 's/^/   /'
 sed -n 's/^sniffer: connection [0-9]*, \([^:]*:[0-9]*\) .*ClientAuth: \([^;]*\).*/   \1: \2/p' \
 	"$work/opened.log"

@@ -2,6 +2,9 @@
 #ifndef KIT_SNIFFER_CAPTURE_H
 #define KIT_SNIFFER_CAPTURE_H
 
+/* A live capture's kernel buffer unless -B says otherwise, in KiB. */
+#define CAPTURE_BUFFER_KIB (64 * 1024)
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -14,7 +14,7 @@ static const char usage_text[] =
 "  -r FILE           read a pcap or pcapng file (- for standard input)\n"
 "  -c COUNT          stop after COUNT packets\n"
 "  -s SNAPLEN        bytes to capture per packet, live (default 262144)\n"
-"  -B KIB            kernel capture buffer, in KiB (live)\n"
+"  -B KIB            kernel capture buffer, in KiB (live; default 65536)\n"
 "  -p                do not put the interface in promiscuous mode\n"
 "  -n                accepted for tcpdump habits (names are never resolved)\n"
 "  BPF expression    capture filter, as in tcpdump (e.g. tcp port 6667)\n"
