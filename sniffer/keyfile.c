@@ -67,9 +67,8 @@ grow_wiped(void *old, size_t old_size, size_t new_size)
 {
 	void *p = malloc(new_size);
 
-	if (p && old)
-		memcpy(p, old, old_size);
 	if (p && old) {
+		memcpy(p, old, old_size);
 		OPENSSL_cleanse(old, old_size);
 		free(old);
 	}
@@ -369,10 +368,10 @@ load(struct keyfile *k, bool strict, bool final, char err[static 256])
 		close(fd);
 		return -1;
 	}
-	text = read_from(fd, &st, k->used, &len, err);
-	close(fd);
-	if (!text)
+	if (!(text = read_from(fd, &st, k->used, &len, err))) {
+		close(fd);
 		return -1;
+	}
 	/* A last line without its newline may still be being written (live);
 	 * a finished file (a capture's) counts it. */
 	r = parse_text(k, text, len, final, strict, &used, err);
@@ -380,10 +379,8 @@ load(struct keyfile *k, bool strict, bool final, char err[static 256])
 	free(text);
 	k->used += (off_t)used;
 	k->st = st;
-	fd = open(k->path, O_RDONLY | O_CLOEXEC);
-	k->tail_len = fd >= 0 ? read_tail(fd, k, k->tail) : 0;
-	if (fd >= 0)
-		close(fd);
+	k->tail_len = read_tail(fd, k, k->tail);
+	close(fd);
 	return r;
 }
 
