@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Lab 3 (labs/length-leak.sh) as a test: from the shipped captures, and as
+# root from live ones, the eavesdropper reads all six of bob's answers
+# from record lengths without --pad (39 bytes for "yes", 38 for "no"),
+# and none with --pad 16, where every answer is the same multiple of 16
+# plus 19 bytes.
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+for p in sniffer secure-server secure-client secure-keys; do
+	[ -x "$KIT_BIN/$p" ] || fail "no $KIT_BIN/$p"
+done
+LAB=$TOP_DIR/labs/length-leak.sh
+
+# check OUT WHAT: the lab's report in OUT is the lesson
+check() {
+	local out=$1 what=$2
+	grep -q "6 of 6 answers read" "$out" ||
+		fail "$what: without --pad the answers were not read: $(cat "$out")"
+	grep -q "0 of 6 answers read" "$out" ||
+		fail "$what: with --pad the answers were still read: $(cat "$out")"
+	# The unpadded table: each answer's frame is its line plus 20.
+	awk '/^== 1/ { s = 1 } /^== 2/ { s = 2 }
+	     s == 1 && $1 ~ /^Q[1-6]$/ && $2 != 36 + length($NF) { bad = 1 }
+	     s == 1 && $1 ~ /^Q[1-6]$/ { n++ }
+	     END { exit bad || n != 6 }' "$out" ||
+		fail "$what: unpadded frame sizes are not line + 20: $(cat "$out")"
+	# The padded table: one size for all, a multiple of 16 plus 19.
+	awk '/^== 2/ { s = 2 }
+	     s == 2 && $1 ~ /^Q[1-6]$/ { n++; size[$2] = 1; if (($2 - 19) % 16) bad = 1 }
+	     END { for (k in size) m++; exit bad || n != 6 || m != 1 }' "$out" ||
+		fail "$what: padded frame sizes differ: $(cat "$out")"
+	echo "$what: 6 of 6 answers read without --pad, none with --pad 16"
+}
+
+(cd "$TOP_DIR" && LAB_REPLAY=1 bounded 60 bash "$LAB" "$KIT_BIN") \
+	>"$TMP_DIR/replay.out" 2>&1 || fail "the lab failed on the shipped captures: $(cat "$TMP_DIR/replay.out")"
+check "$TMP_DIR/replay.out" "shipped captures"
+
+[ "$(id -u)" -eq 0 ] || skip "live capture needs root (or cap_net_raw)"
+(cd "$TOP_DIR" && LAB_SAVE="$TMP_DIR/saved" bounded 120 bash "$LAB" "$KIT_BIN") \
+	>"$TMP_DIR/live.out" 2>&1 || fail "the lab failed live: $(cat "$TMP_DIR/live.out")"
+check "$TMP_DIR/live.out" "live"
+for f in length-leak.pcap length-leak-padded.pcap; do
+	[ -s "$TMP_DIR/saved/$f" ] || fail "LAB_SAVE kept no $f"
+done
+echo "LAB_SAVE: both captures kept"
