@@ -17,6 +17,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=labs/lib.sh
 . "$here/lib.sh"
 
+# Without a live capture, a saved key log would not match the pcaps.
+if [[ -n ${DEMO_SAVE:-} && $(id -u) -ne 0 ]]; then
+	echo "demo: DEMO_SAVE needs root: the captures are made live on lo" >&2
+	exit 1
+fi
 work=$(mktemp -d)
 saved=$work	# the captures and the key log
 if [[ -n ${DEMO_SAVE:-} ]]; then
@@ -45,7 +50,7 @@ Careful: anyone on the network path can see it.
 /expect shrugs
 SCRIPT
 
-# The eavesdropper: live capture on lo needs root (or cap_net_raw).
+# The eavesdropper: live capture on lo needs root.
 # start_sniffer NAME [OPTIONS...]
 start_sniffer() {
 	local name=$1

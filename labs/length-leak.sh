@@ -120,10 +120,32 @@ bob_frames() {
 		}'
 }
 
-# report PCAP PADDED: bob's answers as the eavesdropper reads them: the six
-# records before the last (his QUIT).
+# guess BYTES BLOCK: what a frame of BYTES says of bob's answer to an
+# eavesdropper who knows the protocol and its padding block (1: none):
+# the text is one of BLOCK lengths, and "yes" or "no" fits or does not.
+guess() {
+	local hi=$(($1 - FRAME_OVERHEAD - LINE_OVERHEAD)) lo fits=() w
+	lo=$((hi - $2 + 1))
+	((lo >= 0)) || lo=0
+	for w in yes no; do
+		((${#w} >= lo && ${#w} <= hi)) && fits+=("$w")
+	done
+	if ((lo == hi)); then
+		printf '%s letters: ' "$hi"
+	else
+		printf '%s to %s letters: ' "$lo" "$hi"
+	fi
+	case ${#fits[@]} in
+	1) echo "${fits[0]}" ;;
+	2) echo "yes or no?" ;;
+	*) echo "neither yes nor no" ;;
+	esac
+}
+
+# report PCAP BLOCK: bob's answers as the eavesdropper reads them: the six
+# records before his last (the QUIT).
 report() {
-	local pcap=$1 padded=$2 sizes i size text guess right=0
+	local pcap=$1 block=$2 sizes i said right=0
 	mapfile -t sizes < <(bob_frames "$pcap" | awk '$1 == 23 { print $2 }')
 	if ((${#sizes[@]} < ${#answers[@]} + 1)); then
 		echo "   only ${#sizes[@]} records from bob in $pcap" >&2
@@ -133,20 +155,10 @@ report() {
 	printf '   %-8s %-12s %-40s %s\n' answer "frame bytes" \
 		"what the length tells the eavesdropper" "bob typed"
 	for i in "${!sizes[@]}"; do
-		size=${sizes[i]}
-		text=$((size - FRAME_OVERHEAD - LINE_OVERHEAD))
-		if ((padded)); then
-			guess="$((text - PAD + 1)) to $text letters: yes or no?"
-		else
-			case $text in
-			3) guess="3 letters: yes" ;;
-			2) guess="2 letters: no" ;;
-			*) guess="$text letters: ?" ;;
-			esac
-		fi
-		[[ $guess == *": ${answers[i]}" ]] && right=$((right + 1))
-		printf '   %-8s %-12s %-40s %s\n' "Q$((i + 1))" "$size" "$guess" \
-			"${answers[i]}"
+		said=$(guess "${sizes[i]}" "$block")
+		[[ $said == *": ${answers[i]}" ]] && right=$((right + 1))
+		printf '   %-8s %-12s %-40s %s\n' "Q$((i + 1))" "${sizes[i]}" \
+			"$said" "${answers[i]}"
 	done
 	echo
 	echo "   eavesdropper's score: $right of ${#answers[@]} answers read" \
@@ -172,14 +184,15 @@ echo "   the protocol: a chat line costs $FRAME_OVERHEAD bytes of frame and"
 echo "   $LINE_OVERHEAD of \"PRIVMSG #lab :\" and CRLF around its text."
 echo
 ((live)) && converse "$saved/length-leak.pcap"
-report "$saved/length-leak.pcap" 0
+report "$saved/length-leak.pcap" 1
 echo
 echo "== 2. The same questions with --pad $PAD on the server and both"
 echo "   clients: every record's plaintext is rounded up to a multiple of"
-echo "   $PAD bytes before it is sealed."
+echo "   $PAD bytes before it is sealed. The eavesdropper knows that too:"
+echo "   the protocol and its settings are no secret, only the keys are."
 echo
 ((live)) && converse "$saved/length-leak-padded.pcap" --pad "$PAD"
-report "$saved/length-leak-padded.pcap" 1
+report "$saved/length-leak-padded.pcap" "$PAD"
 echo
 echo "   Padding hides lengths within a block of $PAD, at a cost in bytes;"
 echo "   longer messages still differ by blocks, and timing still shows who"
