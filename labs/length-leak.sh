@@ -56,7 +56,7 @@ write_scripts() {
 			echo "/expect Q$((i + 1)):"
 			echo "${answers[i]}"
 		done
-		# Alone at the end, the last answer would share a record with
+		# Without a pause, the last answer would share a record with
 		# the QUIT behind it.
 		echo "/sleep 0.3"
 	} >"$work/bob.txt"
@@ -68,8 +68,6 @@ write_scripts() {
 converse() {
 	local pcap=$1 fp bob i
 	shift
-	"$bin/secure-keys" gen "$work/server" >/dev/null 2>&1 ||
-		[[ -f $work/server.key ]]
 	fp=$("$bin/secure-keys" fingerprint "$work/server.pub")
 	start_chat_server "$bin/secure-server" "$work/server.log" \
 		--key "$work/server.key" "$@"
@@ -169,6 +167,7 @@ write_scripts
 if [[ $(id -u) -eq 0 && -z ${LAB_REPLAY:-} ]]; then
 	saved=${LAB_SAVE:-$work}
 	mkdir -p "$saved"
+	"$bin/secure-keys" gen "$work/server" >/dev/null
 	live=1
 else
 	saved=$here/../captures
