@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shell helpers shared by the labs and the demo.
 # Source it; it defines functions only.
 
@@ -7,12 +8,14 @@
 start_chat_server() {
 	local prog=$1 log=$2 i
 	shift 2
+	# Emptied here, not only by the redirection in the child: a log
+	# left by an earlier server would otherwise give its port.
+	: >"$log"
 	"$prog" --bind 127.0.0.1 --port 0 "$@" 2>"$log" &
 	CHAT_PID=$!
 	for ((i = 0; i < 200; i++)); do
-		# the server may not have created the log yet
 		CHAT_PORT=$(sed -n 's/.*listening on [^ ]*:\([0-9]*\)$/\1/p' \
-			"$log" 2>/dev/null || true)
+			"$log")
 		[[ -n $CHAT_PORT ]] && return 0
 		kill -0 "$CHAT_PID" 2>/dev/null || break
 		sleep 0.05
