@@ -39,8 +39,9 @@ struct keyfile {
 	char *path;		/* NULL: parsed from memory */
 	off_t used;		/* bytes of the file parsed: whole lines */
 	struct stat st;		/* the file as it was then */
-	uint8_t tail[64];	/* its last bytes before used: if they change,
-				 * it was cut and written anew */
+	uint8_t tail[64];	/* its last bytes before used (the end of a
+				 * secret): if they change, it was cut and
+				 * written anew */
 	size_t tail_len;
 	char error[KIT_ERRLEN];	/* the last read again that failed */
 };
@@ -248,8 +249,8 @@ merge(struct keyfile *k)
 /*
  * The lines of text[0..len). A last line without its newline is parsed
  * only when final; *used says how far parsing got. Strict: a malformed
- * line is an error (-1, err says which); otherwise it is counted. -2:
- * out of memory.
+ * line is an error (-1, err says which); otherwise, and for a last line
+ * cut short, it is counted. -2: out of memory (what was parsed stays).
  */
 static int
 parse_text(struct keyfile *k, const char *text, size_t len, bool final,
@@ -267,12 +268,13 @@ parse_text(struct keyfile *k, const char *text, size_t len, bool final,
 		k->lines++;
 		r = parse_line(k, text + off, n > 0 && text[off + n - 1] == '\r'
 			       ? n - 1 : n);
-		if (r == -2 || (r == -1 && strict)) {
+		if (r == -2 || (r == -1 && strict && nl)) {
 			snprintf(err, KIT_ERRLEN, r == -2 ? "out of memory" :
 				 "line %zu is not a key log line (expected "
 				 LABEL " <64 hex digits> <secret name> <64 "
 				 "hex digits>, as secure_chat's --keylog "
 				 "writes)", k->lines);
+			merge(k);
 			return r;
 		}
 		k->skipped += r == 1;
@@ -345,6 +347,16 @@ read_tail(int fd, const struct keyfile *k, uint8_t tail[static 64])
 	return r == (ssize_t)n ? n : 0;
 }
 
+/* The table and what was read of the file: forgotten, for a file that
+ * was cut or replaced. */
+static void
+forget(struct keyfile *k)
+{
+	OPENSSL_cleanse(k->e, k->cap * sizeof(k->e[0]));
+	k->n = k->lines = k->skipped = k->malformed = 0;
+	k->used = 0;
+}
+
 /* Parse the file from k->used on; strict for the first read, which takes
  * a last line without its newline too when final. */
 static int
@@ -368,6 +380,8 @@ load(struct keyfile *k, bool strict, bool final, char err[static 256])
 		close(fd);
 		return -1;
 	}
+	if (st.st_size < k->used)
+		forget(k);	/* cut since the caller looked */
 	if (!(text = read_from(fd, &st, k->used, &len, err))) {
 		close(fd);
 		return -1;
@@ -377,9 +391,11 @@ load(struct keyfile *k, bool strict, bool final, char err[static 256])
 	r = parse_text(k, text, len, final, strict, &used, err);
 	OPENSSL_cleanse(text, len);
 	free(text);
-	k->used += (off_t)used;
-	k->st = st;
-	k->tail_len = read_tail(fd, k, k->tail);
+	if (r == 0) {	/* else the same bytes are read again next time */
+		k->used += (off_t)used;
+		k->st = st;
+		k->tail_len = read_tail(fd, k, k->tail);
+	}
 	close(fd);
 	return r;
 }
@@ -439,12 +455,10 @@ keyfile_refresh(struct keyfile *k)
 	}
 	if (st.st_ino != k->st.st_ino || st.st_size < k->used ||
 	    n != k->tail_len || memcmp(tail, k->tail, n)) {
-		/* replaced, or cut (and maybe written again): all again */
-		OPENSSL_cleanse(k->e, k->cap * sizeof(k->e[0]));
-		k->n = k->lines = k->skipped = k->malformed = 0;
-		k->used = 0;
+		forget(k);	/* replaced, or cut (and maybe written again) */
 		before = 0;
 	}
+	OPENSSL_cleanse(tail, sizeof(tail));	/* the end of a secret */
 	if (load(k, false, false, k->error) < 0)
 		return false;
 	k->error[0] = '\0';
@@ -502,5 +516,6 @@ keyfile_free(struct keyfile *k)
 		OPENSSL_cleanse(k->e, k->cap * sizeof(k->e[0]));
 	free(k->e);
 	free(k->path);
+	OPENSSL_cleanse(k, sizeof(*k));	/* tail[] ends with a secret */
 	free(k);
 }

@@ -28,9 +28,11 @@ struct keyfile;
  */
 struct keyfile *keyfile_parse(const char *text, size_t len,
 			      char err[static 256]);
-/* The same for a file (at most KEYFILE_MAX_BYTES); err names the file. A
- * last line without its newline waits for keyfile_refresh, and so does a
- * file that does not exist yet when may_not_exist (a live capture). */
+/* The same for a file (at most KEYFILE_MAX_BYTES); err names the file.
+ * When may_not_exist (a live capture), a file that does not exist yet,
+ * and a last line without its newline, wait for keyfile_refresh;
+ * otherwise that last line is read, and skipped and counted if it is cut
+ * short (keyfile_malformed). */
 #define KEYFILE_MAX_BYTES (64u << 20)
 struct keyfile *keyfile_read(const char *path, bool may_not_exist,
 			     char err[static 256]);
@@ -43,11 +45,12 @@ bool keyfile_refresh(struct keyfile *k);
  * *out (out->have == 0 when there are none). */
 bool keyfile_find(const struct keyfile *k, const uint8_t random[static 32],
 		  struct kit_secrets *out);
-/* Add to *to the secrets from has (the same connection's). */
+/* Add to *to the secrets that from has (the same connection's). */
 void keyfile_merge(struct kit_secrets *to, const struct kit_secrets *from);
 size_t keyfile_sessions(const struct keyfile *k);
 size_t keyfile_skipped(const struct keyfile *k);	/* TLS lines */
-size_t keyfile_malformed(const struct keyfile *k);	/* after the start */
+/* Lines skipped as malformed: written after the start, or cut short. */
+size_t keyfile_malformed(const struct keyfile *k);
 /* Why the file could not be read again, or NULL. */
 const char *keyfile_error(const struct keyfile *k);
 

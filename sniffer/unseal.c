@@ -14,11 +14,15 @@
 /* What a connection that passes as it is keeps in its slot: no state,
  * only whether it is secure_chat's, and why it is not opened (for the
  * report). */
-static char passing, passing_sealed, passing_unlogged, passing_gap;
+static char passing, passing_sealed, passing_unlogged, passing_gap,
+	passing_foreign;
 
 static const char *
 sealed_why(const void *marker)
 {
+	if (marker == &passing_foreign)
+		return "its ClientHello was secure_chat's but the server's "
+		       "answer was not: shown as it came";
 	if (marker == &passing_unlogged)
 		return "the capture ended before the key log held its "
 		       "secrets: shown sealed";
@@ -36,7 +40,8 @@ passes(const struct flow *f, int slot)
 	return f->sink_state[slot] == &passing ||
 	       f->sink_state[slot] == &passing_sealed ||
 	       f->sink_state[slot] == &passing_unlogged ||
-	       f->sink_state[slot] == &passing_gap;
+	       f->sink_state[slot] == &passing_gap ||
+	       f->sink_state[slot] == &passing_foreign;
 }
 
 static const char *
@@ -82,20 +87,78 @@ go_raw(struct unseal *u, struct flow *f, struct conn *c, bool sealed,
 	records_free(c);
 }
 
-/* A live capture's secure_chat connection whose secrets never came: its
- * bytes, held until now, as they were, and the rest as it comes; marker
- * says why. */
+/* A live capture's connection that the key log never named: its bytes,
+ * kept until now, as they were, and the rest as it comes; marker says
+ * why. */
 static void
-show_sealed(struct unseal *u, struct flow *f, struct conn *c, char *marker)
+show_kept(struct unseal *u, struct flow *f, struct conn *c, char *marker)
 {
 	int d;
 
 	for (d = 0; d < 2; d++)
 		unseal_forward(u, f, d, c->side[d].raw, c->side[d].raw_len,
 			       false);
-	u->without_keys++;
+	u->without_keys += marker != &passing_foreign;
 	f->sink_state[u->slot] = marker;
 	records_free(c);
+}
+
+/* Is c in the key log (live: read again if need be)? If so, what was kept
+ * of it goes through the records: the server's side first (its
+ * ServerHello has the suite), the client's after its ClientHello. */
+static bool
+name(struct unseal *u, struct flow *f, struct conn *c)
+{
+	struct side *cli = &c->side[DIR_C2S], *srv = &c->side[DIR_S2C];
+	size_t hello = 0;
+	uint8_t type;
+
+	if (!keyfile_find(u->keys, c->random, &c->sec) &&
+	    !(u->live && keyfile_refresh(u->keys) &&
+	      keyfile_find(u->keys, c->random, &c->sec)))
+		return false;
+	c->found = true;
+	u->opened++;
+	if (srv->raw_len)
+		records_data(u, f, c, DIR_S2C, srv->raw, srv->raw_len);
+	if (cli->raw_len && frame_peek(cli->raw, cli->raw_len, &type,
+				       &hello) == 0)
+		records_data(u, f, c, DIR_C2S, cli->raw + hello,
+			     cli->raw_len - hello);
+	records_drop_raw(c);
+	return true;
+}
+
+/* Live, a connection the key log has not named: NULL while it still may
+ * be, else how it is shown. A server that does not answer with a
+ * ServerHello is not secure_chat's after all. Once the client's first
+ * record (ClientAuth) is whole, both endpoints have logged the handshake
+ * secrets if they log at all. */
+static char *
+unnamed_verdict(const struct conn *c)
+{
+	const struct side *cli = &c->side[DIR_C2S], *srv = &c->side[DIR_S2C];
+	size_t hello, flen;
+	uint8_t type;
+	int r;
+
+	if (c->give_up)
+		return &passing_sealed;
+	r = frame_peek(srv->raw, srv->raw_len, &type, &flen);
+	if (r == KIT_ETOOBIG ||
+	    (r == 0 && type != FRAME_SERVER_HELLO && type != FRAME_ALERT) ||
+	    (r == 0 && type == FRAME_SERVER_HELLO && flen <= srv->raw_len &&
+	     !records_suite(srv->raw, flen)))
+		return &passing_foreign;
+	if (frame_peek(cli->raw, cli->raw_len, &type, &hello) < 0)
+		return NULL;	/* cannot be: the ClientHello is kept first */
+	r = frame_peek(cli->raw + hello, cli->raw_len - hello, &type, &flen);
+	if (r == KIT_ETOOBIG ||
+	    (r == 0 && type != FRAME_RECORD && type != FRAME_ALERT))
+		return &passing_foreign;
+	if (r == 0 && type == FRAME_RECORD && flen <= cli->raw_len - hello)
+		return &passing_sealed;
+	return NULL;
 }
 
 /* --- telling secure_chat from the rest -------------------------------------------- */
@@ -132,18 +195,14 @@ client_hello(struct unseal *u, struct flow *f, struct conn *c,
 		return take;
 	}
 	memcpy(c->random, hl.random, 32);
-	c->found = keyfile_find(u->keys, c->random, &c->sec);
-	if (!c->found && u->live && keyfile_refresh(u->keys))
-		c->found = keyfile_find(u->keys, c->random, &c->sec);
-	if (!c->found && !u->live) {
+	c->kit = true;
+	if (u->live)	/* in case the key log does not name it yet */
+		records_keep_raw(c, DIR_C2S, c->hello, need);
+	if (!name(u, f, c) && !u->live) {
 		u->without_keys++;
 		go_raw(u, f, c, true, true);
 		return take;
 	}
-	u->opened += c->found;
-	c->kit = true;
-	if (!c->found)
-		records_keep_raw(c, DIR_C2S, c->hello, need);
 	c->hello_len = 0;
 	return take;
 }
@@ -176,18 +235,23 @@ unseal_data(void *self, struct flow *f, int dir, const uint8_t *p, size_t n,
 		n -= used;
 		if (passes(f, u->slot))
 			c = NULL;	/* freed */
+		else if (!c->kit)
+			return;		/* took it all: the hello goes on */
 	}
 	if (!c) {	/* it passes (or there was no memory for it) */
 		unseal_forward(u, f, dir, p, n, stable);
 		return;
 	}
-	if (c->kit && !c->found)	/* live: until the key log names it */
+	if (!c->found) {	/* live: kept until the key log names it */
+		char *shown;
+
 		records_keep_raw(c, dir, p, n);
+		if (!name(u, f, c) && (shown = unnamed_verdict(c)))
+			show_kept(u, f, c, shown);
+		return;
+	}
 	records_retry(u, f, c);
-	if (!c->give_up)
-		records_data(u, f, c, dir, p, n);
-	if (c->give_up)
-		show_sealed(u, f, c, &passing_sealed);
+	records_data(u, f, c, dir, p, n);
 }
 
 static void
@@ -198,14 +262,11 @@ unseal_gap(void *self, struct flow *f, int dir, uint64_t len)
 
 	if (c && !c->kit) {
 		go_raw(u, f, c, false, true);
+	} else if (c && !c->found && !name(u, f, c)) {
+		show_kept(u, f, c, &passing_gap);
 	} else if (c) {
 		records_retry(u, f, c);
-		if (!c->found)
-			show_sealed(u, f, c, &passing_gap);
-		else
-			records_stop(&c->side[dir], "bytes are missing from the "
-				     "capture, and no record after them can be "
-				     "opened");
+		records_gap(&c->side[dir]);
 	}
 	forward_gap(u, f, dir, len);
 }
@@ -280,13 +341,13 @@ unseal_end(void *self, struct flow *f)
 	if (c && !c->kit) {
 		go_raw(u, f, c, false, true);	/* a few bytes, and no more */
 		c = NULL;
+	} else if (c && !c->found && !name(u, f, c)) {
+		char *shown = unnamed_verdict(c);	/* the last chance */
+
+		show_kept(u, f, c, shown ? shown : &passing_unlogged);
+		c = NULL;
 	} else if (c) {
 		records_retry(u, f, c);	/* the last chance for a secret */
-		if (!c->found || c->give_up) {
-			show_sealed(u, f, c, c->give_up ? &passing_sealed
-							: &passing_unlogged);
-			c = NULL;
-		}
 	}
 	if (c)
 		last_words(c);
@@ -329,8 +390,8 @@ unseal_finish(void *self)
 			"it saw", (unsigned long long)u->midstream,
 			plural(u->midstream));
 	if (bad)
-		fprintf(u->report, "; %zu malformed line%s added to it during "
-			"the capture skipped", bad, plural(bad));
+		fprintf(u->report, "; %zu malformed line%s skipped (cut short, "
+			"or written during the capture)", bad, plural(bad));
 	fputc('\n', u->report);
 }
 

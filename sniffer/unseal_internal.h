@@ -12,10 +12,10 @@
 #include "keyfile.h"
 #include "record.h"
 
-/* What a live capture holds for a secret the endpoints have not logged
- * yet, per direction, before it gives up on it; and the copy it keeps of
- * a connection the key log has not named yet, to show it as it was if it
- * never is. */
+/* Per direction, what a live capture keeps of a connection the key log
+ * has not named yet (to open it once it is, or show it as it came if it
+ * never is), and then what it holds behind a record whose secret the
+ * endpoints have not logged yet: one or the other, never both. */
 #define HOLD_MAX (1u << 20)
 #define LOGIN_TEXT (48 + 4 * HS_NICK_MAX + 4 * HS_PASSWORD_MAX)
 
@@ -27,6 +27,7 @@ struct side {
 	bool app;		/* past the handshake record */
 	bool stopped;		/* nothing more is opened in this direction */
 	bool waiting;		/* frame is whole and waits for its secret */
+	bool cut;		/* bytes are missing after what waits */
 	uint8_t *frame;		/* a frame not yet whole, or waiting */
 	size_t len;
 	uint8_t *held;		/* the bytes behind a waiting frame */
@@ -41,9 +42,8 @@ struct side {
 struct conn {
 	bool kit;		/* a whole ClientHello: secure_chat */
 	bool found;		/* its random is in the key log */
-	bool give_up;		/* live: not in the key log after all, or
-				 * too much waited, or not secure_chat's
-				 * after all: show it sealed */
+	bool give_up;		/* live: its copy grew too long (or memory
+				 * ran out) before the key log named it */
 	uint8_t hello[FRAME_HEADER_LEN + HELLO_BODY_MAX];
 	size_t hello_len;
 	uint8_t random[32];
@@ -73,9 +73,15 @@ void records_data(struct unseal *u, struct flow *f, struct conn *c, int dir,
 		  const uint8_t *p, size_t n);
 /* A live capture: try again what waits, now that a secret may be in. */
 void records_retry(struct unseal *u, struct flow *f, struct conn *c);
-/* Live: a copy of bytes of a connection the key log has not named yet. */
+/* Live: a copy of bytes of a connection the key log has not named yet;
+ * dropped once it is. */
 void records_keep_raw(struct conn *c, int dir, const uint8_t *p, size_t n);
+void records_drop_raw(struct conn *c);
+/* The suite of a ServerHello frame, or 0 when it is not one. */
+int records_suite(const uint8_t *frame, size_t len);
 void records_stop(struct side *s, const char *why);
+/* Bytes of s are missing: what waits for its secret still opens. */
+void records_gap(struct side *s);
 void records_free(struct conn *c);
 
 #endif

@@ -10,12 +10,24 @@
 #include "safeprint.h"
 #include "unseal_internal.h"
 
+#define GAP_WHY "bytes are missing from the capture, and no record after " \
+	"them can be opened"
+
 void
 records_stop(struct side *s, const char *why)
 {
 	if (!s->stopped)
 		snprintf(s->why, sizeof(s->why), "%s", why);
 	s->stopped = true;
+}
+
+void
+records_gap(struct side *s)
+{
+	if (s->waiting)
+		s->cut = true;	/* what waits opens yet, then it stops */
+	else
+		records_stop(s, GAP_WHY);
 }
 
 void
@@ -35,6 +47,18 @@ records_keep_raw(struct conn *c, int dir, const uint8_t *p, size_t n)
 	s->raw_len += n;
 	if (s->raw_len > HOLD_MAX)
 		c->give_up = true;	/* too long unnamed: shown as it is */
+}
+
+void
+records_drop_raw(struct conn *c)
+{
+	int d;
+
+	for (d = 0; d < 2; d++) {
+		free(c->side[d].raw);
+		c->side[d].raw = NULL;
+		c->side[d].raw_len = 0;
+	}
 }
 
 /* The connection's copy of its secrets, with what the table holds now
@@ -71,20 +95,6 @@ ensure_keys(struct unseal *u, struct conn *c, int dir)
 		if (!(k->have & bit) && u->live && keyfile_refresh(u->keys))
 			add_secrets(u, c);
 	}
-	if (c->sec.have && !c->found) {
-		c->found = true;
-		u->opened++;
-		for (int d = 0; d < 2; d++) {	/* the copy is not needed */
-			free(c->side[d].raw);
-			c->side[d].raw = NULL;
-			c->side[d].raw_len = 0;
-		}
-	}
-	/* By the client's first record both endpoints have logged the
-	 * handshake secrets: a connection not in the key log by now never
-	 * will be, and goes on shown sealed. */
-	if (!c->found && dir == DIR_C2S && c->suite)
-		c->give_up = true;
 	if ((!(k->have & bit) || !c->suite) && u->live)
 		return STEP_WAIT;
 	if (!c->suite)
@@ -154,6 +164,7 @@ record(struct unseal *u, struct flow *f, struct conn *c, int dir,
        const uint8_t *frame, size_t len)
 {
 	struct side *s = &c->side[dir];
+	char why[sizeof(s->why)];
 	uint8_t inner;
 	size_t n;
 
@@ -163,10 +174,10 @@ record(struct unseal *u, struct flow *f, struct conn *c, int dir,
 		return STEP_DONE;
 	if (rec_open(&s->keys, frame, len, u->plain, sizeof(u->plain), &inner,
 		     &n) < 0) {
-		snprintf(s->why, sizeof(s->why), "record %llu does not open "
-			 "with the key log's secrets (damaged, or not this "
+		snprintf(why, sizeof(why), "record %llu does not open with "
+			 "the key log's secrets (damaged, or not this "
 			 "connection's)", (unsigned long long)s->records + 1);
-		s->stopped = true;
+		records_stop(s, why);
 		return STEP_DONE;
 	}
 	s->records++;
@@ -175,22 +186,28 @@ record(struct unseal *u, struct flow *f, struct conn *c, int dir,
 	return STEP_DONE;
 }
 
-/* The server's first frame, a ServerHello: the suite both directions'
- * keys need. */
-static void
-server_hello(struct conn *c, const uint8_t *frame, size_t len)
+int
+records_suite(const uint8_t *frame, size_t len)
 {
 	struct hello hl;
 
 	if (frame[0] != FRAME_SERVER_HELLO ||
 	    hello_parse(frame, len, false, &hl) < 0 ||
-	    hl.version != HS_VERSION || !aead_suite_name(hl.suites[0])) {
+	    hl.version != HS_VERSION || !aead_suite_name(hl.suites[0]))
+		return 0;
+	return hl.suites[0];
+}
+
+/* The server's first frame, a ServerHello: the suite both directions'
+ * keys need. */
+static void
+server_hello(struct conn *c, const uint8_t *frame, size_t len)
+{
+	if (!(c->suite = records_suite(frame, len))) {
 		records_stop(&c->side[DIR_S2C], "the first frame is not a "
 			     "ServerHello");
 		records_stop(&c->side[DIR_C2S], "the server sent no ServerHello");
-		return;
 	}
-	c->suite = hl.suites[0];
 }
 
 static int
@@ -252,26 +269,25 @@ take_frame(struct unseal *u, struct flow *f, struct conn *c, int dir,
 	want = want < n ? want : n;
 	memcpy(s->frame + s->len, p, want);
 	s->len += want;
-	if ((r = frame_peek(s->frame, s->len, &type, &flen)) == KIT_ETOOBIG)
+	if ((r = frame_peek(s->frame, s->len, &type, &flen)) == KIT_ETOOBIG) {
 		records_stop(s, "a frame longer than secure_chat allows");
-	else if (r == 0 && s->len == flen &&
-		 frame_done(u, f, c, dir, s->frame, flen) == STEP_WAIT)
-		wait_on(s, s->frame, flen);
-	else if (r == 0 && s->len == flen)
-		s->len = 0;
+	} else if (r == 0 && s->len == flen) {
+		if (frame_done(u, f, c, dir, s->frame, flen) == STEP_WAIT)
+			wait_on(s, s->frame, flen);
+		else
+			s->len = 0;
+	}
 	return want;
 }
 
 /* Bytes behind a waiting frame, kept in order, up to HOLD_MAX; past it,
- * a connection the key log never named is shown sealed (these bytes
- * last), one it named stops in this direction. */
+ * the direction stops. */
 static void
-hold(struct conn *c, int dir, const uint8_t *p, size_t n)
+hold(struct side *s, const uint8_t *p, size_t n)
 {
-	struct side *s = &c->side[dir];
 	uint8_t *grown;
 
-	if (n > HOLD_MAX - s->held_len && c->found) {
+	if (n > HOLD_MAX - s->held_len) {
 		records_stop(s, "its secret was not logged while 1 MiB waited "
 			     "for it");
 		free(s->held);
@@ -279,7 +295,6 @@ hold(struct conn *c, int dir, const uint8_t *p, size_t n)
 		s->held_len = 0;
 		return;
 	}
-	c->give_up |= n > HOLD_MAX - s->held_len;	/* the caller shows it */
 	if (!(grown = realloc(s->held, s->held_len + n))) {
 		records_stop(s, "out of memory");
 		return;
@@ -289,29 +304,35 @@ hold(struct conn *c, int dir, const uint8_t *p, size_t n)
 	s->held_len += n;
 }
 
-void
-records_data(struct unseal *u, struct flow *f, struct conn *c, int dir,
-	     const uint8_t *p, size_t n)
+/* p[0..n) of dir, frame by frame, held behind a frame that waits. */
+static void
+feed(struct unseal *u, struct flow *f, struct conn *c, int dir,
+     const uint8_t *p, size_t n)
 {
 	struct side *s = &c->side[dir];
 	size_t used;
 
-	while (n > 0 && !s->stopped && !c->give_up) {
+	while (n > 0 && !s->stopped) {
 		if (s->waiting) {
-			hold(c, dir, p, n);
+			hold(s, p, n);
 			return;
 		}
 		used = take_frame(u, f, c, dir, p, n);
 		p += used;
 		n -= used;
 	}
-	/* Live, what is not secure_chat's after all, before the key log
-	 * named it, is shown as it came (its copy has every byte). */
-	if (s->stopped && !c->found && u->live)
-		c->give_up = true;
 }
 
-/* The waiting frame of dir, then what was held behind it. */
+void
+records_data(struct unseal *u, struct flow *f, struct conn *c, int dir,
+	     const uint8_t *p, size_t n)
+{
+	if (!c->side[dir].cut)	/* bytes after a gap cannot be framed */
+		feed(u, f, c, dir, p, n);
+}
+
+/* The waiting frame of dir, then what was held behind it; after a gap,
+ * nothing more. */
 static void
 resume(struct unseal *u, struct flow *f, struct conn *c, int dir)
 {
@@ -326,8 +347,10 @@ resume(struct unseal *u, struct flow *f, struct conn *c, int dir)
 	s->len = 0;
 	s->held = NULL;
 	s->held_len = 0;
-	records_data(u, f, c, dir, held, n);
+	feed(u, f, c, dir, held, n);
 	free(held);
+	if (s->cut && !s->waiting)
+		records_stop(s, GAP_WHY);
 }
 
 void

@@ -709,6 +709,104 @@ START_TEST(test_unseal_live_shows_unnamed_connection_at_its_client_auth)
 }
 END_TEST
 
+/* Live, the server talks on before the key log names the connection, and
+ * the key log names it just as the copy kept of it passes the limit: the
+ * connection is opened (its records here are of no known secret, so the
+ * server's side stops at the first) and counted once. */
+START_TEST(test_unseal_live_names_a_connection_at_its_limit)
+{
+	static uint8_t big[FRAME_MAX];
+	struct session ss;
+	struct keyfile *k;
+	struct run r;
+	char *path;
+	size_t i, below;
+
+	k = begin_live(&r, &ss, 0, &path);
+	run_data(&r, DIR_C2S, ss.wire[DIR_C2S], hello_len(&ss), STREAM_MAX);
+	run_data(&r, DIR_S2C, ss.wire[DIR_S2C], ss.hs_len[DIR_S2C], STREAM_MAX);
+	big[0] = FRAME_RECORD;
+	big[1] = (FRAME_MAX - 3) >> 8;
+	big[2] = (FRAME_MAX - 3) & 0xff;
+	below = ((1u << 20) - ss.hs_len[DIR_S2C]) / sizeof(big);
+	for (i = 0; i < below; i++)
+		run_data(&r, DIR_S2C, big, sizeof(big), sizeof(big));
+	ck_assert_uint_eq(r.kept.total[DIR_S2C], 0);	/* kept, not shown */
+	keylog_complete(path, &ss);
+	run_data(&r, DIR_S2C, big, sizeof(big), sizeof(big));	/* past it */
+	run_end(&r);
+	ck_assert_msg(strstr(r.report, "from the server: record 2 does not "
+			     "open") &&
+		      strstr(r.report, "1 secure_chat connection opened with "
+			     "it, 0 not in it"), "%s", r.report);
+	unlink(path);
+	done(&r, k, &ss);
+}
+END_TEST
+
+/* Live, records wait for a secret when bytes go missing behind them:
+ * once the secret comes, what came before the gap is shown, nothing
+ * after it. */
+START_TEST(test_unseal_live_opens_what_waited_before_a_gap)
+{
+	static const uint8_t after[] = { FRAME_RECORD, 0, 1, 0 };
+	struct session ss;
+	struct keyfile *k;
+	struct run r;
+	char *path;
+	size_t ch;
+
+	k = begin_live(&r, &ss, 2, &path);	/* the handshake secrets only */
+	ch = hello_len(&ss);
+	run_data(&r, DIR_C2S, ss.wire[DIR_C2S], ch, STREAM_MAX);
+	run_data(&r, DIR_S2C, ss.wire[DIR_S2C], ss.hs_len[DIR_S2C], STREAM_MAX);
+	run_data(&r, DIR_C2S, ss.wire[DIR_C2S] + ch, ss.len[DIR_C2S] - ch, 11);
+	ck_assert_uint_eq(r.kept.len[DIR_C2S], 0);	/* it waits */
+	r.stage->ops->gap(r.stage->self, &r.flow, DIR_C2S, 40);
+	run_data(&r, DIR_C2S, after, sizeof(after), sizeof(after));
+	keylog_complete(path, &ss);
+	run_data(&r, DIR_S2C, ss.wire[DIR_S2C] + ss.hs_len[DIR_S2C],
+		 ss.len[DIR_S2C] - ss.hs_len[DIR_S2C], STREAM_MAX);
+	run_end(&r);
+	ck_assert_uint_eq(r.kept.len[DIR_C2S], strlen(ss.plain[DIR_C2S]));
+	ck_assert_mem_eq(r.kept.data[DIR_C2S], ss.plain[DIR_C2S],
+			 r.kept.len[DIR_C2S]);
+	ck_assert_uint_eq(r.kept.gaps[DIR_C2S], 40);
+	ck_assert_uint_eq(r.kept.len[DIR_S2C], strlen(ss.plain[DIR_S2C]));
+	ck_assert_msg(strstr(r.report, "from the client: bytes are missing"),
+		      "%s", r.report);
+	unlink(path);
+	done(&r, k, &ss);
+}
+END_TEST
+
+/* Live, a ClientHello like secure_chat's that the server answers in
+ * IRC: not secure_chat's after all, shown as it came, and said so. */
+START_TEST(test_unseal_live_passes_a_server_that_is_not_secure_chat)
+{
+	static const char answer[] = "ERROR :Closing link\r\n";
+	struct session ss;
+	struct keyfile *k;
+	struct run r;
+	char *path;
+
+	k = begin_live(&r, &ss, 0, &path);
+	run_data(&r, DIR_C2S, ss.wire[DIR_C2S], hello_len(&ss), 4);
+	run_data(&r, DIR_S2C, (const uint8_t *)answer, strlen(answer), 2);
+	run_data(&r, DIR_S2C, (const uint8_t *)answer, strlen(answer), 64);
+	ck_assert_uint_eq(r.kept.len[DIR_C2S], hello_len(&ss));
+	ck_assert_mem_eq(r.kept.data[DIR_C2S], ss.wire[DIR_C2S],
+			 hello_len(&ss));
+	ck_assert_uint_eq(r.kept.len[DIR_S2C], 2 * strlen(answer));
+	run_end(&r);
+	ck_assert_msg(strstr(r.report, "the server's answer was not: shown "
+			     "as it came") && strstr(r.report, "0 not in it"),
+		      "%s", r.report);
+	unlink(path);
+	done(&r, k, &ss);
+}
+END_TEST
+
 static void
 write_file(const char *path, const char *text, size_t n, const char *mode)
 {
@@ -718,6 +816,30 @@ write_file(const char *path, const char *text, size_t n, const char *mode)
 	ck_assert_uint_eq(fwrite(text, 1, n, f), n);
 	fclose(f);
 }
+
+/* A finished key log whose last line is cut short: the lines before it
+ * count, the cut one is skipped and counted, and the start goes on. */
+START_TEST(test_keyfile_skips_a_cut_last_line)
+{
+	struct session ss;
+	struct kit_secrets s;
+	struct keyfile *k;
+	char err[KIT_ERRLEN], path[] = "/tmp/check_keyfile.XXXXXX";
+
+	make_session(&ss);
+	close(mkstemp(path));
+	write_file(path, ss.keylog, ss.keylog_len - 30, "w");
+	k = keyfile_read(path, false, err);
+	ck_assert_msg(k != NULL, "%s", err);
+	ck_assert(keyfile_find(k, ss.hello_random, &s));
+	/* both endpoints logged every secret: the cut one is there too */
+	ck_assert_uint_eq(s.have, HAVE_C_HS | HAVE_S_HS | HAVE_C_AP | HAVE_S_AP);
+	ck_assert_uint_eq(keyfile_malformed(k), 1);
+	unlink(path);
+	keyfile_free(k);
+	free(ss.keylog);
+}
+END_TEST
 
 /* A key log read again: a line completed later, a file cut and written
  * anew to the same length (same inode), a file that appears late. */
@@ -777,6 +899,10 @@ unseal_suite(void)
 	tcase_add_test(tc, test_unseal_live_gives_up_holding_past_its_limit);
 	tcase_add_test(tc, test_unseal_live_capture_ending_early_says_so);
 	tcase_add_test(tc, test_unseal_live_shows_unnamed_connection_at_its_client_auth);
+	tcase_add_test(tc, test_unseal_live_names_a_connection_at_its_limit);
+	tcase_add_test(tc, test_unseal_live_opens_what_waited_before_a_gap);
+	tcase_add_test(tc, test_unseal_live_passes_a_server_that_is_not_secure_chat);
+	tcase_add_test(tc, test_keyfile_skips_a_cut_last_line);
 	tcase_add_test(tc, test_keyfile_refresh_follows_the_file);
 	suite_add_tcase(s, tc);
 	return s;
