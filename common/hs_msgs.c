@@ -7,7 +7,8 @@
 #include "record.h"
 
 int
-hello_parse(const uint8_t *frame, size_t len, bool client, struct hello *out)
+hs_hello_parse(const uint8_t *frame, size_t len, bool client,
+	       struct hs_hello *out)
 {
 	struct cur c;
 
@@ -26,15 +27,16 @@ hello_parse(const uint8_t *frame, size_t len, bool client, struct hello *out)
 }
 
 int
-client_auth_parse(const uint8_t *msg, size_t n, struct client_auth *out)
+hs_client_auth_parse(const uint8_t *msg, size_t n, struct hs_client_auth *out)
 {
 	struct cur c = cur_make(msg, n < 32 ? 0 : n - 32);
 	uint8_t type = cur_u8(&c), len;
 
 	out->method = cur_u8(&c);
 	len = cur_u8(&c);
-	if (n < 32 || type != MSG_CLIENT_AUTH || len < 1 || len > HS_NICK_MAX ||
-	    !cur_bytes(&c, out->nick, len) || memchr(out->nick, 0, len))
+	if (n < 32 || type != HS_MSG_CLIENT_AUTH || len < 1 ||
+	    len > HS_NICK_MAX || !cur_bytes(&c, out->nick, len) ||
+	    memchr(out->nick, 0, len))
 		return -1;
 	out->nick[len] = '\0';
 	out->proof = c.p;

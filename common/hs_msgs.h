@@ -15,12 +15,12 @@
 #define HS_SUITES_MAX 8
 /* version, random, ephemeral, then n and the suites (ClientHello) or the
  * one suite (ServerHello) */
-#define HELLO_BODY_MAX (1 + 32 + 32 + 1 + HS_SUITES_MAX)
+#define HS_HELLO_BODY_MAX (1 + 32 + 32 + 1 + HS_SUITES_MAX)
 
 enum hs_method { HS_ANONYMOUS = 0, HS_KEY = 1, HS_PASSWORD = 2 };
-enum hs_msg { MSG_SERVER_AUTH = 1, MSG_CLIENT_AUTH = 2 };
+enum hs_msg { HS_MSG_SERVER_AUTH = 1, HS_MSG_CLIENT_AUTH = 2 };
 
-struct hello {
+struct hs_hello {
 	uint8_t version;
 	uint8_t random[32];
 	uint8_t eph[32];	/* X25519 public key */
@@ -30,10 +30,10 @@ struct hello {
 
 /* A hello frame, header included (a ClientHello when client): 0, or -1
  * when its layout is wrong. */
-int hello_parse(const uint8_t *frame, size_t len, bool client,
-		struct hello *out);
+int hs_hello_parse(const uint8_t *frame, size_t len, bool client,
+		struct hs_hello *out);
 
-struct client_auth {
+struct hs_client_auth {
 	int method;
 	char nick[HS_NICK_MAX + 1];
 	const uint8_t *proof;	/* within the message: identity and
@@ -43,6 +43,7 @@ struct client_auth {
 
 /* ClientAuth's plaintext msg[0..n), its Finished MAC being the last 32
  * bytes: 0; -1, a bad layout; -2, a proof that does not fit the method. */
-int client_auth_parse(const uint8_t *msg, size_t n, struct client_auth *out);
+int hs_client_auth_parse(const uint8_t *msg, size_t n,
+			 struct hs_client_auth *out);
 
 #endif

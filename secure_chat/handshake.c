@@ -326,7 +326,7 @@ open_sealed(struct hs *h, struct rec_dir *d, const uint8_t *frame,
 static int
 write_hello(struct hs *h, uint8_t type, uint8_t *out, size_t cap)
 {
-	uint8_t body[HELLO_BODY_MAX], *p = body;
+	uint8_t body[HS_HELLO_BODY_MAX], *p = body;
 	int n;
 
 	if (!h->eph.key && x25519_new(&h->eph) < 0)
@@ -375,11 +375,11 @@ static int
 read_hello(struct hs *h, const uint8_t *frame, size_t len,
 	   uint8_t peer_eph[static 32])
 {
-	struct hello hl;
+	struct hs_hello hl;
 	uint8_t suite = 0;
 	size_t i;
 
-	if (hello_parse(frame, len, h->cfg.server, &hl) < 0)
+	if (hs_hello_parse(frame, len, h->cfg.server, &hl) < 0)
 		return fail(h, ALERT_DECODE_ERROR, h->cfg.server ?
 			    "bad ClientHello" : "bad ServerHello");
 	for (i = 0; i < hl.nsuites && !suite; i++)
@@ -409,7 +409,7 @@ send_server_auth(struct hs *h, uint8_t *out, size_t cap, size_t *out_len)
 	uint8_t msg[SERVER_AUTH_LEN], th1[32], signed_part[96];
 	int r;
 
-	msg[0] = MSG_SERVER_AUTH;
+	msg[0] = HS_MSG_SERVER_AUTH;
 	memcpy(msg + 1, h->cfg.identity, 32);
 	if ((r = transcript_hash(&h->th, th1)) < 0 ||
 	    (r = h->cfg.sign(h->cfg.ud, signed_part,
@@ -430,7 +430,7 @@ check_server_auth(struct hs *h, const uint8_t *msg, size_t n)
 	uint8_t th1[32], mac[32], signed_part[96];
 	int r;
 
-	if (n != SERVER_AUTH_LEN || msg[0] != MSG_SERVER_AUTH)
+	if (n != SERVER_AUTH_LEN || msg[0] != HS_MSG_SERVER_AUTH)
 		return fail(h, ALERT_DECODE_ERROR, "bad ServerAuth");
 	if (transcript_hash(&h->th, th1) < 0)
 		return fail(h, ALERT_HANDSHAKE_FAILURE, "hash failed");
@@ -469,7 +469,7 @@ client_proof(struct hs *h, const uint8_t th2[static 32], uint8_t *msg)
 
 	if (nick < 1 || nick > HS_NICK_MAX)
 		return fail(h, ALERT_HANDSHAKE_FAILURE, "bad nick");
-	msg[n++] = MSG_CLIENT_AUTH;
+	msg[n++] = HS_MSG_CLIENT_AUTH;
 	msg[n++] = (uint8_t)h->cfg.method;
 	msg[n++] = (uint8_t)nick;
 	memcpy(msg + n, h->cfg.nick, nick);
@@ -520,10 +520,10 @@ check_client_auth(struct hs *h, const uint8_t *msg, size_t n)
 {
 	char password[HS_PASSWORD_MAX + 1] = "";
 	uint8_t th2[32], mac[32], signed_part[96];
-	struct client_auth ca;
+	struct hs_client_auth ca;
 	int r;
 
-	if ((r = client_auth_parse(msg, n, &ca)) < 0)
+	if ((r = hs_client_auth_parse(msg, n, &ca)) < 0)
 		return fail(h, ALERT_DECODE_ERROR, r == -1 ? "bad ClientAuth" :
 			    "bad ClientAuth proof");
 	if (transcript_hash(&h->th, th2) < 0 ||

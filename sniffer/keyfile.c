@@ -28,7 +28,7 @@ static const char *const tls_labels[] = {
 /* A connection's secrets, and which line last added to them: a secret
  * logged twice takes its later value. */
 struct entry {
-	struct kit_secrets s;
+	struct keyfile_secrets s;
 	size_t line;
 };
 
@@ -51,14 +51,14 @@ static const struct {
 	unsigned bit;
 	size_t offset;
 } names[] = {
-	{ "CLIENT_HANDSHAKE_TRAFFIC_SECRET", HAVE_C_HS,
-	  offsetof(struct kit_secrets, c_hs) },
-	{ "SERVER_HANDSHAKE_TRAFFIC_SECRET", HAVE_S_HS,
-	  offsetof(struct kit_secrets, s_hs) },
-	{ "CLIENT_TRAFFIC_SECRET_0", HAVE_C_AP,
-	  offsetof(struct kit_secrets, c_ap) },
-	{ "SERVER_TRAFFIC_SECRET_0", HAVE_S_AP,
-	  offsetof(struct kit_secrets, s_ap) },
+	{ "CLIENT_HANDSHAKE_TRAFFIC_SECRET", KEYFILE_HAVE_C_HS,
+	  offsetof(struct keyfile_secrets, c_hs) },
+	{ "SERVER_HANDSHAKE_TRAFFIC_SECRET", KEYFILE_HAVE_S_HS,
+	  offsetof(struct keyfile_secrets, s_hs) },
+	{ "CLIENT_TRAFFIC_SECRET_0", KEYFILE_HAVE_C_AP,
+	  offsetof(struct keyfile_secrets, c_ap) },
+	{ "SERVER_TRAFFIC_SECRET_0", KEYFILE_HAVE_S_AP,
+	  offsetof(struct keyfile_secrets, s_ap) },
 };
 #define NNAMES (sizeof(names) / sizeof(names[0]))
 
@@ -211,7 +211,7 @@ by_random_then_line(const void *a, const void *b)
 }
 
 void
-keyfile_merge(struct kit_secrets *to, const struct kit_secrets *from)
+keyfile_merge(struct keyfile_secrets *to, const struct keyfile_secrets *from)
 {
 	size_t m;
 
@@ -467,7 +467,7 @@ keyfile_refresh(struct keyfile *k)
 
 bool
 keyfile_find(const struct keyfile *k, const uint8_t random[static 32],
-	     struct kit_secrets *out)
+	     struct keyfile_secrets *out)
 {
 	struct entry key;
 	const struct entry *e;

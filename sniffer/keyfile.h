@@ -10,9 +10,13 @@
 #include <stdint.h>
 
 /* One connection's traffic secrets; have says which were logged. */
-enum { HAVE_C_HS = 1, HAVE_S_HS = 2, HAVE_C_AP = 4, HAVE_S_AP = 8 };
+enum {
+	KEYFILE_HAVE_C_HS = 1, KEYFILE_HAVE_S_HS = 2,
+	KEYFILE_HAVE_C_AP = 4, KEYFILE_HAVE_S_AP = 8,
+	KEYFILE_HAVE_ALL = 15,
+};
 
-struct kit_secrets {
+struct keyfile_secrets {
 	uint8_t random[32];	/* the client random of the ClientHello */
 	uint8_t c_hs[32], s_hs[32], c_ap[32], s_ap[32];
 	unsigned have;
@@ -44,9 +48,10 @@ bool keyfile_refresh(struct keyfile *k);
 /* The secrets of the connection whose ClientHello has this random, into
  * *out (out->have == 0 when there are none). */
 bool keyfile_find(const struct keyfile *k, const uint8_t random[static 32],
-		  struct kit_secrets *out);
+		  struct keyfile_secrets *out);
 /* Add to *to the secrets that from has (the same connection's). */
-void keyfile_merge(struct kit_secrets *to, const struct kit_secrets *from);
+void keyfile_merge(struct keyfile_secrets *to,
+		   const struct keyfile_secrets *from);
 size_t keyfile_sessions(const struct keyfile *k);
 size_t keyfile_skipped(const struct keyfile *k);	/* TLS lines */
 /* Lines skipped as malformed: written after the start, or cut short. */

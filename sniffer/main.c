@@ -14,6 +14,7 @@
 #include "err.h"
 #include "flow.h"
 #include "ipfrag.h"
+#include "keyfile.h"
 #include "options.h"
 #include "output.h"
 #include "unseal.h"

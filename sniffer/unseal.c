@@ -172,7 +172,7 @@ client_hello(struct unseal *u, struct flow *f, struct conn *c,
 {
 	size_t room = sizeof(c->hello) - c->hello_len, need, take;
 	bool earlier = c->hello_len > 0;	/* held from earlier calls */
-	struct hello hl;
+	struct hs_hello hl;
 
 	take = n < room ? n : room;
 	memcpy(c->hello + c->hello_len, p, take);
@@ -190,7 +190,7 @@ client_hello(struct unseal *u, struct flow *f, struct conn *c,
 		return take;
 	take -= c->hello_len - need;	/* the rest is what follows it */
 	c->hello_len = need;
-	if (hello_parse(c->hello, need, true, &hl) < 0) {
+	if (hs_hello_parse(c->hello, need, true, &hl) < 0) {
 		go_raw(u, f, c, false, true);
 		return take;
 	}

@@ -8,8 +8,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "keyfile.h"
-#include "sink.h"
+struct keyfile;
+struct sink;
 
 /*
  * keys and down[0..ndown) are borrowed and must outlive the stage; slot

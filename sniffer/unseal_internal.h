@@ -44,10 +44,10 @@ struct conn {
 	bool found;		/* its random is in the key log */
 	bool give_up;		/* live: its copy grew too long (or memory
 				 * ran out) before the key log named it */
-	uint8_t hello[FRAME_HEADER_LEN + HELLO_BODY_MAX];
+	uint8_t hello[FRAME_HEADER_LEN + HS_HELLO_BODY_MAX];
 	size_t hello_len;
 	uint8_t random[32];
-	struct kit_secrets sec;	/* a copy: the table may be read again */
+	struct keyfile_secrets sec;	/* a copy: the table may be read again */
 	int suite;
 	struct side side[2];
 	char login[LOGIN_TEXT];

@@ -66,7 +66,7 @@ records_drop_raw(struct conn *c)
 static void
 add_secrets(struct unseal *u, struct conn *c)
 {
-	struct kit_secrets now;
+	struct keyfile_secrets now;
 
 	memcpy(now.random, c->random, 32);
 	if (keyfile_find(u->keys, c->random, &now))
@@ -81,9 +81,10 @@ static int
 ensure_keys(struct unseal *u, struct conn *c, int dir)
 {
 	struct side *s = &c->side[dir];
-	const struct kit_secrets *k = &c->sec;
-	unsigned bit = dir == DIR_C2S ? (s->app ? HAVE_C_AP : HAVE_C_HS)
-				      : (s->app ? HAVE_S_AP : HAVE_S_HS);
+	const struct keyfile_secrets *k = &c->sec;
+	unsigned bit = dir == DIR_C2S
+		       ? (s->app ? KEYFILE_HAVE_C_AP : KEYFILE_HAVE_C_HS)
+		       : (s->app ? KEYFILE_HAVE_S_AP : KEYFILE_HAVE_S_HS);
 	const uint8_t *secret = dir == DIR_C2S ? (s->app ? k->c_ap : k->c_hs)
 					       : (s->app ? k->s_ap : k->s_hs);
 	char err[KIT_ERRLEN];
@@ -116,10 +117,10 @@ describe_login(struct conn *c, const uint8_t *m, size_t n)
 	static const char *const methods[] = { "anonymous", "key",
 					       "password" };
 	char nick[4 * HS_NICK_MAX + 1], pw[4 * HS_PASSWORD_MAX + 1];
-	struct client_auth ca;
+	struct hs_client_auth ca;
 	size_t pl;
 
-	if (client_auth_parse(m, n, &ca) < 0) {
+	if (hs_client_auth_parse(m, n, &ca) < 0) {
 		snprintf(c->login, sizeof(c->login), "a malformed ClientAuth");
 		return;
 	}
@@ -189,10 +190,10 @@ record(struct unseal *u, struct flow *f, struct conn *c, int dir,
 int
 records_suite(const uint8_t *frame, size_t len)
 {
-	struct hello hl;
+	struct hs_hello hl;
 
 	if (frame[0] != FRAME_SERVER_HELLO ||
-	    hello_parse(frame, len, false, &hl) < 0 ||
+	    hs_hello_parse(frame, len, false, &hl) < 0 ||
 	    hl.version != HS_VERSION || !aead_suite_name(hl.suites[0]))
 		return 0;
 	return hl.suites[0];

@@ -74,7 +74,7 @@ sender_seal(struct sender *s, uint8_t inner, const uint8_t *p, size_t n,
 static size_t
 hello(uint8_t type, uint8_t *out)
 {
-	uint8_t body[HELLO_BODY_MAX] = { HS_VERSION };
+	uint8_t body[HS_HELLO_BODY_MAX] = { HS_VERSION };
 	size_t n = 1 + 32 + 32;
 
 	memset(body + 1, 1, 32);	/* the key log's client random */

@@ -334,7 +334,7 @@ START_TEST(test_keyfile_merges_a_connections_lines)
 	char err[KIT_ERRLEN];
 	uint8_t r1[32], r3[32];
 	struct keyfile *k = keyfile_parse(text, strlen(text), err);
-	struct kit_secrets s;
+	struct keyfile_secrets s;
 
 	ck_assert_msg(k != NULL, "%s", err);
 	ck_assert_uint_eq(keyfile_sessions(k), 2);
@@ -342,7 +342,7 @@ START_TEST(test_keyfile_merges_a_connections_lines)
 	memset(r1, 1, 32);
 	memset(r3, 3, 32);
 	ck_assert(keyfile_find(k, r1, &s));
-	ck_assert_uint_eq(s.have, HAVE_C_HS | HAVE_S_AP);
+	ck_assert_uint_eq(s.have, KEYFILE_HAVE_C_HS | KEYFILE_HAVE_S_AP);
 	ck_assert_uint_eq(s.c_hs[0], 0x11);
 	ck_assert_uint_eq(s.s_ap[31], 0x33);
 	ck_assert(!keyfile_find(k, r3, &s));
@@ -822,7 +822,7 @@ write_file(const char *path, const char *text, size_t n, const char *mode)
 START_TEST(test_keyfile_skips_a_cut_last_line)
 {
 	struct session ss;
-	struct kit_secrets s;
+	struct keyfile_secrets s;
 	struct keyfile *k;
 	char err[KIT_ERRLEN], path[] = "/tmp/check_keyfile.XXXXXX";
 
@@ -833,7 +833,7 @@ START_TEST(test_keyfile_skips_a_cut_last_line)
 	ck_assert_msg(k != NULL, "%s", err);
 	ck_assert(keyfile_find(k, ss.hello_random, &s));
 	/* both endpoints logged every secret: the cut one is there too */
-	ck_assert_uint_eq(s.have, HAVE_C_HS | HAVE_S_HS | HAVE_C_AP | HAVE_S_AP);
+	ck_assert_uint_eq(s.have, KEYFILE_HAVE_ALL);
 	ck_assert_uint_eq(keyfile_malformed(k), 1);
 	unlink(path);
 	keyfile_free(k);
@@ -846,7 +846,7 @@ END_TEST
 START_TEST(test_keyfile_refresh_follows_the_file)
 {
 	struct session a, b;
-	struct kit_secrets s;
+	struct keyfile_secrets s;
 	struct keyfile *k;
 	char err[KIT_ERRLEN], path[] = "/tmp/check_keyfile.XXXXXX";
 	size_t half;
@@ -866,7 +866,7 @@ START_TEST(test_keyfile_refresh_follows_the_file)
 	write_file(path, a.keylog + half, a.keylog_len - half, "a");
 	ck_assert(keyfile_refresh(k));
 	ck_assert(keyfile_find(k, a.hello_random, &s));
-	ck_assert_uint_eq(s.have, HAVE_C_HS | HAVE_S_HS | HAVE_C_AP | HAVE_S_AP);
+	ck_assert_uint_eq(s.have, KEYFILE_HAVE_ALL);
 	write_file(path, b.keylog, b.keylog_len, "w");	/* cut, the same size */
 	ck_assert(keyfile_refresh(k));
 	ck_assert(!keyfile_find(k, a.hello_random, &s));
