@@ -39,6 +39,7 @@ struct keyfile {
 	char *path;		/* NULL: parsed from memory */
 	off_t used;		/* bytes of the file parsed: whole lines */
 	struct stat st;		/* the file as it was then */
+	unsigned forgotten;	/* times it was found cut or replaced */
 	uint8_t tail[64];	/* its last bytes before used (the end of a
 				 * secret): if they change, it was cut and
 				 * written anew */
@@ -127,6 +128,15 @@ split(const char *line, size_t n, const char *w[], size_t wl[], size_t max)
 		k++;
 	}
 	return k;
+}
+
+/* A last line cut short: the start of a KIT_CLIENT_RANDOM line. */
+static bool
+cut_kit_line(const char *line, size_t n)
+{
+	size_t m = n < strlen(LABEL) ? n : strlen(LABEL);
+
+	return n > 0 && !memcmp(line, LABEL, m);
 }
 
 static bool
@@ -268,7 +278,8 @@ parse_text(struct keyfile *k, const char *text, size_t len, bool final,
 		k->lines++;
 		r = parse_line(k, text + off, n > 0 && text[off + n - 1] == '\r'
 			       ? n - 1 : n);
-		if (r == -2 || (r == -1 && strict && nl)) {
+		if (r == -2 || (r == -1 && strict &&
+				 (nl || !cut_kit_line(text + off, n)))) {
 			snprintf(err, KIT_ERRLEN, r == -2 ? "out of memory" :
 				 "line %zu is not a key log line (expected "
 				 LABEL " <64 hex digits> <secret name> <64 "
@@ -347,14 +358,34 @@ read_tail(int fd, const struct keyfile *k, uint8_t tail[static 64])
 	return r == (ssize_t)n ? n : 0;
 }
 
+/* Whether fd is still the file read up to k->used: the same inode, as
+ * long, and the same bytes just before that point. */
+static bool
+same_file(int fd, const struct stat *st, const struct keyfile *k)
+{
+	uint8_t tail[64];
+	size_t n;
+	bool same;
+
+	if (k->used == 0)
+		return true;
+	if (st->st_ino != k->st.st_ino || st->st_size < k->used)
+		return false;
+	n = read_tail(fd, k, tail);
+	same = n == k->tail_len && !memcmp(tail, k->tail, n);
+	OPENSSL_cleanse(tail, sizeof(tail));	/* the end of a secret */
+	return same;
+}
+
 /* The table and what was read of the file: forgotten, for a file that
- * was cut or replaced. */
+ * was cut or replaced (and maybe written again). */
 static void
 forget(struct keyfile *k)
 {
 	OPENSSL_cleanse(k->e, k->cap * sizeof(k->e[0]));
 	k->n = k->lines = k->skipped = k->malformed = 0;
 	k->used = 0;
+	k->forgotten++;
 }
 
 /* Parse the file from k->used on; strict for the first read, which takes
@@ -380,8 +411,8 @@ load(struct keyfile *k, bool strict, bool final, char err[static 256])
 		close(fd);
 		return -1;
 	}
-	if (st.st_size < k->used)
-		forget(k);	/* cut since the caller looked */
+	if (!same_file(fd, &st, k))
+		forget(k);
 	if (!(text = read_from(fd, &st, k->used, &len, err))) {
 		close(fd);
 		return -1;
@@ -436,10 +467,9 @@ secrets(const struct keyfile *k)
 bool
 keyfile_refresh(struct keyfile *k)
 {
-	uint8_t tail[64];
+	unsigned forgotten = k->forgotten;
 	struct stat st;
-	size_t before, n = 0;
-	int fd;
+	size_t before;
 
 	if (!k->path || stat(k->path, &st) < 0)
 		return false;
@@ -448,21 +478,10 @@ keyfile_refresh(struct keyfile *k)
 	    st.st_mtim.tv_nsec == k->st.st_mtim.tv_nsec)
 		return false;
 	before = secrets(k);
-	if (st.st_size >= k->used &&
-	    (fd = open(k->path, O_RDONLY | O_CLOEXEC)) >= 0) {
-		n = read_tail(fd, k, tail);
-		close(fd);
-	}
-	if (st.st_ino != k->st.st_ino || st.st_size < k->used ||
-	    n != k->tail_len || memcmp(tail, k->tail, n)) {
-		forget(k);	/* replaced, or cut (and maybe written again) */
-		before = 0;
-	}
-	OPENSSL_cleanse(tail, sizeof(tail));	/* the end of a secret */
 	if (load(k, false, false, k->error) < 0)
 		return false;
 	k->error[0] = '\0';
-	return secrets(k) != before;
+	return k->forgotten != forgotten || secrets(k) != before;
 }
 
 bool

@@ -15,7 +15,7 @@
  * only whether it is secure_chat's, and why it is not opened (for the
  * report). */
 static char passing, passing_sealed, passing_unlogged, passing_gap,
-	passing_foreign;
+	passing_foreign, passing_refused;
 
 static const char *
 sealed_why(const void *marker)
@@ -23,6 +23,9 @@ sealed_why(const void *marker)
 	if (marker == &passing_foreign)
 		return "its ClientHello was secure_chat's but the server's "
 		       "answer was not: shown as it came";
+	if (marker == &passing_refused)
+		return "the server refused it before the key exchange (a "
+		       "plaintext alert): shown as it came";
 	if (marker == &passing_unlogged)
 		return "the capture ended before the key log held its "
 		       "secrets: shown sealed";
@@ -41,7 +44,8 @@ passes(const struct flow *f, int slot)
 	       f->sink_state[slot] == &passing_sealed ||
 	       f->sink_state[slot] == &passing_unlogged ||
 	       f->sink_state[slot] == &passing_gap ||
-	       f->sink_state[slot] == &passing_foreign;
+	       f->sink_state[slot] == &passing_foreign ||
+	       f->sink_state[slot] == &passing_refused;
 }
 
 static const char *
@@ -87,9 +91,10 @@ go_raw(struct unseal *u, struct flow *f, struct conn *c, bool sealed,
 	records_free(c);
 }
 
-/* A live capture's connection that the key log never named: its bytes,
+/* A secure_chat connection that the key log never named: its bytes,
  * kept until now, as they were, and the rest as it comes; marker says
- * why. */
+ * why (only a server's refusal or foreign answer means it had no
+ * secrets to log). */
 static void
 show_kept(struct unseal *u, struct flow *f, struct conn *c, char *marker)
 {
@@ -98,7 +103,8 @@ show_kept(struct unseal *u, struct flow *f, struct conn *c, char *marker)
 	for (d = 0; d < 2; d++)
 		unseal_forward(u, f, d, c->side[d].raw, c->side[d].raw_len,
 			       false);
-	u->without_keys += marker != &passing_foreign;
+	u->without_keys += marker != &passing_foreign &&
+			   marker != &passing_refused;
 	f->sink_state[u->slot] = marker;
 	records_free(c);
 }
@@ -129,11 +135,12 @@ name(struct unseal *u, struct flow *f, struct conn *c)
 	return true;
 }
 
-/* Live, a connection the key log has not named: NULL while it still may
- * be, else how it is shown. A server that does not answer with a
- * ServerHello is not secure_chat's after all. Once the client's first
- * record (ClientAuth) is whole, both endpoints have logged the handshake
- * secrets if they log at all. */
+/* A connection the key log has not named: NULL while it still may be,
+ * else how it is shown. A server that answers with neither a ServerHello
+ * nor an alert is not secure_chat's after all; one that answers with a
+ * plaintext alert refused it before any secret was made. Once the
+ * client's first record (ClientAuth) is whole, both endpoints have logged
+ * the handshake secrets if they log at all. */
 static char *
 unnamed_verdict(const struct conn *c)
 {
@@ -150,6 +157,8 @@ unnamed_verdict(const struct conn *c)
 	    (r == 0 && type == FRAME_SERVER_HELLO && flen <= srv->raw_len &&
 	     !records_suite(srv->raw, flen)))
 		return &passing_foreign;
+	if (r == 0 && type == FRAME_ALERT && flen <= srv->raw_len)
+		return &passing_refused;
 	if (frame_peek(cli->raw, cli->raw_len, &type, &hello) < 0)
 		return NULL;	/* cannot be: the ClientHello is kept first */
 	r = frame_peek(cli->raw + hello, cli->raw_len - hello, &type, &flen);
@@ -196,14 +205,15 @@ client_hello(struct unseal *u, struct flow *f, struct conn *c,
 	}
 	memcpy(c->random, hl.random, 32);
 	c->kit = true;
-	if (u->live)	/* in case the key log does not name it yet */
-		records_keep_raw(c, DIR_C2S, c->hello, need);
-	if (!name(u, f, c) && !u->live) {
-		u->without_keys++;
+	/* Kept as it came until the key log names it, or clearly never
+	 * will (unnamed_verdict). */
+	if (!records_keep_raw(c, DIR_C2S, c->hello, need)) {
+		u->without_keys++;	/* no memory to keep it */
 		go_raw(u, f, c, true, true);
 		return take;
 	}
 	c->hello_len = 0;
+	(void)name(u, f, c);
 	return take;
 }
 
@@ -242,12 +252,15 @@ unseal_data(void *self, struct flow *f, int dir, const uint8_t *p, size_t n,
 		unseal_forward(u, f, dir, p, n, stable);
 		return;
 	}
-	if (!c->found) {	/* live: kept until the key log names it */
+	if (!c->found) {	/* kept until the key log names it */
 		char *shown;
 
-		records_keep_raw(c, dir, p, n);
-		if (!name(u, f, c) && (shown = unnamed_verdict(c)))
+		if (!records_keep_raw(c, dir, p, n)) {	/* no memory for it */
+			show_kept(u, f, c, &passing_sealed);
+			unseal_forward(u, f, dir, p, n, stable);
+		} else if (!name(u, f, c) && (shown = unnamed_verdict(c))) {
 			show_kept(u, f, c, shown);
+		}
 		return;
 	}
 	records_retry(u, f, c);
@@ -267,6 +280,9 @@ unseal_gap(void *self, struct flow *f, int dir, uint64_t len)
 	} else if (c) {
 		records_retry(u, f, c);
 		records_gap(&c->side[dir]);
+		if (dir == DIR_S2C && !c->suite)	/* nothing opens */
+			records_stop(&c->side[DIR_C2S], "the server's "
+				     "ServerHello is missing from the capture");
 	}
 	forward_gap(u, f, dir, len);
 }
@@ -344,7 +360,9 @@ unseal_end(void *self, struct flow *f)
 	} else if (c && !c->found && !name(u, f, c)) {
 		char *shown = unnamed_verdict(c);	/* the last chance */
 
-		show_kept(u, f, c, shown ? shown : &passing_unlogged);
+		if (!shown)	/* live, its secrets may have come later */
+			shown = u->live ? &passing_unlogged : &passing_sealed;
+		show_kept(u, f, c, shown);
 		c = NULL;
 	} else if (c) {
 		records_retry(u, f, c);	/* the last chance for a secret */

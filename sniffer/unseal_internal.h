@@ -12,10 +12,11 @@
 #include "keyfile.h"
 #include "record.h"
 
-/* Per direction, what a live capture keeps of a connection the key log
- * has not named yet (to open it once it is, or show it as it came if it
- * never is), and then what it holds behind a record whose secret the
- * endpoints have not logged yet: one or the other, never both. */
+/* Per direction, what is kept of a connection the key log has not named
+ * yet (to open it once it is, or show it as it came if it never is), and
+ * then what a live capture holds behind a record whose secret the
+ * endpoints have not logged yet: one or the other, both only for the
+ * moment the copy is opened. */
 #define HOLD_MAX (1u << 20)
 #define LOGIN_TEXT (48 + 4 * HS_NICK_MAX + 4 * HS_PASSWORD_MAX)
 
@@ -42,8 +43,8 @@ struct side {
 struct conn {
 	bool kit;		/* a whole ClientHello: secure_chat */
 	bool found;		/* its random is in the key log */
-	bool give_up;		/* live: its copy grew too long (or memory
-				 * ran out) before the key log named it */
+	bool give_up;		/* its copy grew too long before the key
+				 * log named it */
 	uint8_t hello[FRAME_HEADER_LEN + HS_HELLO_BODY_MAX];
 	size_t hello_len;
 	uint8_t random[32];
@@ -73,9 +74,9 @@ void records_data(struct unseal *u, struct flow *f, struct conn *c, int dir,
 		  const uint8_t *p, size_t n);
 /* A live capture: try again what waits, now that a secret may be in. */
 void records_retry(struct unseal *u, struct flow *f, struct conn *c);
-/* Live: a copy of bytes of a connection the key log has not named yet;
- * dropped once it is. */
-void records_keep_raw(struct conn *c, int dir, const uint8_t *p, size_t n);
+/* A copy of bytes of a connection the key log has not named yet, dropped
+ * once it is; false when there was no memory for these. */
+bool records_keep_raw(struct conn *c, int dir, const uint8_t *p, size_t n);
 void records_drop_raw(struct conn *c);
 /* The suite of a ServerHello frame, or 0 when it is not one. */
 int records_suite(const uint8_t *frame, size_t len);

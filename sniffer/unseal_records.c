@@ -30,23 +30,22 @@ records_gap(struct side *s)
 		records_stop(s, GAP_WHY);
 }
 
-void
+bool
 records_keep_raw(struct conn *c, int dir, const uint8_t *p, size_t n)
 {
 	struct side *s = &c->side[dir];
 	uint8_t *grown;
 
 	if (n == 0)
-		return;
-	if (!(grown = realloc(s->raw, s->raw_len + n))) {
-		c->give_up = true;	/* shown as it is, less these bytes */
-		return;
-	}
+		return true;
+	if (!(grown = realloc(s->raw, s->raw_len + n)))
+		return false;
 	s->raw = grown;
 	memcpy(s->raw + s->raw_len, p, n);
 	s->raw_len += n;
 	if (s->raw_len > HOLD_MAX)
 		c->give_up = true;	/* too long unnamed: shown as it is */
+	return true;
 }
 
 void

@@ -780,9 +780,10 @@ START_TEST(test_unseal_live_opens_what_waited_before_a_gap)
 }
 END_TEST
 
-/* Live, a ClientHello like secure_chat's that the server answers in
- * IRC: not secure_chat's after all, shown as it came, and said so. */
-START_TEST(test_unseal_live_passes_a_server_that_is_not_secure_chat)
+/* A ClientHello like secure_chat's that the server answers in IRC: not
+ * secure_chat's after all, shown as it came, and said so; live and from
+ * a file alike. */
+START_TEST(test_unseal_passes_a_server_that_is_not_secure_chat)
 {
 	static const char answer[] = "ERROR :Closing link\r\n";
 	struct session ss;
@@ -791,6 +792,12 @@ START_TEST(test_unseal_live_passes_a_server_that_is_not_secure_chat)
 	char *path;
 
 	k = begin_live(&r, &ss, 0, &path);
+	if (_i) {	/* the same from a file */
+		sink_free(r.stage);
+		fclose(r.report_f);
+		free(r.report);
+		run_start(&r, k, false);
+	}
 	run_data(&r, DIR_C2S, ss.wire[DIR_C2S], hello_len(&ss), 4);
 	run_data(&r, DIR_S2C, (const uint8_t *)answer, strlen(answer), 2);
 	run_data(&r, DIR_S2C, (const uint8_t *)answer, strlen(answer), 64);
@@ -803,6 +810,56 @@ START_TEST(test_unseal_live_passes_a_server_that_is_not_secure_chat)
 			     "as it came") && strstr(r.report, "0 not in it"),
 		      "%s", r.report);
 	unlink(path);
+	done(&r, k, &ss);
+}
+END_TEST
+
+/* A server that refuses the client with a plaintext alert (it is full,
+ * say): no secret was ever made, and the report says so. */
+START_TEST(test_unseal_says_the_server_refused_it)
+{
+	static const uint8_t refusal[] = { FRAME_ALERT, 0, 2, 2,
+					   ALERT_HANDSHAKE_FAILURE };
+	struct session ss;
+	struct keyfile *k;
+	struct run r;
+
+	make_session(&ss);
+	k = keyfile_parse("", 0, (char[KIT_ERRLEN]){ 0 });
+	ck_assert_ptr_nonnull(k);
+	run_start(&r, k, false);
+	run_data(&r, DIR_C2S, ss.wire[DIR_C2S], hello_len(&ss), STREAM_MAX);
+	run_data(&r, DIR_S2C, refusal, sizeof(refusal), 1);
+	run_end(&r);
+	ck_assert_uint_eq(r.kept.len[DIR_C2S], hello_len(&ss));
+	ck_assert_mem_eq(r.kept.data[DIR_S2C], refusal, sizeof(refusal));
+	ck_assert_msg(strstr(r.report, "the server refused it before the key "
+			     "exchange") && strstr(r.report, "0 not in it"),
+		      "%s", r.report);
+	done(&r, k, &ss);
+}
+END_TEST
+
+/* Bytes missing from the server's first frame: no suite, so neither
+ * direction opens, and the client's side says why. */
+START_TEST(test_unseal_stops_without_the_server_hello)
+{
+	struct session ss;
+	struct keyfile *k;
+	struct run r;
+	size_t ch;
+
+	k = begin(&r, &ss);
+	ch = hello_len(&ss);
+	run_data(&r, DIR_C2S, ss.wire[DIR_C2S], ch, STREAM_MAX);
+	run_data(&r, DIR_S2C, ss.wire[DIR_S2C], 10, STREAM_MAX);
+	r.stage->ops->gap(r.stage->self, &r.flow, DIR_S2C, 20);
+	run_data(&r, DIR_C2S, ss.wire[DIR_C2S] + ch, ss.len[DIR_C2S] - ch,
+		 STREAM_MAX);
+	run_end(&r);
+	ck_assert_uint_eq(r.kept.len[DIR_C2S], 0);
+	ck_assert_msg(strstr(r.report, "from the client: the server's "
+			     "ServerHello is missing"), "%s", r.report);
 	done(&r, k, &ss);
 }
 END_TEST
@@ -838,6 +895,11 @@ START_TEST(test_keyfile_skips_a_cut_last_line)
 	unlink(path);
 	keyfile_free(k);
 	free(ss.keylog);
+	/* cut short is the start of a kit line; anything else is refused */
+	ck_assert_ptr_nonnull(k = keyfile_parse("KIT_CLIENT_RAN", 14, err));
+	keyfile_free(k);
+	ck_assert_ptr_null(keyfile_parse("not a key log at all", 20, err));
+	ck_assert_msg(strstr(err, "line 1 "), "%s", err);
 }
 END_TEST
 
@@ -901,7 +963,10 @@ unseal_suite(void)
 	tcase_add_test(tc, test_unseal_live_shows_unnamed_connection_at_its_client_auth);
 	tcase_add_test(tc, test_unseal_live_names_a_connection_at_its_limit);
 	tcase_add_test(tc, test_unseal_live_opens_what_waited_before_a_gap);
-	tcase_add_test(tc, test_unseal_live_passes_a_server_that_is_not_secure_chat);
+	tcase_add_loop_test(tc, test_unseal_passes_a_server_that_is_not_secure_chat,
+			    0, 2);
+	tcase_add_test(tc, test_unseal_says_the_server_refused_it);
+	tcase_add_test(tc, test_unseal_stops_without_the_server_hello);
 	tcase_add_test(tc, test_keyfile_skips_a_cut_last_line);
 	tcase_add_test(tc, test_keyfile_refresh_follows_the_file);
 	suite_add_tcase(s, tc);
