@@ -621,11 +621,23 @@ START_TEST(test_unseal_live_shows_sealed_what_never_opens)
 }
 END_TEST
 
+/* A record frame of the largest size, in shape but of no known secret. */
+static const uint8_t *
+big_record(void)
+{
+	static uint8_t big[FRAME_MAX];
+
+	big[0] = FRAME_RECORD;
+	big[1] = (FRAME_MAX - 3) >> 8;
+	big[2] = (FRAME_MAX - 3) & 0xff;
+	return big;
+}
+
 /* A connection the key log never names, whose bytes outgrow what a live
  * capture holds for it: shown sealed from then on, every byte once. */
 START_TEST(test_unseal_live_gives_up_holding_past_its_limit)
 {
-	static uint8_t big[FRAME_MAX];
+	const uint8_t *big = big_record();
 	struct session ss;
 	struct keyfile *k;
 	struct run r;
@@ -636,12 +648,9 @@ START_TEST(test_unseal_live_gives_up_holding_past_its_limit)
 	k = begin_live(&r, &ss, 0, &path);
 	run_data(&r, DIR_C2S, ss.wire[DIR_C2S], hello_len(&ss), STREAM_MAX);
 	run_data(&r, DIR_S2C, ss.wire[DIR_S2C], ss.hs_len[DIR_S2C], STREAM_MAX);
-	big[0] = FRAME_RECORD;	/* records in shape, of no known secret */
-	big[1] = (FRAME_MAX - 3) >> 8;
-	big[2] = (FRAME_MAX - 3) & 0xff;
 	sent = hello_len(&ss);
-	for (i = 0; i < 70; i++, sent += sizeof(big))	/* past 1 MiB */
-		run_data(&r, DIR_C2S, big, sizeof(big), sizeof(big));
+	for (i = 0; i < 70; i++, sent += FRAME_MAX)	/* past 1 MiB */
+		run_data(&r, DIR_C2S, big, FRAME_MAX, FRAME_MAX);
 	ck_assert_uint_eq(r.kept.total[DIR_C2S], sent);
 	ck_assert_uint_eq(r.kept.total[DIR_S2C], ss.hs_len[DIR_S2C]);
 	run_end(&r);
@@ -715,7 +724,7 @@ END_TEST
  * server's side stops at the first) and counted once. */
 START_TEST(test_unseal_live_names_a_connection_at_its_limit)
 {
-	static uint8_t big[FRAME_MAX];
+	const uint8_t *big = big_record();
 	struct session ss;
 	struct keyfile *k;
 	struct run r;
@@ -725,15 +734,12 @@ START_TEST(test_unseal_live_names_a_connection_at_its_limit)
 	k = begin_live(&r, &ss, 0, &path);
 	run_data(&r, DIR_C2S, ss.wire[DIR_C2S], hello_len(&ss), STREAM_MAX);
 	run_data(&r, DIR_S2C, ss.wire[DIR_S2C], ss.hs_len[DIR_S2C], STREAM_MAX);
-	big[0] = FRAME_RECORD;
-	big[1] = (FRAME_MAX - 3) >> 8;
-	big[2] = (FRAME_MAX - 3) & 0xff;
-	below = ((1u << 20) - ss.hs_len[DIR_S2C]) / sizeof(big);
+	below = ((1u << 20) - ss.hs_len[DIR_S2C]) / FRAME_MAX;
 	for (i = 0; i < below; i++)
-		run_data(&r, DIR_S2C, big, sizeof(big), sizeof(big));
+		run_data(&r, DIR_S2C, big, FRAME_MAX, FRAME_MAX);
 	ck_assert_uint_eq(r.kept.total[DIR_S2C], 0);	/* kept, not shown */
 	keylog_complete(path, &ss);
-	run_data(&r, DIR_S2C, big, sizeof(big), sizeof(big));	/* past it */
+	run_data(&r, DIR_S2C, big, FRAME_MAX, FRAME_MAX);	/* past it */
 	run_end(&r);
 	ck_assert_msg(strstr(r.report, "from the server: record 2 does not "
 			     "open") &&
