@@ -91,10 +91,9 @@ go_raw(struct unseal *u, struct flow *f, struct conn *c, bool sealed,
 	records_free(c);
 }
 
-/* A secure_chat connection that the key log never named: its bytes,
- * kept until now, as they were, and the rest as it comes; marker says
- * why (only a server's refusal or foreign answer means it had no
- * secrets to log). */
+/* A connection that the key log never named: its bytes, kept until now,
+ * as they were, and the rest as it comes; marker says why. All but a
+ * refused or foreign one count as missing from the key log. */
 static void
 show_kept(struct unseal *u, struct flow *f, struct conn *c, char *marker)
 {
