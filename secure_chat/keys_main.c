@@ -34,7 +34,7 @@ static const char usage_text[] =
 "                           stored as NICK:scrypt:N:r:p:SALT:HASH, scrypt\n"
 "                           (RFC 7914) with a new random 16-byte salt and\n"
 "                           N=32768 (2^15), r=8, p=1: 32 MiB of memory and\n"
-"                           about 0.1 s of CPU for each login check. The file\n"
+"                           about 0.15 s of CPU for each login check. The file\n"
 "                           is replaced atomically, with mode 0600.\n"
 "  help                     show this help\n"
 "Private keys that the group or others may read are refused: chmod 600.\n"
