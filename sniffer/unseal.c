@@ -134,12 +134,31 @@ name(struct unseal *u, struct flow *f, struct conn *c)
 	return true;
 }
 
+/* The length of the first n frames of p[0..len), or 0 unless all n are
+ * whole. */
+static size_t
+frames_len(const uint8_t *p, size_t len, int n)
+{
+	size_t off = 0, flen;
+	uint8_t type;
+
+	while (n-- > 0) {
+		if (frame_peek(p + off, len - off, &type, &flen) < 0 ||
+		    flen > len - off)
+			return 0;
+		off += flen;
+	}
+	return off;
+}
+
 /* A connection the key log has not named: NULL while it still may be,
  * else how it is shown. A server that answers with neither a ServerHello
  * nor an alert is not secure_chat's after all; one that answers with a
  * plaintext alert refused it before any secret was made. Once the
- * client's first record (ClientAuth) is whole, both endpoints have logged
- * the handshake secrets if they log at all. */
+ * client's first record (ClientAuth) is whole, or the server sends more
+ * than its ServerHello and ServerAuth, both endpoints have logged the
+ * handshake secrets if they log at all. (So a copy holds a handshake, a
+ * few frames, and HOLD_MAX only bounds a single piece longer than that.) */
 static char *
 unnamed_verdict(const struct conn *c)
 {
@@ -158,6 +177,9 @@ unnamed_verdict(const struct conn *c)
 		return &passing_foreign;
 	if (r == 0 && type == FRAME_ALERT && flen <= srv->raw_len)
 		return &passing_refused;
+	if ((flen = frames_len(srv->raw, srv->raw_len, 2)) &&
+	    srv->raw_len > flen)
+		return &passing_sealed;
 	if (frame_peek(cli->raw, cli->raw_len, &type, &hello) < 0)
 		return NULL;	/* cannot be: the ClientHello is kept first */
 	r = frame_peek(cli->raw + hello, cli->raw_len - hello, &type, &flen);

@@ -12,11 +12,12 @@
 #include "keyfile.h"
 #include "record.h"
 
-/* Per direction, what is kept of a connection the key log has not named
- * yet (to open it once it is, or show it as it came if it never is), and
- * then what a live capture holds behind a record whose secret the
- * endpoints have not logged yet: one or the other, both only for the
- * moment the copy is opened. */
+/* Per direction, the most that is kept of a connection the key log has
+ * not named yet (to open it once it is, or show it as it came if it never
+ * is: a handshake, unless one piece is longer), and then what a live
+ * capture holds behind a record whose secret the endpoints have not
+ * logged yet: one or the other, both only for the moment the copy is
+ * opened. */
 #define HOLD_MAX (1u << 20)
 #define LOGIN_TEXT (48 + 4 * HS_NICK_MAX + 4 * HS_PASSWORD_MAX)
 

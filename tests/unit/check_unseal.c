@@ -718,28 +718,51 @@ START_TEST(test_unseal_live_shows_unnamed_connection_at_its_client_auth)
 }
 END_TEST
 
-/* Live, the server talks on before the key log names the connection, and
- * the key log names it just as the copy kept of it passes the limit: the
- * connection is opened (its records here are of no known secret, so the
- * server's side stops at the first) and counted once. */
-START_TEST(test_unseal_live_names_a_connection_at_its_limit)
+/* Live, a server that talks on past its ServerAuth before the client's
+ * ClientAuth: whatever the key log will say, it would have said it by
+ * now, so the connection is shown sealed at once, every byte. */
+START_TEST(test_unseal_live_shows_sealed_a_server_past_its_handshake)
 {
-	const uint8_t *big = big_record();
 	struct session ss;
 	struct keyfile *k;
 	struct run r;
 	char *path;
-	size_t i, below;
 
 	k = begin_live(&r, &ss, 0, &path);
 	run_data(&r, DIR_C2S, ss.wire[DIR_C2S], hello_len(&ss), STREAM_MAX);
-	run_data(&r, DIR_S2C, ss.wire[DIR_S2C], ss.hs_len[DIR_S2C], STREAM_MAX);
-	below = ((1u << 20) - ss.hs_len[DIR_S2C]) / FRAME_MAX;
-	for (i = 0; i < below; i++)
-		run_data(&r, DIR_S2C, big, FRAME_MAX, FRAME_MAX);
+	run_data(&r, DIR_S2C, ss.wire[DIR_S2C], ss.hs_len[DIR_S2C], 13);
 	ck_assert_uint_eq(r.kept.total[DIR_S2C], 0);	/* kept, not shown */
+	run_data(&r, DIR_S2C, big_record(), FRAME_MAX, 1000);
+	ck_assert_uint_eq(r.kept.total[DIR_S2C], ss.hs_len[DIR_S2C] + FRAME_MAX);
+	ck_assert_uint_eq(r.kept.total[DIR_C2S], hello_len(&ss));
+	run_end(&r);
+	ck_assert_msg(strstr(r.report, "not in the key log: shown sealed"),
+		      "%s", r.report);
+	unlink(path);
+	done(&r, k, &ss);
+}
+END_TEST
+
+/* Live, the key log names a connection as a piece longer than a copy may
+ * hold arrives: the connection is opened (its records here are of no
+ * known secret, so the server's side stops at the first) and counted
+ * once. */
+START_TEST(test_unseal_live_names_a_connection_at_its_limit)
+{
+	static uint8_t many[70 * FRAME_MAX];	/* past 1 MiB */
+	struct session ss;
+	struct keyfile *k;
+	struct run r;
+	char *path;
+	size_t i;
+
+	for (i = 0; i < 70; i++)
+		memcpy(many + i * FRAME_MAX, big_record(), FRAME_MAX);
+	k = begin_live(&r, &ss, 0, &path);
+	run_data(&r, DIR_C2S, ss.wire[DIR_C2S], hello_len(&ss), STREAM_MAX);
+	run_data(&r, DIR_S2C, ss.wire[DIR_S2C], ss.hs_len[DIR_S2C], STREAM_MAX);
 	keylog_complete(path, &ss);
-	run_data(&r, DIR_S2C, big, FRAME_MAX, FRAME_MAX);	/* past it */
+	run_data(&r, DIR_S2C, many, sizeof(many), sizeof(many));
 	run_end(&r);
 	ck_assert_msg(strstr(r.report, "from the server: record 2 does not "
 			     "open") &&
@@ -967,6 +990,7 @@ unseal_suite(void)
 	tcase_add_test(tc, test_unseal_live_gives_up_holding_past_its_limit);
 	tcase_add_test(tc, test_unseal_live_capture_ending_early_says_so);
 	tcase_add_test(tc, test_unseal_live_shows_unnamed_connection_at_its_client_auth);
+	tcase_add_test(tc, test_unseal_live_shows_sealed_a_server_past_its_handshake);
 	tcase_add_test(tc, test_unseal_live_names_a_connection_at_its_limit);
 	tcase_add_test(tc, test_unseal_live_opens_what_waited_before_a_gap);
 	tcase_add_loop_test(tc, test_unseal_passes_a_server_that_is_not_secure_chat,
