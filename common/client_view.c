@@ -11,8 +11,10 @@
 /* Rendered lines are at most this long; escapes can quadruple a byte. */
 #define VIEW_MAX (4 * IRC_LINE_MAX + 128)
 
+/* One line on the screen; /expect looks only at what was not typed
+ * here (a script waits for the others, not for its own echo). */
 static void
-emit(struct client *cl, const char *shown)
+emit(struct client *cl, const char *shown, bool typed)
 {
 	char stamp[16];
 	time_t now = time(NULL);
@@ -21,7 +23,8 @@ emit(struct client *cl, const char *shown)
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%H:%M:%S", &tm);
 	printf("%s %s\n", stamp, shown);
-	client_saw(cl, shown);
+	if (!typed)
+		client_saw(cl, shown);
 }
 
 void
@@ -33,7 +36,7 @@ client_view_note(const struct client *cl, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(shown, sizeof(shown), fmt, ap);
 	va_end(ap);
-	emit((struct client *)cl, shown);
+	emit((struct client *)cl, shown, false);
 }
 
 /* Escape p into out (at most VIEW_MAX / 4). */
@@ -92,7 +95,7 @@ show_message(struct client *cl, const struct irc_msg *m, bool notice)
 			 esc(text, body));
 	else
 		snprintf(shown, sizeof(shown), "*%s* %s", from, esc(text, body));
-	emit(cl, shown);
+	emit(cl, shown, false);
 }
 
 void
@@ -115,7 +118,7 @@ client_view_own(const struct client *cl, const char *command,
 	else
 		snprintf(shown, sizeof(shown), "-> *%s* %s", to,
 			 esc(body, text));
-	emit((struct client *)cl, shown);
+	emit((struct client *)cl, shown, true);
 }
 
 /* JOIN, PART, QUIT, NICK, TOPIC, KICK, ERROR: "-- alice joined #lab" */
@@ -147,7 +150,7 @@ show_event(struct client *cl, const struct irc_msg *m)
 			 cl->phase == PHASE_QUITTING ? "--" : "!!", a);
 	else
 		return false;
-	emit(cl, shown);
+	emit(cl, shown, false);
 	return true;
 }
 
@@ -167,7 +170,7 @@ show_numeric(struct client *cl, const struct irc_msg *m)
 	for (i = 1; i < m->nparams && len < sizeof(shown); i++)
 		len += (size_t)snprintf(shown + len, sizeof(shown) - len,
 					" %s", esc(part, m->params[i]));
-	emit(cl, shown);
+	emit(cl, shown, false);
 }
 
 /* Replies that only matter to programs (capabilities, timestamps, list
@@ -194,7 +197,7 @@ show_names(struct client *cl, const struct irc_msg *m)
 		return;
 	snprintf(shown, sizeof(shown), "-- in %s: %s", esc(chan, m->params[2]),
 		 esc(names, m->params[3]));
-	emit(cl, shown);
+	emit(cl, shown, false);
 }
 
 void
