@@ -21,7 +21,7 @@
 enum hs_state {
 	C_START, C_WAIT_SERVER_HELLO, C_WAIT_SERVER_AUTH,
 	S_WAIT_CLIENT_HELLO, S_SEND_SERVER_AUTH, S_WAIT_CLIENT_AUTH,
-	HS_STATE_DONE, HS_FAILED,
+	HS_STATE_DONE, HS_KEYS_TAKEN, HS_FAILED,
 };
 
 struct hs {
@@ -178,15 +178,6 @@ hs_take_refusal_keys(struct hs *h, struct rec_dir *send)
 	return true;
 }
 
-void
-hs_take_keys(struct hs *h, struct rec_dir *send, struct rec_dir *recv)
-{
-	*send = h->ap_send;
-	*recv = h->ap_recv;
-	memset(&h->ap_send, 0, sizeof(h->ap_send));
-	memset(&h->ap_recv, 0, sizeof(h->ap_recv));
-}
-
 /* --- key schedule (docs/PROTOCOL.md, "Key schedule") ------------------------ */
 
 static void
@@ -256,6 +247,23 @@ out:
 	OPENSSL_cleanse(s_ap, sizeof(s_ap));
 	OPENSSL_cleanse(h->hs_secret, sizeof(h->hs_secret));
 	return r;
+}
+
+int
+hs_take_keys(struct hs *h, struct rec_dir *send, struct rec_dir *recv)
+{
+	/* A client derives them only now, once its ClientAuth is on the
+	 * wire: the server's work on it need not wait for ours. */
+	if (h->state != HS_STATE_DONE)
+		return fail(h, ALERT_UNEXPECTED_MESSAGE, "handshake not done");
+	if (!h->ap_send.aead && derive_application(h) < 0)
+		return fail(h, ALERT_HANDSHAKE_FAILURE, "cannot derive keys");
+	*send = h->ap_send;
+	*recv = h->ap_recv;
+	memset(&h->ap_send, 0, sizeof(h->ap_send));
+	memset(&h->ap_recv, 0, sizeof(h->ap_recv));
+	h->state = HS_KEYS_TAKEN;
+	return 0;
 }
 
 /* Finished MAC: HMAC(Expand(traffic, "finished"), transcript || body). */
@@ -504,8 +512,7 @@ send_client_auth(struct hs *h, uint8_t *out, size_t cap, size_t *out_len)
 	if (finished_mac(h->c_hs, th2, msg, (size_t)n, msg + n) < 0 ||
 	    send_sealed(&h->hs_send, msg, (size_t)n + 32, CLIENT_AUTH_PAD,
 			out, cap, out_len) < 0 ||
-	    transcript_add(&h->th, msg, (size_t)n + 32) < 0 ||
-	    derive_application(h) < 0) {
+	    transcript_add(&h->th, msg, (size_t)n + 32) < 0) {
 		r = fail(h, ALERT_HANDSHAKE_FAILURE, "cannot send ClientAuth");
 		goto out;
 	}

@@ -105,8 +105,10 @@ bool hs_spare_key_ready(void);	/* one waits for the next hs_new */
 /* Why the handshake failed, for logs. */
 const char *hs_error(const struct hs *h);
 
-/* After HS_DONE: the application record keys (moved out of h). */
-void hs_take_keys(struct hs *h, struct rec_dir *send, struct rec_dir *recv);
+/* After HS_DONE: the application record keys, moved out of h. A client
+ * derives them here, so it calls this once its ClientAuth is sent. 0, or
+ * minus an hs_alert code when they cannot be derived. */
+int hs_take_keys(struct hs *h, struct rec_dir *send, struct rec_dir *recv);
 
 /* After a server's hs_input failed on a ClientAuth it could open and
  * check (a refused login): its application send keys, moved out of h, to

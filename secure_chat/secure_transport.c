@@ -377,7 +377,11 @@ handshake_frame(struct secure *s, const uint8_t *frame, size_t len)
 			return r;
 	}
 	if (r == HS_DONE) {
-		hs_take_keys(s->hs, &s->send, &s->recv);
+		if (!s->opts.hs.server)
+			secure_flush(&s->base);	/* ClientAuth first */
+		if ((r = hs_take_keys(s->hs, &s->send, &s->recv)) < 0)
+			return failed(s, KIT_EINVAL, "handshake failed: %s",
+				      hs_error(s->hs));
 		snprintf(s->peer, sizeof(s->peer), "%s", hs_peer_nick(s->hs));
 		s->peer_method = hs_peer_method(s->hs);
 		if (s->opts.hs.server)

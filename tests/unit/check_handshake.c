@@ -145,13 +145,16 @@ teardown(void)
 static void
 check_keys(struct outcome *o)
 {
-	struct rec_dir cs, cr, ss, sr;
+	struct rec_dir cs, cr, ss, sr, again_send, again_recv;
 	uint8_t frame[FRAME_MAX], out[FRAME_MAX], inner;
 	size_t n;
 	int len;
 
-	hs_take_keys(o->c, &cs, &cr);
-	hs_take_keys(o->s, &ss, &sr);
+	ck_assert_int_eq(hs_take_keys(o->c, &cs, &cr), 0);
+	ck_assert_int_eq(hs_take_keys(o->s, &ss, &sr), 0);
+	/* Moved out: a second take has no secret left to derive from. */
+	ck_assert_int_lt(hs_take_keys(o->c, &again_send, &again_recv), 0);
+	ck_assert_int_lt(hs_take_keys(o->s, &again_send, &again_recv), 0);
 	len = rec_seal(&cs, INNER_DATA, (const uint8_t *)"NICK alice", 10, 0,
 		       frame, sizeof(frame));
 	ck_assert_int_gt(len, 0);
@@ -506,7 +509,7 @@ START_TEST(test_handshake_refusal_is_sealed_for_the_client)
 	ck_assert_int_eq(o.server, -ALERT_ACCESS_DENIED);
 	ck_assert(hs_take_refusal_keys(o.s, &ss));
 	ck_assert(!hs_take_refusal_keys(o.s, &ss));	/* moved */
-	hs_take_keys(o.c, &cs, &cr);
+	ck_assert_int_eq(hs_take_keys(o.c, &cs, &cr), 0);
 	len = rec_seal(&ss, INNER_ALERT, body, 2, 0, frame, sizeof(frame));
 	ck_assert_int_gt(len, 0);
 	ck_assert_int_eq(rec_open(&cr, frame, (size_t)len, got, sizeof(got),

@@ -131,8 +131,8 @@ make_session(struct session *ss)
 			 HS_DONE);
 	ss->hs_len[DIR_C2S] = ss->len[DIR_C2S];
 	ss->hs_len[DIR_S2C] = ss->len[DIR_S2C];
-	hs_take_keys(c, &cs, &cr);
-	hs_take_keys(s, &ss_, &sr);
+	ck_assert_int_eq(hs_take_keys(c, &cs, &cr), 0);
+	ck_assert_int_eq(hs_take_keys(s, &ss_, &sr), 0);
 	seal(ss, &cs, DIR_C2S, INNER_DATA, "NICK carol\r\nJOIN #lab\r\n");
 	seal(ss, &ss_, DIR_S2C, INNER_DATA, ":kit 001 carol :Welcome\r\n");
 	seal(ss, &cs, DIR_C2S, INNER_KEY_UPDATE, "");
