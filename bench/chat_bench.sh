@@ -152,17 +152,17 @@ start_server() {
 		mkdir -p "$dir"
 		if [[ $kind == kit ]]; then
 			"$KIT" --bind 127.0.0.1 --port "$port" \
-			    --max-clients 12000 >"$dir/log" 2>&1 &
+			    --max-clients $(( IDLE_CLIENTS + 1000 )) >"$dir/log" 2>&1 &
 		elif [[ $kind == secure ]]; then
 			"$SECURE" --bind 127.0.0.1 --port "$port" \
-			    --max-clients 12000 --key "$TMP/secure.key" \
+			    --max-clients $(( IDLE_CLIENTS + 1000 )) --key "$TMP/secure.key" \
 			    >"$dir/log" 2>&1 &
 		else
 			write_ngircd_conf "$dir" "$port"
 			"$NGIRCD" -n -f "$dir/ngircd.conf" >"$dir/log" 2>&1 &
 		fi
 		SRV_PID=$!
-		LIVE[$SRV_PID]=1
+		track "$SRV_PID"
 		SRV_PORT=$port
 		wait_listen "$SRV_PID" "$port" && return 0
 		stop_pid "$SRV_PID"
@@ -183,19 +183,15 @@ run_loadgen() {
 	return 0
 }
 
-cpu_ticks() { # PID: user + system clock ticks used so far
-	awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null
-}
-
 # wait_quiet PID: a run ends with every client leaving at once, and the
 # server may still be sending QUITs when loadgen exits; do not start the
 # next run until PID has used no CPU for 0.3 s (at most 15 s).
 wait_quiet() {
 	local i prev cur still=0
-	prev=$(cpu_ticks "$1") || return 0
+	prev=$(proc_cpu "$1") || return 0
 	for ((i = 0; i < 150 && still < 3; i++)); do
 		sleep 0.1
-		cur=$(cpu_ticks "$1") || return 0
+		cur=$(proc_cpu "$1") || return 0
 		if [[ $cur == "$prev" ]]; then
 			still=$(( still + 1 ))
 		else
@@ -214,15 +210,6 @@ field() { # LINE KEY: value of KEY=value in LINE, or "-"
 		fi
 	done
 	printf -- '-'
-}
-
-# Float comparison without bc: fcmp A OP B, OP one of < <= >= >.
-fcmp() {
-	[[ $1 != - && $3 != - ]] || return 1
-	awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {
-		if (op == "<") r = a + 0 < b + 0; else if (op == "<=") r = a + 0 <= b + 0
-		else if (op == ">=") r = a + 0 >= b + 0; else r = a + 0 > b + 0
-		exit !r }'
 }
 
 # run_sizes kit|ngircd: one fresh server for all message rows.
@@ -283,7 +270,17 @@ pair_ratios() {
 	secure=$(printf '%s' "${SRUNS["secure,$1"]:-}" | while IFS= read -r l; do
 		echo "$(rate_of "$l")"; done)
 	paste <(echo "$plain") <(echo "$secure") | awk '$1 > 0 && $2 > 0 {
-	    printf "%.2f\n", $2 / $1; next } NF { print "-" }'
+	    printf "%.6f\n", $2 / $1; next } NF { print "-" }'
+}
+
+# two_places VALUE...: each number to 0.01 (targets judge the unrounded
+# ratios; the tables show these), anything else as it is.
+two_places() {
+	local v
+	for v in "$@"; do
+		[[ $v == *.* ]] && v=$(awk -v v="$v" 'BEGIN { printf "%.2f", v }')
+		printf '%s\n' "$v"
+	done
 }
 
 # pair_ratio SIZE: the median of pair_ratios (the lower middle one of an
@@ -369,7 +366,7 @@ measure_idle() {
 	    --hold "$HOLD" --inflight "$inflight" --timeout "$TIMEOUT" \
 	    --max-time "$max" "${extra[@]}" >"$out" 2>>"$TMP/loadgen.err" &
 	lg=$!
-	LIVE[$lg]=1
+	track "$lg"
 	for ((i = 0; i < (max + TIMEOUT + 30) * 10; i++)); do
 		grep -q '^clients=' "$out" 2>/dev/null && break
 		alive "$lg" || break
@@ -401,7 +398,10 @@ deliv_of() { # THROUGHPUT-LINE LATENCY-LINE
 ratio_of() {
 	local k n
 	k=$(rate_of "$1") n=$(rate_of "$2")
-	fcmp "$n" ">" 0 || { printf -- '-'; return; }
+	if ! fcmp "$n" ">" 0 || ! fcmp "$k" ">=" 0; then
+		printf -- '-'
+		return
+	fi
 	awk -v k="$k" -v n="$n" 'BEGIN { printf "%.2f", k / n }'
 }
 
@@ -458,7 +458,8 @@ print_secure_table() {
 	for size in $SECURE_SIZES; do
 		s=${SRES["secure,$size"]:-} p=${SRES["plain,$size"]:-}
 		srow "$size" "$(rate_of "$s")" "$(rate_of "$p")" \
-		    "$(pair_ratio "$size")" "$(lat_of "${SLAT[$size]:-}")" \
+		    "$(two_places "$(pair_ratio "$size")")" \
+		    "$(lat_of "${SLAT[$size]:-}")" \
 		    "$(field "$s" delivered)/$(field "$s" expected)${SBAD["secure,$size"]:+!}" \
 		    "$(field "$s" reg_s)"
 	done
@@ -466,8 +467,9 @@ print_secure_table() {
 	    "$PAIRS"
 	printf ' both servers fresh; ratio: median of the pairs'"'"' ratios:'
 	for size in $SECURE_SIZES; do
-		printf ' %s %s;' "$size" "$(pair_ratios "$size" | tr '\n' ' ' |
-		    sed 's/ $//')"
+		# shellcheck disable=SC2046 # one word a ratio
+		printf ' %s %s;' "$size" "$(two_places $(pair_ratios "$size") |
+		    tr '\n' ' ' | sed 's/ $//')"
 	done
 	printf '\n "!": loss, order errors or disconnects in any secure run)\n'
 }
@@ -535,7 +537,8 @@ target_secure() {
 	for size in $SECURE_SIZES; do
 		r=$(pair_ratio "$size")
 		fcmp "$r" ">=" 0.80 && ok=MET || ok="NOT MET"
-		verdict "secure msgs/s >= 0.80 x plain at $size" "$ok" "$r"
+		verdict "secure msgs/s >= 0.80 x plain at $size" "$ok" \
+		    "$(two_places "$r")"
 		if [[ -n ${SBAD["secure,$size"]:-} ]] ||
 		    ! clean "${SRES["secure,$size"]:-}"; then
 			detail+="$size "

@@ -43,14 +43,15 @@ struct transport *hsb_connect(const struct hsb *b, const void *first,
 			      size_t n, char err[static 256]);
 
 /* Write all n bytes of p (one record per REC_PLAINTEXT_MAX bytes at most)
- * and flush, waiting at most until `until`. 0, or -1 with err. */
+ * and flush, each wait for room at most timeout seconds. 0, or -1 with
+ * err. */
 int hsb_write_all(struct transport *t, const uint8_t *p, size_t n,
-		  double until, char err[static 256]);
+		  double timeout, char err[static 256]);
 
-/* Read up to cap bytes, waiting until `until` for the first; returns the
- * count, 0 when the peer closed, or -1 with err. */
+/* Read up to cap bytes, waiting at most timeout seconds for the first;
+ * returns the count, 0 when the peer closed, or -1 with err. */
 long hsb_read_some(struct transport *t, uint8_t *buf, size_t cap,
-		   double until, char err[static 256]);
+		   double timeout, char err[static 256]);
 
 /* Bytes bulk hands the transport per write: one record below
  * REC_PLAINTEXT_MAX, else a batch of full records. */

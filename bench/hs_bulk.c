@@ -16,7 +16,7 @@
 
 /* The sink's "<count>\n" once it has every byte; 0 or -1 with err. */
 static int
-read_ack(struct transport *t, unsigned long long want, double until,
+read_ack(struct transport *t, unsigned long long want, double timeout,
 	 char err[static 256])
 {
 	char ack[32];
@@ -25,7 +25,7 @@ read_ack(struct transport *t, unsigned long long want, double until,
 
 	while (len < sizeof(ack) - 1 && !memchr(ack, '\n', len)) {
 		n = hsb_read_some(t, (uint8_t *)ack + len,
-				  sizeof(ack) - 1 - len, until, err);
+				  sizeof(ack) - 1 - len, timeout, err);
 		if (n <= 0) {
 			if (n == 0)
 				snprintf(err, KIT_ERRLEN, "the sink closed");
@@ -49,18 +49,18 @@ hsb_write_size(const struct hsb *b)
 
 static int
 push(struct transport *t, const struct hsb *b, const uint8_t *buf,
-     double until, char err[static 256])
+     char err[static 256])
 {
 	unsigned long long left = b->bytes;
 	size_t n, w = hsb_write_size(b);
 
 	while (left > 0) {
 		n = left < w ? (size_t)left : w;
-		if (hsb_write_all(t, buf, n, until, err) < 0)
+		if (hsb_write_all(t, buf, n, b->timeout, err) < 0)
 			return -1;
 		left -= n;
 	}
-	return read_ack(t, b->bytes, until, err);
+	return read_ack(t, b->bytes, b->timeout, err);
 }
 
 int
@@ -83,7 +83,7 @@ hsb_bulk(const struct hsb *b)
 		goto out;
 	}
 	t0 = hsb_now();
-	if (push(t, b, buf, t0 + b->timeout, err) < 0) {
+	if (push(t, b, buf, err) < 0) {
 		kit_warn("bulk transfer failed: %s", err);
 		goto out;
 	}

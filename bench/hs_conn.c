@@ -96,7 +96,8 @@ hsb_connect(const struct hsb *b, const void *first, size_t n,
 		w = transport_write(t, first, n);
 		if (w == (ssize_t)n)
 			return t;
-		if (w != KIT_EINCOMPLETE) {
+		/* (KIT_EAGAIN: done, but the socket has not taken it all.) */
+		if (w != KIT_EINCOMPLETE && w != KIT_EAGAIN) {
 			snprintf(err, KIT_ERRLEN, "%s", w >= 0 ? "short write"
 				 : transport_strerror(t, (int)w));
 			break;
@@ -110,18 +111,18 @@ hsb_connect(const struct hsb *b, const void *first, size_t n,
 	return NULL;
 }
 
-/* Wait for room in the socket, or say why not. */
+/* Wait up to timeout seconds for room in the socket, or say why not. */
 static int
-wait_out(struct transport *t, double until, char err[static 256])
+wait_out(struct transport *t, double timeout, char err[static 256])
 {
-	if (hsb_wait(t->fd, POLLOUT, until) > 0)
+	if (hsb_wait(t->fd, POLLOUT, hsb_now() + timeout) > 0)
 		return 0;
 	snprintf(err, KIT_ERRLEN, "timed out writing");
 	return -1;
 }
 
 int
-hsb_write_all(struct transport *t, const uint8_t *p, size_t n, double until,
+hsb_write_all(struct transport *t, const uint8_t *p, size_t n, double timeout,
 	      char err[static 256])
 {
 	size_t off = 0;
@@ -133,11 +134,11 @@ hsb_write_all(struct transport *t, const uint8_t *p, size_t n, double until,
 			off += (size_t)w;
 		else if (w != KIT_EAGAIN)
 			goto broken;
-		else if (wait_out(t, until, err) < 0)
+		else if (wait_out(t, timeout, err) < 0)
 			return -1;
 	}
 	while ((w = transport_flush(t)) == KIT_EAGAIN)
-		if (wait_out(t, until, err) < 0)
+		if (wait_out(t, timeout, err) < 0)
 			return -1;
 	if (w == 0)
 		return 0;
@@ -148,13 +149,13 @@ broken:
 }
 
 long
-hsb_read_some(struct transport *t, uint8_t *buf, size_t cap, double until,
+hsb_read_some(struct transport *t, uint8_t *buf, size_t cap, double timeout,
 	      char err[static 256])
 {
 	ssize_t n;
 	int w;
 
-	for (;;) {	/* until data, an error or the deadline */
+	for (;;) {	/* until data, an error or a wait too long */
 		n = transport_read(t, buf, cap);
 		if (n >= 0)
 			return (long)n;
@@ -163,7 +164,7 @@ hsb_read_some(struct transport *t, uint8_t *buf, size_t cap, double until,
 				 transport_strerror(t, (int)n));
 			return -1;
 		}
-		if ((w = hsb_wait(t->fd, POLLIN, until)) <= 0) {
+		if ((w = hsb_wait(t->fd, POLLIN, hsb_now() + timeout)) <= 0) {
 			snprintf(err, KIT_ERRLEN, "%s", w == 0 ? "timed out "
 				 "reading" : "poll failed");
 			return -1;

@@ -172,8 +172,7 @@ drain_one(int lfd, const struct hsb *b)
 	    !(t = tcp_transport_wrap(fd, NULL)))
 		_exit(1);
 	do
-		n = hsb_read_some(t, buf, sizeof(buf), hsb_now() + b->timeout,
-				  err);
+		n = hsb_read_some(t, buf, sizeof(buf), b->timeout, err);
 	while (n > 0);
 	_exit(n == 0 && put(fd, 1) == 0 ? 0 : 1);
 }
@@ -184,7 +183,6 @@ static int
 push_plain(const struct hsb *b, const char *port, const uint8_t *buf)
 {
 	char err[KIT_ERRLEN];
-	double until = hsb_now() + b->timeout;
 	unsigned long long left = b->bytes;
 	size_t n, w = hsb_write_size(b);
 	int fd = net_connect(b->host, port, err), r = 0;
@@ -202,10 +200,11 @@ push_plain(const struct hsb *b, const char *port, const uint8_t *buf)
 	}
 	for (; left > 0 && r == 0; left -= n) {
 		n = left < w ? (size_t)left : w;
-		if ((r = hsb_write_all(t, buf, n, until, err)) < 0)
+		if ((r = hsb_write_all(t, buf, n, b->timeout, err)) < 0)
 			kit_warn("%s", err);
 	}
-	if (r == 0 && (shutdown(fd, SHUT_WR) < 0 || get(fd, 1, until) < 0))
+	if (r == 0 && (shutdown(fd, SHUT_WR) < 0 ||
+		       get(fd, 1, hsb_now() + b->timeout) < 0))
 		r = -1;
 	transport_close(t);
 	return r;

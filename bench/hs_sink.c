@@ -40,7 +40,7 @@ parse_head(const uint8_t *p, size_t len, size_t *seen,
 
 /* Take one connection's bytes and acknowledge them. 0 or -1 with err. */
 static int
-sink_one(struct transport *t, double until, char err[static 256])
+sink_one(struct transport *t, double timeout, char err[static 256])
 {
 	static uint8_t buf[1 << 16];
 	unsigned long long want = 0, got = 0;
@@ -51,7 +51,7 @@ sink_one(struct transport *t, double until, char err[static 256])
 	int len;
 
 	while (!have_head || got < want) {
-		if ((n = hsb_read_some(t, buf, sizeof(buf), until, err)) <= 0) {
+		if ((n = hsb_read_some(t, buf, sizeof(buf), timeout, err)) <= 0) {
 			if (n == 0)
 				snprintf(err, KIT_ERRLEN, "the peer closed");
 			return -1;
@@ -72,7 +72,7 @@ sink_one(struct transport *t, double until, char err[static 256])
 		}
 	}
 	len = snprintf(ack, sizeof(ack), "%llu\n", want);
-	return hsb_write_all(t, (const uint8_t *)ack, (size_t)len, until, err);
+	return hsb_write_all(t, (const uint8_t *)ack, (size_t)len, timeout, err);
 }
 
 int
@@ -101,7 +101,7 @@ hsb_sink(const struct hsb *b)
 			kit_warn("cannot accept a connection");
 			continue;
 		}
-		if (sink_one(t, hsb_now() + b->timeout, err) < 0)
+		if (sink_one(t, b->timeout, err) < 0)
 			kit_warn("connection %llu: %s", i + 1, err);
 		transport_close(t);
 	}

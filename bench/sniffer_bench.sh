@@ -73,15 +73,8 @@ BENCH_NAME=sniffer_bench
 OUT=
 bench_at_exit() { [[ -z $OUT ]] || rm -rf "$OUT"; }
 
-# Float arithmetic and comparison without bc.
+# Float arithmetic without bc.
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }
-fcmp() { # A OP B: false if either is empty
-	[[ -n $1 && -n $3 ]] || return 1
-	awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {
-		if (op == "<") r = a + 0 < b + 0; else if (op == "<=") r = a + 0 <= b + 0
-		else if (op == ">=") r = a + 0 >= b + 0; else r = a + 0 > b + 0
-		exit !r }'
-}
 
 avail_kib() { df -Pk "$1" | awk 'NR == 2 { print $4 }'; }
 
@@ -310,15 +303,17 @@ print_table() {
 	printf 'CPU seconds of the best run; MB = 10^6 bytes)\n'
 }
 
-ratio() { # KEY1 KEY2 NAME: wall(KEY1) / wall(KEY2), or empty
+# ratio KEY1 KEY2 NAME: wall(KEY1) / wall(KEY2) unrounded (targets judge
+# this; verdict rounds it for the table), or empty if either run failed.
+ratio() {
 	local a=${WALL["$1,$3"]:-} b=${WALL["$2,$3"]:-}
 	[[ ${STATUS["$1,$3"]:-} == ok && ${STATUS["$2,$3"]:-} == ok ]] &&
-	    calc '%.2f' "$a / $b"
+	    calc '%.6f' "$a / $b"
 }
 
-judge() { # VALUE OP LIMIT: PASS, FAIL, or n/a without a value
+judge() { # VALUE OP LIMIT: PASS, or FAIL (also for a failed run's none)
 	if [[ -z $1 ]]; then
-		echo n/a
+		echo "FAIL (a run failed)"
 	elif fcmp "$1" "$2" "$3"; then
 		echo PASS
 	else
@@ -326,8 +321,10 @@ judge() { # VALUE OP LIMIT: PASS, FAIL, or n/a without a value
 	fi
 }
 
-verdict() { # TEXT VALUE TARGET RESULT
-	printf '  %-50s %13s %10s  %s\n' "$1" "${2:--}" "$3" "$4"
+verdict() { # TEXT VALUE TARGET RESULT: a fractional VALUE shown to 0.01
+	local v=${2:--}
+	[[ $v == *.?????* ]] && v=$(calc '%.2f' "$v")
+	printf '  %-50s %13s %10s  %s\n' "$1" "$v" "$3" "$4"
 }
 
 # target TEXT VALUE OP LIMIT: one line, the target shown as "OP LIMIT".
@@ -350,10 +347,10 @@ print_targets() {
 		    "$(ratio sniffer_stats pcap "$name")" "<=" 1.5
 	done
 	for name in "${NAMES[@]}"; do
-		rss=
-		for k in sniffer_o sniffer_stats; do
-			[[ ${STATUS["$k,$name"]:-} == ok ]] || continue
-			fcmp "${RSS["$k,$name"]}" ">" "${rss:-0}" &&
+		rss=0
+		for k in sniffer_o sniffer_stats; do	# both, or no figure
+			[[ ${STATUS["$k,$name"]:-} == ok ]] || { rss=; break; }
+			fcmp "${RSS["$k,$name"]}" ">" "$rss" &&
 			    rss=${RSS["$k,$name"]}
 		done
 		[[ -n $rss ]] && rss=$(calc '%.1f' "$rss / 1024")
@@ -363,7 +360,7 @@ print_targets() {
 	for name in "${NAMES[@]}"; do
 		c=${CHECK["sniffer_o,$name"]:-}
 		read -r exact _ <<< "$(truth_counts "$name")"
-		res=n/a
+		res="FAIL (a run failed)"
 		[[ -n $c ]] && { [[ ${c%% *} == "$exact" ]] && res=PASS || res=FAIL; }
 		verdict "complete directions byte-exact, -o (${TITLE[$name]})" \
 		    "${c:+${c%% *}/$exact}" all "$res"
