@@ -35,6 +35,8 @@ struct client {
 	bool tofu;
 	bool verbose;	/* -v: handshake timing */
 	double prompt_ms;	/* of it, the time the user took to answer */
+	bool server_checked;	/* its key passed: a refusal is the login's */
+	bool let_in;		/* the server's first record came */
 	FILE *keylog;
 };
 
@@ -50,8 +52,9 @@ sign(void *ud, const uint8_t *msg, size_t n, uint8_t sig[static HS_SIG_LEN])
 static void
 on_handshake(void *ud, double ms, const char *what)
 {
-	const struct client *c = ud;
+	struct client *c = ud;
 
+	c->let_in = true;
 	if (c->verbose && c->prompt_ms > 0)
 		kit_warn("handshake in %.3f ms (%s), and %.1f s at the "
 			 "first-use prompt", ms - c->prompt_ms, what,
@@ -198,9 +201,28 @@ check_server(void *ud, const uint8_t pub[static 32])
 	struct client *c = ud;
 	char fp[KEYS_FP_LEN], err[KIT_ERRLEN];
 
+	int r;
+
 	if (keys_fingerprint(pub, fp, err) < 0)
 		return ALERT_UNKNOWN_IDENTITY;
-	return c->server_key ? check_pin(c, fp) : check_known(c, pub, fp);
+	r = c->server_key ? check_pin(c, fp) : check_known(c, pub, fp);
+	c->server_checked = r == 0;
+	return r;
+}
+
+/* After a failed run: an anonymous login the server turned down wants a
+ * --key or --password-file; --password, IRC's PASS, comes only after the
+ * login, as --tls sends it in place of one. */
+static void
+hint_login(const struct client *c, const struct chat_client_opts *opts)
+{
+	if (!c->server_checked || c->let_in || c->id || c->password[0])
+		return;
+	kit_warn("an anonymous login was refused: a server with --users or "
+		 "--authorized-keys wants --key "
+		 "NAME.key or --password-file FILE%s", opts->password ?
+		 " (--password is IRC's PASS, sent only once logged in; "
+		 "with --tls it is the login)" : "");
 }
 
 static void
@@ -339,6 +361,8 @@ main(int argc, char **argv)
 	else
 		setup_secure(&c, &opts, &cli, &sec, suites);
 	status = chat_client_run(&opts);
+	if (status != 0 && !tls_on)
+		hint_login(&c, &opts);
 	OPENSSL_cleanse(c.password, sizeof(c.password));
 	tls_opts_free(&tls);
 	keys_free(c.id);

@@ -63,6 +63,14 @@ refused fake-alice "refused key login as 'alice': not the key listed for the nic
 refused carol2 "refused password login as 'carol'" --nick carol \
 	--password-file bad.pw
 refused anon "refused anonymous login as 'anon': the server takes key or password logins only"
+grep -q 'an anonymous login was refused: .* wants --key NAME.key or --password-file FILE$' anon.err ||
+	fail "anon was not told how to log in: $(cat anon.err)"
+# --password is IRC's PASS, sent once logged in: the hint says so.
+refused passer "refused anonymous login as 'passer'" --password carol-secret-pw
+grep -q "(--password is IRC's PASS, sent only once logged in; with --tls it is the login)" \
+	passer.err || fail "passer was not told what --password is: $(cat passer.err)"
+! grep -q 'an anonymous login was refused' carol2.err ||
+	fail "a refused password login was told to log in"
 
 client_start carol -v --channel '#lab' --server-key "$fp" \
 	--password-file good.pw <<'EOF'
@@ -82,7 +90,7 @@ grep -q 'good.pw can be read or written by others: chmod 600 good.pw' carol.err 
 grep -q "secure-server: key login as 'alice'" "$SERVER_LOG" &&
 	grep -q "secure-server: password login as 'carol'" "$SERVER_LOG" ||
 	fail "secure-server -v did not log the logins it let in"
-for name in mallory alice2 fake-alice carol2 anon; do
+for name in mallory alice2 fake-alice carol2 anon passer; do
 	! grep -q "$name-was-here" alice.out carol.out "$SERVER_LOG" ||
 		fail "$name's chat got through"
 	! grep -q "$name joined" alice.out ||
