@@ -113,7 +113,7 @@ authorize(void *ud, int method, const char *nick, const uint8_t *key,
 	static const char *const names[] = { "anonymous", "key", "password" };
 	struct server *s = ud;
 	char err[KIT_ERRLEN] = "", as[48] = "";
-	bool ok, clients_fault = true;
+	bool ok, named, clients_fault = true;
 	int r;
 
 	if (too_many_failures(s, false)) {
@@ -130,9 +130,10 @@ authorize(void *ud, int method, const char *nick, const uint8_t *key,
 		ok = (!s->authorized && !s->users) ||
 		     refuse(err, logins_taken(s));
 	}
-	if (ok && !keys_valid_nick(nick))
+	named = strcmp(nick, "*") != 0;	/* "*": TLS, before any nick */
+	if (ok && named && !keys_valid_nick(nick))
 		ok = refuse(err, "not a valid nick");
-	if (strcmp(nick, "*") != 0)	/* "*": TLS, before any nick */
+	if (named)
 		snprintf(as, sizeof(as), " as '%.30s'", nick);
 	if (ok && s->verbose)
 		fprintf(stderr, "%s: %s login%s\n", s->progname, names[method],
@@ -166,7 +167,8 @@ tls_authorize(void *ud, int method, const char *nick, const uint8_t *key,
 {
 	struct server *s = ud;
 
-	if (method == HS_ANONYMOUS && (s->users || !s->authorized))
+	/* With --users the login is its PASS, checked and logged then. */
+	if (method == HS_ANONYMOUS && s->users)
 		return too_many_failures(s, false) ? ALERT_ACCESS_DENIED : 0;
 	return authorize(ud, method, nick, key, password);
 }

@@ -142,6 +142,8 @@ assert_lines_in_order bob '#lab <alice> alice-says-hello' \
 	'#lab <ossl> openssl-says-hi'
 grep -q 'handshake in [0-9.]* ms (TLSv1.3 ' "$SERVER_LOG" ||
 	fail "-v did not log the handshake timing"
+grep -q '^secure-server: anonymous login$' "$SERVER_LOG" ||
+	fail "-v did not log the anonymous logins it let in, as without --tls"
 echo "two secure-clients and s_client chatted over TLS 1.3"
 
 # SSLKEYLOGFILE format: label, client random (32 bytes), secret.
