@@ -3,16 +3,19 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "err.h"
 #include "keylog.h"
+#include "keys.h"
 
 FILE *
 keylog_open(const char *path)
 {
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	FILE *f = fd >= 0 ? fdopen(fd, "a") : NULL;
+	struct stat st;
 
 	if (!f) {
 		kit_warn("cannot open key log %s: %s", path, strerror(errno));
@@ -22,6 +25,9 @@ keylog_open(const char *path)
 	}
 	kit_warn("WARNING: writing session secrets to %s: anyone with this "
 		 "file and a capture can read the chat", path);
+	/* A new file is made 0600; one that was there keeps its mode. */
+	if (fstat(fd, &st) == 0)
+		keys_warn_if_open("key log ", path, st.st_mode);
 	return f;
 }
 

@@ -54,13 +54,20 @@ CLIENT_PROG=secure-client client_start carol --channel '#lab' \
 the vault code is canary-4417
 /expect noted
 EOF
+# A key log that was there keeps its mode: one others can read is named.
+: >dave.keylog
+chmod 644 dave.keylog
 CLIENT_PROG=secure-client client_start dave --channel '#lab' \
-	--server-key "$fp" --key dave.key <<'EOF'
+	--server-key "$fp" --key dave.key --keylog dave.keylog <<'EOF'
 /expect canary-4417
 noted, canary-9902 back
 EOF
 client_wait carol
 client_wait dave
+grep -q 'key log dave.keylog can be read or written by others: chmod 600 dave.keylog' \
+	dave.err || fail "no warning for a key log others can read: $(cat dave.err)"
+! grep -q 'can be read or written by others' "$SERVER_LOG" ||
+	fail "the server's new key log (0600) drew a warning"
 stop_server
 for ((i = 0; i < 50; i++)); do
 	[ "$(find live -type f | wc -l)" -ge 4 ] && break
