@@ -26,6 +26,7 @@ static const char default_port[] = "6698";
 
 struct client {
 	const char *host, *port;
+	char name[KEYS_HOST_MAX];	/* as the known-hosts file writes it */
 	struct kit_identity *id;	/* --key, or NULL */
 	uint8_t pub[KEYS_PUB_LEN];
 	char password[HS_PASSWORD_MAX + 1];	/* --password-file */
@@ -96,8 +97,8 @@ changed_key(const struct client *c, const char *fp, const char *why)
 		"middle), or the server's identity key was replaced.\n"
 		"The key it sent has fingerprint %s.\n%s\n"
 		"Nothing was sent. If the change is expected, remove the old\n"
-		"line for %s:%s from %s and connect again.\n",
-		fp, why, c->host, c->port, c->known_hosts);
+		"line for %s from %s and connect again.\n",
+		fp, why, c->name, c->known_hosts);
 	return ALERT_UNKNOWN_IDENTITY;
 }
 
@@ -145,8 +146,8 @@ ask_first_use(struct client *c, const char *fp)
 	FILE *tty;
 	int tries;
 
-	fprintf(stderr, "The server %s:%s is not known yet.\n"
-		"Its identity key fingerprint is %s.\n", c->host, c->port, fp);
+	fprintf(stderr, "The server %s is not known yet.\n"
+		"Its identity key fingerprint is %s.\n", c->name, fp);
 	if (c->tofu)
 		return true;
 	if (!(tty = fopen("/dev/tty", "r+"))) {
@@ -189,8 +190,7 @@ check_known(struct client *c, const uint8_t pub[static 32], const char *fp)
 	if (keys_known_add(c->known_hosts, c->host, c->port, pub, err) < 0)
 		kit_warn("could not remember the key: %s", err);
 	else
-		fprintf(stderr, "Added %s:%s to %s.\n", c->host, c->port,
-			c->known_hosts);
+		fprintf(stderr, "Added %s to %s.\n", c->name, c->known_hosts);
 	return 0;
 }
 
@@ -360,6 +360,8 @@ main(int argc, char **argv)
 		setup_tls(&c, &opts, &cli, &tls);
 	else
 		setup_secure(&c, &opts, &cli, &sec, suites);
+	if (keys_known_name(c.host, c.port, c.name))	/* checked on use */
+		snprintf(c.name, sizeof(c.name), "%.200s:%.8s", c.host, c.port);
 	status = chat_client_run(&opts);
 	if (status != 0 && !tls_on)
 		hint_login(&c, &opts);

@@ -177,6 +177,11 @@ enum keys_known {
 	KEYS_KNOWN_NONE = 1,	/* not listed (or no file yet) */
 };
 
+/* How host and port are written in a known-hosts file: "host:port", or
+ * "[host]:port" for an IPv6 literal. NULL, or why they cannot be. */
+const char *keys_known_name(const char *host, const char *port,
+			    char out[static KEYS_HOST_MAX]);
+
 /*
  * The key listed for host and port (port: decimal 1..65535; host: a name
  * or an IPv4/IPv6 literal, compared without regard to case). A missing

@@ -159,9 +159,9 @@ keys_authorized_lookup(const struct keys_authorized *a, const char *nick,
 
 /* --- known hosts ---------------------------------------------------------------- */
 
-/* "host:port", or "[host]:port" for an IPv6 literal: NULL, or why not. */
-static const char *
-host_name(const char *host, const char *port, char out[static KEYS_HOST_MAX])
+const char *
+keys_known_name(const char *host, const char *port,
+		char out[static KEYS_HOST_MAX])
 {
 	size_t hl = strlen(host), pl = strlen(port), i;
 	unsigned long v = 0;
@@ -241,7 +241,7 @@ known_search(const char *path, const char *host, const char *port,
 	const char *bad;
 	int r;
 
-	if ((bad = host_name(host, port, name))) {
+	if ((bad = keys_known_name(host, port, name))) {
 		keys_errf(err, "%s", bad);
 		return KIT_EINVAL;
 	}

@@ -27,3 +27,20 @@ EOF
 client_wait alice
 assert_lines_in_order alice '#six <bob> hello over IPv6' '#six <alice> hi bob'
 stop_server
+
+# secure_chat over ::1: the first-use prompt and the known-hosts file
+# name the server alike, as [::1]:PORT.
+cd "$TMP_DIR" || fail "cannot cd to $TMP_DIR"
+"$KIT_BIN/secure-keys" gen server >/dev/null || fail "secure-keys gen failed"
+SERVER_BIND=::1 SERVER_PROG=secure-server start_server --key server.key
+CLIENT_PROG=secure-client client_start carol --host ::1 --trust-on-first-use \
+	--known-hosts kh <<'EOF2'
+/quit
+EOF2
+client_wait carol
+name="[::1]:$SERVER_PORT"
+grep -qF "The server $name is not known yet." carol.err &&
+	grep -qF "Added $name to kh." carol.err ||
+	fail "the client did not name the server $name: $(cat carol.err)"
+grep -qF "$name kit-ed25519 " kh || fail "kh does not list $name: $(cat kh)"
+stop_server
