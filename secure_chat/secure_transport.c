@@ -319,6 +319,13 @@ refused(struct secure *s, int alert, bool sealed)
 		return failed(s, KIT_EAUTH, "the server turned the connection "
 			      "away (unavailable: it is full, or out of memory "
 			      "or descriptors): try again later");
+	/* A server sends it alone, instead of its hello, when none of the
+	 * suites offered is one it takes (or, rarely, its X25519 failed). */
+	if (alert == ALERT_HANDSHAKE_FAILURE && !s->opts.hs.server &&
+	    !s->established)
+		return failed(s, KIT_EAUTH, "the server refused the handshake "
+			      "(handshake_failure: most often no cipher suite "
+			      "in common, see --cipher)");
 	return failed(s, KIT_EAUTH, "the peer refused the handshake: %s%s",
 		      name, clear);
 }

@@ -47,25 +47,22 @@ pair(int fds[2])
 	net_set_nonblock(fds[1]);
 }
 
+/* cli and srv, connected through the relay, offering these suites. */
 static void
-setup(void)
+connect_pair(const uint8_t *client_suites, size_t nc,
+	     const uint8_t *server_suites, size_t ns)
 {
 	struct secure_opts co = { .hs = {
-		.suites = both, .nsuites = 2, .verify = test_verify,
+		.suites = client_suites, .nsuites = nc, .verify = test_verify,
 		.check_server = check_server, .method = HS_ANONYMOUS,
 		.nick = "guest" } };
 	struct secure_opts so = { .hs = {
-		.server = true, .suites = both, .nsuites = 2,
-		.identity = NULL, .sign = test_sign, .verify = test_verify,
-		.authorize = authorize } };
+		.server = true, .suites = server_suites, .nsuites = ns,
+		.identity = server_key.pub, .sign = test_sign,
+		.verify = test_verify, .authorize = authorize,
+		.ud = &server_key } };
 	int a[2], b[2];
 
-	make_key(&server_key);
-	make_key(&other_key);
-	pinned = server_key.pub;
-	refuse_logins = false;
-	so.hs.identity = server_key.pub;
-	so.hs.ud = &server_key;
 	pair(a);
 	pair(b);
 	cli = secure_transport_new(a[0], &co);
@@ -75,12 +72,28 @@ setup(void)
 }
 
 static void
-teardown(void)
+disconnect_pair(void)
 {
 	transport_close(cli);
 	transport_close(srv);
 	close(relay_c);
 	close(relay_s);
+}
+
+static void
+setup(void)
+{
+	make_key(&server_key);
+	make_key(&other_key);
+	pinned = server_key.pub;
+	refuse_logins = false;
+	connect_pair(both, 2, both, 2);
+}
+
+static void
+teardown(void)
+{
+	disconnect_pair();
 	free_key(&server_key);
 	free_key(&other_key);
 }
@@ -290,6 +303,22 @@ START_TEST(test_secure_transport_refuses_an_unknown_server)
 	ck_assert_ptr_nonnull(strstr(transport_strerror(cli, KIT_EAUTH),
 				     "unknown_identity"));
 	ck_assert_int_eq(transport_write(cli, "x", 1), KIT_EAUTH);
+}
+END_TEST
+
+/* A server that takes none of the client's suites answers its hello with
+ * handshake_failure alone: the client says what that most often means. */
+START_TEST(test_secure_transport_no_suite_in_common_is_said)
+{
+	static const uint8_t aes[] = { SUITE_AES_256_GCM };
+	static const uint8_t chacha[] = { SUITE_CHACHA20_POLY1305 };
+
+	disconnect_pair();
+	connect_pair(aes, 1, chacha, 1);
+	pump();
+	assert_read_fails(cli, KIT_EAUTH, "the server refused the handshake "
+			  "(handshake_failure: most often no cipher suite in "
+			  "common, see --cipher)");
 }
 END_TEST
 
@@ -531,6 +560,7 @@ secure_transport_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_secure_transport_carries_lines_both_ways);
+	tcase_add_test(tc, test_secure_transport_no_suite_in_common_is_said);
 	tcase_add_test(tc, test_secure_transport_makes_keys_while_it_waits);
 	tcase_add_test(tc, test_secure_transport_recognises_a_tls_peer);
 	tcase_add_test(tc, test_secure_transport_close_before_the_first_record_says_why);
