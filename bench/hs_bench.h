@@ -29,6 +29,10 @@ struct hsb {
 /* Monotonic seconds. */
 double hsb_now(void);
 
+/* CPU seconds (user and system) of this process: a neighbour's load does
+ * not count. */
+double hsb_cpu_now(void);
+
 /* Wait up to `until` (hsb_now() clock) for fd to allow events; 1 when it
  * does, 0 on timeout, -1 on error. */
 int hsb_wait(int fd, short events, double until);

@@ -12,13 +12,25 @@
 #include "net.h"
 #include "transport.h"
 
-double
-hsb_now(void)
+static double
+seconds_of(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double
+hsb_now(void)
+{
+	return seconds_of(CLOCK_MONOTONIC);
+}
+
+double
+hsb_cpu_now(void)
+{
+	return seconds_of(CLOCK_PROCESS_CPUTIME_ID);
 }
 
 int

@@ -5,7 +5,6 @@
  * written but the close_notify after the clock stops. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 
 #include "err.h"
 #include "hs_bench.h"
@@ -51,17 +50,6 @@ nearest_rank(const double *sorted, unsigned long long n, unsigned q_percent)
 	return sorted[r > 0 ? r - 1 : 0];
 }
 
-/* User + system CPU seconds of this process so far. */
-static double
-cpu_seconds(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
 int
 hsb_handshakes(const struct hsb *b)
 {
@@ -78,12 +66,12 @@ hsb_handshakes(const struct hsb *b)
 		if (one(b, &warm) < 0)
 			goto out;
 	t0 = hsb_now();
-	cpu_start = cpu_seconds();
+	cpu_start = hsb_cpu_now();
 	for (i = 0; i < b->count; i++)
 		if (one(b, &ms[i]) < 0)
 			goto out;
 	secs = hsb_now() - t0;
-	cpu_used = cpu_seconds() - cpu_start;
+	cpu_used = hsb_cpu_now() - cpu_start;
 	qsort(ms, b->count, sizeof(*ms), cmp_double);
 	printf("handshakes=%llu warmup=%d seconds=%.3f per_s=%.0f p50_ms=%.3f "
 	       "p99_ms=%.3f max_ms=%.3f cpu_us=%.0f\n", b->count, WARMUP,

@@ -4,7 +4,6 @@
  * one that decides the default suite. */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "err.h"
 #include "hs_bench.h"
@@ -19,16 +18,6 @@ static const int suites[NSUITES] = {
 	SUITE_AES_256_GCM, SUITE_CHACHA20_POLY1305,
 };
 
-/* CPU seconds of this process: a neighbour's load does not count. */
-static double
-cpu_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* One direction each way under the same secret. */
 struct pair {
 	struct rec_dir tx, rx;
@@ -42,14 +31,14 @@ slice(struct pair *p, size_t n, double slice_s)
 {
 	static uint8_t plain[REC_PLAINTEXT_MAX], frame[FRAME_MAX],
 		       out[FRAME_BODY_MAX];
-	double t0 = cpu_now();
+	double t0 = hsb_cpu_now();
 	unsigned long long i;
 	uint8_t inner;
 	size_t len;
 	int f;
 
 	for (i = 0; i < ITER_MAX; i++) {
-		if ((i & 63) == 0 && cpu_now() - t0 >= slice_s)
+		if ((i & 63) == 0 && hsb_cpu_now() - t0 >= slice_s)
 			break;
 		if ((f = rec_seal(&p->tx, INNER_DATA, plain, n, 0, frame,
 				  sizeof(frame))) < 0 ||
@@ -57,7 +46,7 @@ slice(struct pair *p, size_t n, double slice_s)
 			     &len) < 0 || len != n)
 			return -1;
 	}
-	p->cpu += cpu_now() - t0;
+	p->cpu += hsb_cpu_now() - t0;
 	p->n += i;
 	return 0;
 }
