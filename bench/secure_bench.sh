@@ -113,14 +113,14 @@ speed_aead() {
 
 # primitives: every openssl speed row once, best kept over the rounds.
 primitives() {
-	local c
+	local c ed
 	keep_best x25519 op_s "$(openssl speed -seconds 1 ecdhx25519 2>/dev/null |
 		awk '/X25519/ { v = $NF } END { if (v > 0) printf "op_s=%.0f\n", v }')"
-	openssl speed -seconds 1 ed25519 2>/dev/null | awk '/Ed25519/ {
-		s = $(NF - 1); v = $NF } END { if (v > 0) printf "%.0f %.0f\n", s, v }' |
-		{ read -r sign verify && echo "sign_s=$sign verify_s=$verify"; } >"$TMP/ed"
-	keep_best ed25519-sign sign_s "$(cat "$TMP/ed")"
-	keep_best ed25519-verify verify_s "$(cat "$TMP/ed")"
+	ed=$(openssl speed -seconds 1 ed25519 2>/dev/null | awk '/Ed25519/ {
+		s = $(NF - 1); v = $NF } END {
+		if (v > 0) printf "sign_s=%.0f verify_s=%.0f\n", s, v }')
+	keep_best ed25519-sign sign_s "$ed"
+	keep_best ed25519-verify verify_s "$ed"
 	for c in aes-256-gcm chacha20-poly1305; do
 		keep_best "speed,$c,64" MB_s "$(speed_aead "$c" 64)"
 		keep_best "speed,$c,16384" MB_s "$(speed_aead "$c" 16384)"

@@ -261,6 +261,18 @@ hello_len(const struct session *ss)
 	return 3 + ((size_t)ss->wire[DIR_C2S][1] << 8 | ss->wire[DIR_C2S][2]);
 }
 
+/* The ClientHello, then the server's whole handshake, each in one piece;
+ * returns the ClientHello's length. */
+static size_t
+run_hellos(struct run *r, const struct session *ss)
+{
+	size_t ch = hello_len(ss);
+
+	run_data(r, DIR_C2S, ss->wire[DIR_C2S], ch, STREAM_MAX);
+	run_data(r, DIR_S2C, ss->wire[DIR_S2C], ss->hs_len[DIR_S2C], STREAM_MAX);
+	return ch;
+}
+
 /* The session in the order the wire saw it: ClientHello, the server's
  * flight, ClientAuth and the rest of the client's, the rest of the
  * server's. */
@@ -506,12 +518,9 @@ START_TEST(test_unseal_refuses_an_oversized_frame)
 	struct session ss;
 	struct keyfile *k;
 	struct run r;
-	size_t ch;
 
 	k = begin(&r, &ss);
-	ch = hello_len(&ss);
-	run_data(&r, DIR_C2S, ss.wire[DIR_C2S], ch, STREAM_MAX);
-	run_data(&r, DIR_S2C, ss.wire[DIR_S2C], ss.hs_len[DIR_S2C], STREAM_MAX);
+	run_hellos(&r, &ss);
 	run_data(&r, DIR_C2S, huge, sizeof(huge), 1);
 	run_end(&r);
 	ck_assert_uint_eq(r.kept.len[DIR_C2S], 0);
@@ -739,8 +748,7 @@ START_TEST(test_unseal_live_names_a_connection_at_its_limit)
 	for (i = 0; i < 70; i++)
 		memcpy(many + i * FRAME_MAX, big_record(), FRAME_MAX);
 	k = begin_live(&r, &ss, 0, &path);
-	run_data(&r, DIR_C2S, ss.wire[DIR_C2S], hello_len(&ss), STREAM_MAX);
-	run_data(&r, DIR_S2C, ss.wire[DIR_S2C], ss.hs_len[DIR_S2C], STREAM_MAX);
+	run_hellos(&r, &ss);
 	keylog_complete(path, &ss);
 	run_data(&r, DIR_S2C, many, sizeof(many), sizeof(many));
 	run_end(&r);
@@ -766,9 +774,7 @@ START_TEST(test_unseal_live_opens_what_waited_before_a_gap)
 	size_t ch;
 
 	k = begin_live(&r, &ss, 2, &path);	/* the handshake secrets only */
-	ch = hello_len(&ss);
-	run_data(&r, DIR_C2S, ss.wire[DIR_C2S], ch, STREAM_MAX);
-	run_data(&r, DIR_S2C, ss.wire[DIR_S2C], ss.hs_len[DIR_S2C], STREAM_MAX);
+	ch = run_hellos(&r, &ss);
 	run_data(&r, DIR_C2S, ss.wire[DIR_C2S] + ch, ss.len[DIR_C2S] - ch, 11);
 	ck_assert_uint_eq(r.kept.len[DIR_C2S], 0);	/* it waits */
 	r.stage->ops->gap(r.stage->self, &r.flow, DIR_C2S, 40);
