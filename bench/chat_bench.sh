@@ -201,16 +201,6 @@ wait_quiet() {
 	done
 }
 
-field() { # LINE KEY: value of KEY=value in LINE, or "-"
-	local kv
-	for kv in $1; do
-		if [[ $kv == "$2="* ]]; then
-			printf '%s' "${kv#*=}"
-			return 0
-		fi
-	done
-	printf -- '-'
-}
 
 # run_sizes kit|ngircd: one fresh server for all message rows.
 run_sizes() {
@@ -383,16 +373,16 @@ measure_idle() {
 }
 
 # Cells for one result line.
-rate_of() { field "$1" msgs_per_s; }
-lat_of() { printf '%s/%s' "$(field "$1" p50_ms)" "$(field "$1" p99_ms)"; }
+rate_of() { field "$1" msgs_per_s -; }
+lat_of() { printf '%s/%s' "$(field "$1" p50_ms -)" "$(field "$1" p99_ms -)"; }
 # clean LINE: true if LINE delivered all it expected, in order, no losses.
 clean() {
-	[[ -n $1 && $(field "$1" delivered) == "$(field "$1" expected)" &&
-	    $(field "$1" order_errors) == 0 && $(field "$1" disconnects) == 0 ]]
+	[[ -n $1 && $(field "$1" delivered -) == "$(field "$1" expected -)" &&
+	    $(field "$1" order_errors -) == 0 && $(field "$1" disconnects -) == 0 ]]
 }
 deliv_of() { # THROUGHPUT-LINE LATENCY-LINE
 	[[ -n $1 ]] || { printf -- '-'; return; }
-	printf '%s/%s' "$(field "$1" delivered)" "$(field "$1" expected)"
+	printf '%s/%s' "$(field "$1" delivered -)" "$(field "$1" expected -)"
 	clean "$1" && clean "$2" || printf '!'
 }
 ratio_of() {
@@ -420,16 +410,16 @@ print_table() {
 		row "$size" "$(rate_of "$k")" "$(rate_of "$n")" \
 		    "$(ratio_of "$k" "$n")" "$(lat_of "$kl")" "$(lat_of "$nl")" \
 		    "$(deliv_of "$k" "$kl")" "$(deliv_of "$n" "$nl")" \
-		    "$(field "$k" reg_s)" "$(field "$n" reg_s)"
+		    "$(field "$k" reg_s -)" "$(field "$n" reg_s -)"
 	done
 	k=${IDLE["kit,line"]:-} n=${IDLE["ngircd,line"]:-}
 	printf '%-12s kit RSS %s MiB (HWM %s), joined %s in %s s | ' \
 	    "idle $IDLE_CLIENTS" "${IDLE["kit,rss"]:--}" \
-	    "${IDLE["kit,hwm"]:--}" "$(field "$k" joined)" "$(field "$k" reg_s)"
+	    "${IDLE["kit,hwm"]:--}" "$(field "$k" joined -)" "$(field "$k" reg_s -)"
 	if (( HAVE_NG )); then
 		printf 'ngircd RSS %s MiB (HWM %s), joined %s in %s s\n' \
 		    "${IDLE["ngircd,rss"]:--}" "${IDLE["ngircd,hwm"]:--}" \
-		    "$(field "$n" joined)" "$(field "$n" reg_s)"
+		    "$(field "$n" joined -)" "$(field "$n" reg_s -)"
 	else
 		printf 'ngircd skipped (not installed)\n'
 	fi
@@ -437,7 +427,7 @@ print_table() {
 		k=${IDLE["secure,line"]}
 		printf '%-12s secure RSS %s MiB (HWM %s), joined %s in %s s\n' \
 		    "" "${IDLE["secure,rss"]:--}" "${IDLE["secure,hwm"]:--}" \
-		    "$(field "$k" joined)" "$(field "$k" reg_s)"
+		    "$(field "$k" joined -)" "$(field "$k" reg_s -)"
 	fi
 	printf '(msg/s: run with window=%s; p50/p99: run with window=%s;' \
 	    "$WINDOW" "$LAT_WINDOW"
@@ -460,8 +450,8 @@ print_secure_table() {
 		srow "$size" "$(rate_of "$s")" "$(rate_of "$p")" \
 		    "$(two_places "$(pair_ratio "$size")")" \
 		    "$(lat_of "${SLAT[$size]:-}")" \
-		    "$(field "$s" delivered)/$(field "$s" expected)${SBAD["secure,$size"]:+!}" \
-		    "$(field "$s" reg_s)"
+		    "$(field "$s" delivered -)/$(field "$s" expected -)${SBAD["secure,$size"]:+!}" \
+		    "$(field "$s" reg_s -)"
 	done
 	printf '(msg/s: median of %s plain and secure runs back to back per size,\n' \
 	    "$PAIRS"
@@ -498,12 +488,12 @@ target_below() {
 		verdict "$1" SKIPPED "(size not run)"
 		return
 	fi
-	v=$(field "$2" "$3")
-	if fcmp "$v" "<" "$4" && [[ $(field "$2" joined) == "$(field "$2" clients)" ]]
+	v=$(field "$2" "$3" -)
+	if fcmp "$v" "<" "$4" && [[ $(field "$2" joined -) == "$(field "$2" clients -)" ]]
 	then
 		verdict "$1" MET "$v $5"
 	else
-		verdict "$1" "NOT MET" "$v $5, joined $(field "$2" joined)"
+		verdict "$1" "NOT MET" "$v $5, joined $(field "$2" joined -)"
 	fi
 }
 
@@ -511,10 +501,10 @@ target_rss() {
 	local line=${IDLE["kit,line"]:-} rss=${IDLE["kit,rss"]:--}
 	local name="$IDLE_CLIENTS idle clients < 100 MiB RSS"
 	if fcmp "$rss" "<" 100 &&
-	    [[ $(field "$line" joined) == "$IDLE_CLIENTS" ]]; then
+	    [[ $(field "$line" joined -) == "$IDLE_CLIENTS" ]]; then
 		verdict "$name" MET "$rss MiB"
 	else
-		verdict "$name" "NOT MET" "$rss MiB, joined $(field "$line" joined)"
+		verdict "$name" "NOT MET" "$rss MiB, joined $(field "$line" joined -)"
 	fi
 }
 

@@ -15,7 +15,8 @@ struct transport;
  * of each connection, and how long any wait may last. */
 struct hsb {
 	const char *host, *port;
-	uint8_t server_pub[KEYS_PUB_LEN];	/* the pinned server key */
+	char pin[KEYS_FP_LEN];		/* the server's fingerprint */
+	uint8_t sink_pub[KEYS_PUB_LEN];	/* sink: its own public key */
 	struct kit_identity *id;		/* sink: its identity */
 	struct secure_opts sec;
 	uint8_t suites[2];

@@ -1,10 +1,10 @@
 # shellcheck shell=bash
-# What the benchmark scripts share: messages, a scratch folder, number
-# comparison, and the processes they start, stopped by pid when the script
-# ends, however it ends. A script sets BENCH_NAME, sources this file, calls
-# track for each process it starts and may define bench_at_exit for more
-# to do at exit (it runs once the processes are stopped). KEEP=1 keeps the
-# scratch folder ($TMP).
+# What the benchmark scripts share: messages, a scratch folder, result
+# fields, number comparison, and the processes they start, stopped by pid
+# when the script ends, however it ends. A script sets BENCH_NAME, sources
+# this file, calls track for each process it starts and may define
+# bench_at_exit for more to do at exit (it runs once the processes are
+# stopped). KEEP=1 keeps the scratch folder ($TMP).
 
 say() { printf '%s\n' "$*" >&2; }
 die() { say "$BENCH_NAME: $*"; exit 1; }
@@ -37,6 +37,19 @@ alive() { # PID: exists, is not a zombie, and is the process tracked
 	local st
 	st=$(proc_stat "$1" 3) && [[ $st != Z ]] || return 1
 	[[ -z ${LIVE[$1]:-} || ${LIVE[$1]} == "$(proc_stat "$1" 22)" ]]
+}
+
+# field LINE KEY [MISSING]: the value of KEY=value among the words of a
+# result line (loadgen's, hs_bench's), or MISSING (default nothing).
+field() {
+	local kv
+	for kv in $1; do
+		if [[ $kv == "$2="* ]]; then
+			printf '%s' "${kv#*=}"
+			return 0
+		fi
+	done
+	printf '%s' "${3-}"
 }
 
 # fcmp A OP B, OP one of < <= >= >: false unless both are numbers, so a

@@ -78,8 +78,6 @@ start() {
 	PORT=$(listen_port "$PID") || die "$name did not start: $(tail -n 3 "$TMP/$name.log")"
 }
 
-# field LINE KEY: the value of KEY=value in a hs_bench result line.
-field() { sed -n "s/.*\<$2=\([^ ]*\).*/\1/p" <<<"$1"; }
 
 # keep_best NAME KEY LINE: keep LINE as BEST_LINE[NAME] when its KEY (a
 # number) is higher than the kept one's; false when LINE has no KEY.
