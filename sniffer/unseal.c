@@ -300,7 +300,7 @@ unseal_gap(void *self, struct flow *f, int dir, uint64_t len)
 		show_kept(u, f, c, &passing_gap);
 	} else if (c) {
 		records_retry(u, f, c);
-		records_gap(&c->side[dir]);
+		records_gap(u, f, c, dir);
 		if (dir == DIR_S2C && !c->suite)	/* nothing opens */
 			records_stop(&c->side[DIR_C2S], "the server's "
 				     "ServerHello is missing from the capture");
@@ -311,9 +311,9 @@ unseal_gap(void *self, struct flow *f, int dir, uint64_t len)
 /* --- the report --------------------------------------------------------------- */
 
 /* The end of a connection whose key log entry was found: what still
- * waits, or a frame the capture cut, is said. */
+ * waits, or a frame the capture cut, is said, and shown as it came. */
 static void
-last_words(struct conn *c)
+last_words(struct unseal *u, struct flow *f, struct conn *c)
 {
 	int d;
 
@@ -325,6 +325,7 @@ last_words(struct conn *c)
 				     "its last records");
 		else if (s->len > 0 && !s->stopped)
 			records_stop(s, "the capture ends inside a record");
+		records_spill(u, f, c, d);
 	}
 }
 
@@ -348,6 +349,7 @@ report(struct unseal *u, const struct flow *f, const struct conn *c)
 		(unsigned long long)c->side[0].records,
 		plural(c->side[0].records),
 		(unsigned long long)c->side[1].records);
+	u->not_in_full += c->side[0].stopped || c->side[1].stopped;
 	if (c->login[0])
 		fprintf(u->report, "; ClientAuth: %s", c->login);
 	for (d = 0; d < 2; d++)
@@ -389,7 +391,7 @@ unseal_end(void *self, struct flow *f)
 		records_retry(u, f, c);	/* the last chance for a secret */
 	}
 	if (c)
-		last_words(c);
+		last_words(u, f, c);
 	if (!c && !f->syn_seen && f->sink_state[u->slot] == &passing)
 		u->midstream++;	/* its ClientHello, if any, came before */
 	if (c || (passes(f, u->slot) && f->sink_state[u->slot] != &passing))
@@ -417,6 +419,10 @@ unseal_finish(void *self)
 		"secure_chat connection%s opened with it, %llu not in it", in,
 		plural(in), (unsigned long long)u->opened, plural(u->opened),
 		(unsigned long long)u->without_keys);
+	if (u->not_in_full)
+		fprintf(u->report, "; %llu of those opened only in part (its "
+			"line says why; the rest of its bytes are shown sealed)",
+			(unsigned long long)u->not_in_full);
 	if (other)
 		fprintf(u->report, "; %zu TLS line%s skipped (a --tls chat's "
 			"key log is for tshark)", other, plural(other));

@@ -62,7 +62,7 @@ struct unseal {
 	int ndown, slot;
 	FILE *report;
 	uint8_t plain[FRAME_MAX];	/* one opened record */
-	uint64_t opened, without_keys, midstream;
+	uint64_t opened, not_in_full, without_keys, midstream;
 };
 
 /* To the outputs. */
@@ -82,8 +82,11 @@ void records_drop_raw(struct conn *c);
 /* The suite of a ServerHello frame, or 0 when it is not one. */
 int records_suite(const uint8_t *frame, size_t len);
 void records_stop(struct side *s, const char *why);
-/* Bytes of s are missing: what waits for its secret still opens. */
-void records_gap(struct side *s);
+/* Bytes of dir are missing: what waits for its secret still opens. */
+void records_gap(struct unseal *u, struct flow *f, struct conn *c, int dir);
+/* What dir holds unopened (a frame, and what waits behind it) to the
+ * outputs as it came: the direction has stopped. */
+void records_spill(struct unseal *u, struct flow *f, struct conn *c, int dir);
 void records_free(struct conn *c);
 
 #endif

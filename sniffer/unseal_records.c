@@ -22,12 +22,30 @@ records_stop(struct side *s, const char *why)
 }
 
 void
-records_gap(struct side *s)
+records_spill(struct unseal *u, struct flow *f, struct conn *c, int dir)
 {
-	if (s->waiting)
+	struct side *s = &c->side[dir];
+
+	unseal_forward(u, f, dir, s->frame, s->len, false);
+	unseal_forward(u, f, dir, s->held, s->held_len, false);
+	s->len = 0;
+	s->waiting = false;
+	free(s->held);
+	s->held = NULL;
+	s->held_len = 0;
+}
+
+void
+records_gap(struct unseal *u, struct flow *f, struct conn *c, int dir)
+{
+	struct side *s = &c->side[dir];
+
+	if (s->waiting) {
 		s->cut = true;	/* what waits opens yet, then it stops */
-	else
+	} else {
 		records_stop(s, GAP_WHY);
+		records_spill(u, f, c, dir);	/* a frame the gap cut */
+	}
 }
 
 bool
@@ -231,10 +249,14 @@ frame_done(struct unseal *u, struct flow *f, struct conn *c, int dir,
 
 /* frame (len bytes) waits in s->frame for its secret. */
 static void
-wait_on(struct side *s, const uint8_t *frame, size_t len)
+wait_on(struct unseal *u, struct flow *f, struct conn *c, int dir,
+	const uint8_t *frame, size_t len)
 {
+	struct side *s = &c->side[dir];
+
 	if (!s->frame && !(s->frame = malloc(FRAME_MAX))) {
 		records_stop(s, "out of memory");
+		unseal_forward(u, f, dir, frame, len, false);
 		return;
 	}
 	if (frame != s->frame)
@@ -244,7 +266,8 @@ wait_on(struct side *s, const uint8_t *frame, size_t len)
 }
 
 /* Bytes of one direction, cut into frames; a frame split across calls is
- * gathered in s->frame. Returns how many of p[0..n) it took. */
+ * gathered in s->frame. Returns how many of p[0..n) it took; a frame at
+ * which the direction stops goes to the outputs as it came. */
 static size_t
 take_frame(struct unseal *u, struct flow *f, struct conn *c, int dir,
 	   const uint8_t *p, size_t n)
@@ -256,12 +279,14 @@ take_frame(struct unseal *u, struct flow *f, struct conn *c, int dir,
 
 	if (s->len == 0 && frame_peek(p, n, &type, &flen) == 0 && flen <= n) {
 		if (frame_done(u, f, c, dir, p, flen) == STEP_WAIT)
-			wait_on(s, p, flen);	/* whole: else no copy */
+			wait_on(u, f, c, dir, p, flen);	/* whole: else no copy */
+		else if (s->stopped)
+			unseal_forward(u, f, dir, p, flen, false);
 		return flen;
 	}
 	if (!s->frame && !(s->frame = malloc(FRAME_MAX))) {
 		records_stop(s, "out of memory");
-		return n;
+		return 0;	/* feed shows the rest as it came */
 	}
 	want = s->len < FRAME_HEADER_LEN ? FRAME_HEADER_LEN - s->len : 0;
 	if (!want && frame_peek(s->frame, s->len, &type, &flen) == 0)
@@ -271,9 +296,12 @@ take_frame(struct unseal *u, struct flow *f, struct conn *c, int dir,
 	s->len += want;
 	if ((r = frame_peek(s->frame, s->len, &type, &flen)) == KIT_ETOOBIG) {
 		records_stop(s, "a frame longer than secure_chat allows");
+		records_spill(u, f, c, dir);
 	} else if (r == 0 && s->len == flen) {
 		if (frame_done(u, f, c, dir, s->frame, flen) == STEP_WAIT)
-			wait_on(s, s->frame, flen);
+			wait_on(u, f, c, dir, s->frame, flen);
+		else if (s->stopped)
+			records_spill(u, f, c, dir);
 		else
 			s->len = 0;
 	}
@@ -281,22 +309,22 @@ take_frame(struct unseal *u, struct flow *f, struct conn *c, int dir,
 }
 
 /* Bytes behind a waiting frame, kept in order, up to HOLD_MAX; past it,
- * the direction stops. */
+ * the direction stops and all of it is shown as it came. */
 static void
-hold(struct side *s, const uint8_t *p, size_t n)
+hold(struct unseal *u, struct flow *f, struct conn *c, int dir,
+     const uint8_t *p, size_t n)
 {
-	uint8_t *grown;
+	struct side *s = &c->side[dir];
+	uint8_t *grown = NULL;
 
-	if (n > HOLD_MAX - s->held_len) {
+	if (n > HOLD_MAX - s->held_len)
 		records_stop(s, "its secret was not logged while 1 MiB waited "
 			     "for it");
-		free(s->held);
-		s->held = NULL;
-		s->held_len = 0;
-		return;
-	}
-	if (!(grown = realloc(s->held, s->held_len + n))) {
+	else if (!(grown = realloc(s->held, s->held_len + n)))
 		records_stop(s, "out of memory");
+	if (!grown) {
+		records_spill(u, f, c, dir);
+		unseal_forward(u, f, dir, p, n, false);
 		return;
 	}
 	s->held = grown;
@@ -304,7 +332,10 @@ hold(struct side *s, const uint8_t *p, size_t n)
 	s->held_len += n;
 }
 
-/* p[0..n) of dir, frame by frame, held behind a frame that waits. */
+/* p[0..n) of dir, frame by frame, held behind a frame that waits. Once
+ * the direction has stopped, its bytes go to the outputs as they came,
+ * as a connection's do that the key log does not hold: the report says
+ * why they are not opened, and nothing captured is lost from view. */
 static void
 feed(struct unseal *u, struct flow *f, struct conn *c, int dir,
      const uint8_t *p, size_t n)
@@ -314,12 +345,16 @@ feed(struct unseal *u, struct flow *f, struct conn *c, int dir,
 
 	while (n > 0 && !s->stopped) {
 		if (s->waiting) {
-			hold(s, p, n);
+			hold(u, f, c, dir, p, n);
 			return;
 		}
 		used = take_frame(u, f, c, dir, p, n);
 		p += used;
 		n -= used;
+	}
+	if (s->stopped) {
+		records_spill(u, f, c, dir);	/* a frame stopped elsewhere */
+		unseal_forward(u, f, dir, p, n, false);
 	}
 }
 
@@ -343,6 +378,10 @@ resume(struct unseal *u, struct flow *f, struct conn *c, int dir)
 	if (!s->waiting || s->stopped ||
 	    frame_done(u, f, c, dir, s->frame, s->len) == STEP_WAIT)
 		return;
+	if (s->stopped) {
+		records_spill(u, f, c, dir);
+		return;
+	}
 	s->waiting = false;
 	s->len = 0;
 	s->held = NULL;

@@ -6,7 +6,8 @@
 # sniffer opens every record: the outputs hold the whole chat, and the
 # report names the password that ClientAuth carried. A key log that lacks
 # one connection leaves that one sealed, the other opened. The shipped
-# capture opens with its shipped key log too.
+# capture opens with its shipped key log too, and without one
+# connection's handshake lines it shows that one's records sealed.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
@@ -28,6 +29,29 @@ has "$TMP_DIR/shipped" "PRIVMSG #lab" ||
 grep -q "2 secure_chat connections opened with it, 0 not in it" \
 	"$TMP_DIR/shipped.log" || fail "report: $(cat "$TMP_DIR/shipped.log")"
 echo "shipped capture: opened with its key log"
+
+# The same key log without one connection's handshake lines (as a student
+# may cut it): that connection opens in no direction, and its records
+# still reach the outputs, sealed, as they came.
+random=$(awk 'NR == 1 { print $2 }' "$TOP_DIR/captures/secure-chat.keylog")
+grep -v "^KIT_CLIENT_RANDOM $random [A-Z]*_HANDSHAKE_TRAFFIC_SECRET " \
+	"$TOP_DIR/captures/secure-chat.keylog" >"$TMP_DIR/cut.keylog"
+bounded 30 "$SNIFFER" -r "$TOP_DIR/captures/secure-chat.pcap" \
+	--keylog "$TMP_DIR/cut.keylog" -o "$TMP_DIR/cut" 2>"$TMP_DIR/cut.log" ||
+	fail "sniffer --keylog (handshake lines cut) failed"
+grep -q "opened with it, 0 not in it; 1 of those opened only in part" \
+	"$TMP_DIR/cut.log" || fail "report: $(cat "$TMP_DIR/cut.log")"
+port=$(sed -n 's/.*:\([0-9]*\) > .*0 records opened from the client, 0 from the server; from the client: the key log lacks its handshake secret.*/\1/p' \
+	"$TMP_DIR/cut.log")
+[ -n "$port" ] || fail "no connection reported unopened: $(cat "$TMP_DIR/cut.log")"
+cut_files=$(find "$TMP_DIR/cut" -type f -name "*$(printf '.%05d' "$port")*")
+[ "$(wc -w <<<"$cut_files")" -eq 2 ] || fail "files of port $port: $cut_files"
+for f in $cut_files; do
+	[ -s "$f" ] || fail "$f is empty: its sealed records are lost"
+	! grep -q "PRIVMSG" "$f" || fail "$f shows chat it cannot have opened"
+done
+has "$TMP_DIR/cut" "PRIVMSG #lab" || fail "the other connection did not open"
+echo "a key log cut short: that connection's records shown sealed"
 
 [ "$(id -u)" -eq 0 ] || skip "live capture needs root (or cap_net_raw)"
 cd "$TMP_DIR" || fail "no $TMP_DIR"

@@ -261,6 +261,13 @@ hello_len(const struct session *ss)
 	return 3 + ((size_t)ss->wire[DIR_C2S][1] << 8 | ss->wire[DIR_C2S][2]);
 }
 
+/* The length of the session's ServerHello frame. */
+static size_t
+hello_len_s2c(const struct session *ss)
+{
+	return 3 + ((size_t)ss->wire[DIR_S2C][1] << 8 | ss->wire[DIR_S2C][2]);
+}
+
 /* The ClientHello, then the server's whole handshake, each in one piece;
  * returns the ClientHello's length. */
 static size_t
@@ -418,21 +425,40 @@ START_TEST(test_unseal_opens_every_record)
 }
 END_TEST
 
-/* A record changed on the way: what came before it is shown, nothing
- * from it or after it. */
+/* The length of the last of the whole frames in p[0..n). */
+static size_t
+last_frame_len(const uint8_t *p, size_t n)
+{
+	size_t off = 0, flen = 0;
+
+	while (n - off >= 3 && 3 + ((size_t)p[off + 1] << 8 | p[off + 2]) <=
+	       n - off) {
+		flen = 3 + ((size_t)p[off + 1] << 8 | p[off + 2]);
+		off += flen;
+	}
+	return flen;
+}
+
+/* A record changed on the way: what came before it is shown opened, it
+ * and what follows as they came, nothing forged. */
 START_TEST(test_unseal_stops_at_a_tampered_record)
 {
 	struct session ss;
 	struct keyfile *k;
 	struct run r;
 	const char *first = ":kit 001 carol :Welcome\r\n";
+	size_t last, n;
 
 	k = begin(&r, &ss);
-	ss.wire[DIR_S2C][ss.len[DIR_S2C] - 5] ^= 1;	/* the last record */
+	n = ss.len[DIR_S2C];
+	last = last_frame_len(ss.wire[DIR_S2C], n);
+	ss.wire[DIR_S2C][n - 5] ^= 1;	/* the last record */
 	run_session(&r, &ss, STREAM_MAX);
 	run_end(&r);
-	ck_assert_uint_eq(r.kept.len[DIR_S2C], strlen(first));
+	ck_assert_uint_eq(r.kept.len[DIR_S2C], strlen(first) + last);
 	ck_assert_mem_eq(r.kept.data[DIR_S2C], first, strlen(first));
+	ck_assert_mem_eq(r.kept.data[DIR_S2C] + strlen(first),
+			 ss.wire[DIR_S2C] + n - last, last);
 	ck_assert_msg(strstr(r.report, "from the server: record 3 does not "
 			     "open"), "%s", r.report);
 	done(&r, k, &ss);
@@ -440,7 +466,8 @@ START_TEST(test_unseal_stops_at_a_tampered_record)
 END_TEST
 
 /* Bytes missing from the capture: the direction stops, the outputs are
- * told of the gap, and the other direction goes on. */
+ * told of the gap and get what follows as it came, and the other
+ * direction goes on. */
 START_TEST(test_unseal_stops_after_a_gap)
 {
 	struct session ss;
@@ -456,10 +483,72 @@ START_TEST(test_unseal_stops_after_a_gap)
 	run_data(&r, DIR_C2S, ss.wire[DIR_C2S] + ch, ss.len[DIR_C2S] - ch,
 		 STREAM_MAX);
 	run_end(&r);
-	ck_assert_uint_eq(r.kept.len[DIR_C2S], 0);
+	ck_assert_uint_eq(r.kept.len[DIR_C2S], ss.len[DIR_C2S] - ch);
+	ck_assert_mem_eq(r.kept.data[DIR_C2S], ss.wire[DIR_C2S] + ch,
+			 ss.len[DIR_C2S] - ch);
 	ck_assert_uint_eq(r.kept.gaps[DIR_C2S], 40);
 	ck_assert_uint_eq(r.kept.len[DIR_S2C], strlen(ss.plain[DIR_S2C]));
 	ck_assert_msg(strstr(r.report, "bytes are missing"), "%s", r.report);
+	done(&r, k, &ss);
+}
+END_TEST
+
+/* The session's key log without the lines whose name holds drop. */
+static struct keyfile *
+keys_without(const struct session *ss, const char *drop)
+{
+	char *text = malloc(ss->keylog_len + 1), err[KIT_ERRLEN];
+	const char *line = ss->keylog, *end = ss->keylog + ss->keylog_len, *nl;
+	size_t n = 0;
+	struct keyfile *k;
+
+	ck_assert_ptr_nonnull(text);
+	for (; line < end; line = nl + 1) {
+		nl = memchr(line, '\n', (size_t)(end - line));
+		ck_assert_ptr_nonnull(nl);
+		if (!memmem(line, (size_t)(nl - line), drop, strlen(drop))) {
+			memcpy(text + n, line, (size_t)(nl - line) + 1);
+			n += (size_t)(nl - line) + 1;
+		}
+	}
+	ck_assert_uint_lt(n, ss->keylog_len);	/* some line went */
+	k = keyfile_parse(text, n, err);
+	ck_assert_msg(k != NULL, "%s", err);
+	free(text);
+	return k;
+}
+
+/* A key log that names the connection but lacks its handshake secrets
+ * (lines deleted by hand): nothing opens, and every record of both
+ * directions is shown as it came, as if the connection were not in it;
+ * the summary says it was opened only in part. */
+START_TEST(test_unseal_shows_sealed_what_its_secrets_miss)
+{
+	struct session ss;
+	struct keyfile *k;
+	struct run r;
+	size_t ch;
+
+	make_session(&ss);
+	k = keys_without(&ss, "_HANDSHAKE_TRAFFIC_SECRET ");
+	run_start(&r, k, false);
+	run_session(&r, &ss, 7);
+	run_end(&r);
+	ch = hello_len(&ss);
+	ck_assert_uint_eq(r.kept.len[DIR_C2S], ss.len[DIR_C2S] - ch);
+	ck_assert_mem_eq(r.kept.data[DIR_C2S], ss.wire[DIR_C2S] + ch,
+			 ss.len[DIR_C2S] - ch);
+	ck_assert_uint_eq(r.kept.len[DIR_S2C],
+			  ss.len[DIR_S2C] - hello_len_s2c(&ss));
+	ck_assert_mem_eq(r.kept.data[DIR_S2C],
+			 ss.wire[DIR_S2C] + hello_len_s2c(&ss),
+			 r.kept.len[DIR_S2C]);
+	ck_assert_msg(strstr(r.report, "0 records opened from the client, 0 "
+			     "from the server; from the client: the key log "
+			     "lacks its handshake secret"), "%s", r.report);
+	ck_assert_msg(strstr(r.report, "1 secure_chat connection opened with "
+			     "it, 0 not in it; 1 of those opened only in part"),
+		      "%s", r.report);
 	done(&r, k, &ss);
 }
 END_TEST
@@ -511,7 +600,8 @@ START_TEST(test_unseal_passes_other_connections_as_they_are)
 END_TEST
 
 /* A frame whose length is more than the protocol allows, after a real
- * ClientHello: the direction stops at once, nothing is held for it. */
+ * ClientHello: the direction stops at once, nothing is held for it, and
+ * its bytes are shown as they came. */
 START_TEST(test_unseal_refuses_an_oversized_frame)
 {
 	static const uint8_t huge[] = { FRAME_RECORD, 0xff, 0xff, 1, 2, 3 };
@@ -523,7 +613,8 @@ START_TEST(test_unseal_refuses_an_oversized_frame)
 	run_hellos(&r, &ss);
 	run_data(&r, DIR_C2S, huge, sizeof(huge), 1);
 	run_end(&r);
-	ck_assert_uint_eq(r.kept.len[DIR_C2S], 0);
+	ck_assert_uint_eq(r.kept.len[DIR_C2S], sizeof(huge));
+	ck_assert_mem_eq(r.kept.data[DIR_C2S], huge, sizeof(huge));
 	ck_assert_msg(strstr(r.report, "a frame longer than secure_chat "
 			     "allows"), "%s", r.report);
 	done(&r, k, &ss);
@@ -856,7 +947,8 @@ START_TEST(test_unseal_says_the_server_refused_it)
 END_TEST
 
 /* Bytes missing from the server's first frame: no suite, so neither
- * direction opens, and the client's side says why. */
+ * direction opens, the client's side says why, and its records are
+ * shown as they came. */
 START_TEST(test_unseal_stops_without_the_server_hello)
 {
 	struct session ss;
@@ -872,7 +964,9 @@ START_TEST(test_unseal_stops_without_the_server_hello)
 	run_data(&r, DIR_C2S, ss.wire[DIR_C2S] + ch, ss.len[DIR_C2S] - ch,
 		 STREAM_MAX);
 	run_end(&r);
-	ck_assert_uint_eq(r.kept.len[DIR_C2S], 0);
+	ck_assert_uint_eq(r.kept.len[DIR_C2S], ss.len[DIR_C2S] - ch);
+	ck_assert_mem_eq(r.kept.data[DIR_C2S], ss.wire[DIR_C2S] + ch,
+			 ss.len[DIR_C2S] - ch);
 	ck_assert_msg(strstr(r.report, "from the client: the server's "
 			     "ServerHello is missing"), "%s", r.report);
 	done(&r, k, &ss);
@@ -969,6 +1063,7 @@ unseal_suite(void)
 	tcase_add_loop_test(tc, test_unseal_opens_every_record, 0, 3);
 	tcase_add_test(tc, test_unseal_stops_at_a_tampered_record);
 	tcase_add_test(tc, test_unseal_stops_after_a_gap);
+	tcase_add_test(tc, test_unseal_shows_sealed_what_its_secrets_miss);
 	tcase_add_test(tc, test_unseal_passes_other_connections_as_they_are);
 	tcase_add_test(tc, test_unseal_refuses_an_oversized_frame);
 	tcase_add_test(tc, test_unseal_live_waits_for_secrets_being_written);
