@@ -5,22 +5,45 @@
 # cannot open a single record reads bob's answers from the lengths of
 # his records in the first capture, and nothing in the second.
 #
-#   sudo bash labs/length-leak.sh [BIN]   capture live on lo (root needed)
-#   bash labs/length-leak.sh [BIN]        without root (or LAB_REPLAY=1):
-#                                         read the captures in captures/
-#                                         that this lab made
+#   sudo bash labs/length-leak.sh [--pad N] [BIN]
+#                          capture live on lo (root needed); --pad N
+#                          pads the second run to N instead of 16
+#   bash labs/length-leak.sh [BIN]
+#                          without root (or LAB_REPLAY=1): read the
+#                          captures in captures/ that this lab made
 #
 # LAB_SAVE=DIR keeps the two captures there, made afresh: captures/ was
 # made with `sudo LAB_SAVE=captures bash labs/length-leak.sh bin`.
 # labs/README.md is the handout.
 set -euo pipefail
 
+usage() {
+	sed -n '8,17s/^# \{0,1\}//p' "$0"
+	exit "$1"
+}
+
+PAD=16
+SHIPPED_PAD=16	# captures/length-leak-padded.pcap's
+while (($#)); do
+	case $1 in
+	--pad)
+		[[ ${2:-} =~ ^[1-9][0-9]*$ ]] && (($2 <= 256)) || {
+			echo "length-leak: --pad needs a number of bytes, 1 to 256" >&2
+			exit 2
+		}
+		PAD=$2
+		shift 2
+		;;
+	-h | --help) usage 0 ;;
+	-*) echo "length-leak: unknown option $1" >&2; usage 2 >&2 ;;
+	*) break ;;
+	esac
+done
+(($# <= 1)) || usage 2 >&2
 bin=${1:-bin}
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=labs/lib.sh
 . "$here/lib.sh"
-
-PAD=16
 questions=("Did you finish the lab report?" "Did you use the sniffer?"
 	"Is your password still hunter2?" "Will you present on Friday?"
 	"Could the eavesdropper read our chat?" "Shall we turn on padding?")
@@ -71,12 +94,16 @@ converse() {
 	fp=$("$bin/secure-keys" fingerprint "$work/server.pub")
 	start_chat_server "$bin/secure-server" "$work/server.log" \
 		--key "$work/server.key" "$@"
+	# Emptied here, not only by the children's redirections: the first
+	# run's lines would otherwise answer the waits below at once.
+	: >"$work/sniffer.log"
+	: >"$work/bob.view"
 	"$bin/sniffer" -i lo -w "$pcap" tcp port "$CHAT_PORT" \
 		>/dev/null 2>"$work/sniffer.log" &
 	sniffer_pid=$!
-	for ((i = 0; i < 100; i++)); do
-		grep -q 'listening on' "$work/sniffer.log" 2>/dev/null && break
-		kill -0 "$sniffer_pid" 2>/dev/null ||
+	for ((i = 0; ; i++)); do
+		grep -q 'listening on' "$work/sniffer.log" && break
+		kill -0 "$sniffer_pid" 2>/dev/null && ((i < 200)) ||
 			die "the sniffer did not start" "$work/sniffer.log"
 		sleep 0.05
 	done
@@ -84,8 +111,10 @@ converse() {
 		--nick bob --channel '#lab' --script "$work/bob.txt" "$@" \
 		>"$work/bob.view" &
 	bob=$!
-	for ((i = 0; i < 100; i++)); do
-		grep -q 'bob joined' "$work/bob.view" 2>/dev/null && break
+	for ((i = 0; ; i++)); do
+		grep -q 'bob joined' "$work/bob.view" && break
+		kill -0 "$bob" 2>/dev/null && ((i < 200)) ||
+			die "bob's client did not join" "$work/bob.view"
 		sleep 0.05
 	done
 	"$bin/secure-client" --port "$CHAT_PORT" --server-key "$fp" \
@@ -170,6 +199,11 @@ if [[ $(id -u) -eq 0 && -z ${LAB_REPLAY:-} ]]; then
 	"$bin/secure-keys" gen "$work/server" >/dev/null
 	live=1
 else
+	((PAD == SHIPPED_PAD)) || {
+		echo "length-leak: the shipped captures were made with --pad $SHIPPED_PAD;" \
+			"--pad $PAD needs a live capture (as root, without LAB_REPLAY)" >&2
+		exit 2
+	}
 	saved=$here/../captures
 	live=0
 	echo "(No live capture on lo: reading the captures in captures/ that"
@@ -196,3 +230,7 @@ echo
 echo "   Padding hides lengths within a block of $PAD, at a cost in bytes;"
 echo "   longer messages still differ by blocks, and timing still shows who"
 echo "   answers whom. The handout (labs/README.md) has the questions."
+if ((live)) && [[ -z ${LAB_SAVE:-} ]]; then
+	echo "   (This run's captures are gone with it: LAB_SAVE=DIR keeps them"
+	echo "   in DIR, to read as the questions read captures/.)"
+fi

@@ -16,7 +16,9 @@ struct secure_cli {
 /* The four extra_opt entries for them, over c's fields. */
 #define SECURE_CLI_OPTS(c) \
 	{ "pad", true, &(c).pad, \
-	  "  --pad N                pad every record to a multiple of N bytes (1-256)\n" }, \
+	  "  --pad N                pad each record after the handshake to a multiple\n" \
+	  "                         of N bytes (1-256) before it is sealed: its frame\n" \
+	  "                         is then a multiple of N plus 19\n" }, \
 	{ "cipher", true, &(c).cipher, \
 	  "  --cipher LIST          suites in order: aes-256-gcm,chacha20-poly1305\n" }, \
 	{ "rekey", true, &(c).rekey, \

@@ -3,7 +3,8 @@
 # root from live ones, the eavesdropper reads all six of bob's answers
 # from record lengths without --pad (39 bytes for "yes", 38 for "no"),
 # and none with --pad 16, where every answer is the same multiple of 16
-# plus 19 bytes.
+# plus 19 bytes; live, --pad 39 pads the second run so, and replayed, a
+# --pad other than the shipped captures' is refused.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
@@ -36,6 +37,11 @@ check() {
 (cd "$TOP_DIR" && LAB_REPLAY=1 bounded 60 bash "$LAB" "$KIT_BIN") \
 	>"$TMP_DIR/replay.out" 2>&1 || fail "the lab failed on the shipped captures: $(cat "$TMP_DIR/replay.out")"
 check "$TMP_DIR/replay.out" "shipped captures"
+(cd "$TOP_DIR" && LAB_REPLAY=1 bounded 60 bash "$LAB" --pad 32 "$KIT_BIN") \
+	>"$TMP_DIR/replay32.out" 2>&1 && fail "--pad 32 replayed captures made with 16"
+grep -q "made with --pad 16; --pad 32 needs a live capture" \
+	"$TMP_DIR/replay32.out" || fail "--pad 32, replayed: $(cat "$TMP_DIR/replay32.out")"
+echo "shipped captures: another --pad is refused, and why"
 
 [ "$(id -u)" -eq 0 ] || skip "live capture needs root (or cap_net_raw)"
 (cd "$TOP_DIR" && LAB_SAVE="$TMP_DIR/saved" bounded 120 bash "$LAB" "$KIT_BIN") \
@@ -45,3 +51,14 @@ for f in length-leak.pcap length-leak-padded.pcap; do
 	[ -s "$TMP_DIR/saved/$f" ] || fail "LAB_SAVE kept no $f"
 done
 echo "LAB_SAVE: both captures kept"
+
+# --pad 39, the handout's answer: one size for all six, none read.
+(cd "$TOP_DIR" && bounded 120 bash "$LAB" --pad 39 "$KIT_BIN") \
+	>"$TMP_DIR/pad39.out" 2>&1 || fail "the lab failed with --pad 39: $(cat "$TMP_DIR/pad39.out")"
+awk '/^== 2/ { s = 2 }
+     s == 2 && $1 ~ /^Q[1-6]$/ { n++; size[$2] = 1 }
+     END { for (k in size) m++; exit n != 6 || m != 1 }' "$TMP_DIR/pad39.out" &&
+	grep -q "with --pad 39 on the server" "$TMP_DIR/pad39.out" &&
+	grep -q "0 of 6 answers read" "$TMP_DIR/pad39.out" ||
+	fail "--pad 39: $(cat "$TMP_DIR/pad39.out")"
+echo "--pad 39: every answer the same size, none read"
