@@ -27,10 +27,10 @@ SHIPPED_PAD=16	# captures/length-leak-padded.pcap's
 while (($#)); do
 	case $1 in
 	--pad)
-		[[ ${2:-} =~ ^[1-9][0-9]*$ ]] && (($2 <= 256)) || {
+		if ! [[ ${2:-} =~ ^[1-9][0-9]{0,2}$ ]] || (($2 > 256)); then
 			echo "length-leak: --pad needs a number of bytes, 1 to 256" >&2
 			exit 2
-		}
+		fi
 		PAD=$2
 		shift 2
 		;;
@@ -103,8 +103,9 @@ converse() {
 	sniffer_pid=$!
 	for ((i = 0; ; i++)); do
 		grep -q 'listening on' "$work/sniffer.log" && break
-		kill -0 "$sniffer_pid" 2>/dev/null && ((i < 200)) ||
+		if ! kill -0 "$sniffer_pid" 2>/dev/null || ((i >= 200)); then
 			die "the sniffer did not start" "$work/sniffer.log"
+		fi
 		sleep 0.05
 	done
 	"$bin/secure-client" --port "$CHAT_PORT" --server-key "$fp" \
@@ -113,8 +114,9 @@ converse() {
 	bob=$!
 	for ((i = 0; ; i++)); do
 		grep -q 'bob joined' "$work/bob.view" && break
-		kill -0 "$bob" 2>/dev/null && ((i < 200)) ||
+		if ! kill -0 "$bob" 2>/dev/null || ((i >= 200)); then
 			die "bob's client did not join" "$work/bob.view"
+		fi
 		sleep 0.05
 	done
 	"$bin/secure-client" --port "$CHAT_PORT" --server-key "$fp" \

@@ -55,10 +55,12 @@ echo "LAB_SAVE: both captures kept"
 # --pad 39, the handout's answer: one size for all six, none read.
 (cd "$TOP_DIR" && bounded 120 bash "$LAB" --pad 39 "$KIT_BIN") \
 	>"$TMP_DIR/pad39.out" 2>&1 || fail "the lab failed with --pad 39: $(cat "$TMP_DIR/pad39.out")"
+grep -q "with --pad 39 on the server" "$TMP_DIR/pad39.out" ||
+	fail "--pad 39 was not used: $(cat "$TMP_DIR/pad39.out")"
+grep -q "0 of 6 answers read" "$TMP_DIR/pad39.out" ||
+	fail "--pad 39: answers still read: $(cat "$TMP_DIR/pad39.out")"
 awk '/^== 2/ { s = 2 }
      s == 2 && $1 ~ /^Q[1-6]$/ { n++; size[$2] = 1 }
-     END { for (k in size) m++; exit n != 6 || m != 1 }' "$TMP_DIR/pad39.out" &&
-	grep -q "with --pad 39 on the server" "$TMP_DIR/pad39.out" &&
-	grep -q "0 of 6 answers read" "$TMP_DIR/pad39.out" ||
-	fail "--pad 39: $(cat "$TMP_DIR/pad39.out")"
+     END { for (k in size) m++; exit n != 6 || m != 1 }' "$TMP_DIR/pad39.out" ||
+	fail "--pad 39: answers of different sizes: $(cat "$TMP_DIR/pad39.out")"
 echo "--pad 39: every answer the same size, none read"
