@@ -143,7 +143,8 @@ frames_len(const uint8_t *p, size_t len, int n)
 	uint8_t type;
 
 	while (n-- > 0) {
-		if (frame_peek(p + off, len - off, &type, &flen) < 0 ||
+		if (len - off < FRAME_HEADER_LEN ||	/* (p may be NULL) */
+		    frame_peek(p + off, len - off, &type, &flen) < 0 ||
 		    flen > len - off)
 			return 0;
 		off += flen;

@@ -553,6 +553,32 @@ START_TEST(test_unseal_shows_sealed_what_its_secrets_miss)
 }
 END_TEST
 
+/* A connection the key log does not hold whose client sends its records
+ * before the server has said anything (the capture's order, or a client
+ * that does not wait): kept, then shown as they came. */
+START_TEST(test_unseal_shows_an_unnamed_client_that_speaks_first)
+{
+	struct session ss;
+	struct keyfile *k;
+	struct run r;
+
+	k = begin(&r, &ss);
+	ss.wire[DIR_C2S][4] ^= 1;	/* another random: not in the log */
+	run_data(&r, DIR_C2S, ss.wire[DIR_C2S], ss.len[DIR_C2S], 5);
+	run_data(&r, DIR_S2C, ss.wire[DIR_S2C], ss.len[DIR_S2C], 5);
+	run_end(&r);
+	ck_assert_uint_eq(r.kept.len[DIR_C2S], ss.len[DIR_C2S]);
+	ck_assert_mem_eq(r.kept.data[DIR_C2S], ss.wire[DIR_C2S],
+			 ss.len[DIR_C2S]);
+	ck_assert_uint_eq(r.kept.len[DIR_S2C], ss.len[DIR_S2C]);
+	ck_assert_mem_eq(r.kept.data[DIR_S2C], ss.wire[DIR_S2C],
+			 ss.len[DIR_S2C]);
+	ck_assert_msg(strstr(r.report, "not in the key log: shown sealed"),
+		      "%s", r.report);
+	done(&r, k, &ss);
+}
+END_TEST
+
 /* Not secure_chat, or secure_chat without secrets: the bytes as they
  * are, each once. */
 START_TEST(test_unseal_passes_other_connections_as_they_are)
@@ -1064,6 +1090,7 @@ unseal_suite(void)
 	tcase_add_test(tc, test_unseal_stops_at_a_tampered_record);
 	tcase_add_test(tc, test_unseal_stops_after_a_gap);
 	tcase_add_test(tc, test_unseal_shows_sealed_what_its_secrets_miss);
+	tcase_add_test(tc, test_unseal_shows_an_unnamed_client_that_speaks_first);
 	tcase_add_test(tc, test_unseal_passes_other_connections_as_they_are);
 	tcase_add_test(tc, test_unseal_refuses_an_oversized_frame);
 	tcase_add_test(tc, test_unseal_live_waits_for_secrets_being_written);
