@@ -99,8 +99,6 @@ $(UNIT_BIN): $(UNIT_OBJ) $(SNIFFER_OBJ) $(SECURE_OBJ) $(LIBKIT)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PCAP_LIBS) $(SSL_LIBS) -pthread
 
-# Tests run under ASan + UBSan; the kit must also build warning-free
-# with clang, so check builds it with clang too.
 # --- sniffer test cases (tests/integration/20-sniffer-cases.sh) -------------
 GEN_CAPTURES_SRC := $(wildcard tests/sniffer/*.c)
 GEN_CAPTURES_OBJ := $(GEN_CAPTURES_SRC:%.c=$(BUILD)/%.o)
@@ -120,9 +118,14 @@ $(MITM_PROXY): $(MITM_OBJ) $(LIBKIT)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 
+# Every test runs under ASan + UBSan with gcc. The kit must also build
+# warning-free with clang, whose UBSan checks more (a null pointer plus
+# zero, for one): check builds it with clang, sanitized, and runs the unit
+# tests there too.
 check: deps
+	@echo "== clang: the build and the unit tests (Check), ASan + UBSan"
 	$(MAKE) --no-print-directory CC=clang BUILD=build/clang \
-		BIN=build/clang/bin all
+		BIN=build/clang/bin SANITIZE=1 unit
 	$(MAKE) --no-print-directory SANITIZE=1 test-all
 
 test-all: all $(UNIT_BIN) $(GEN_CAPTURES) $(MITM_PROXY) fuzz
