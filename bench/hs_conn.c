@@ -176,6 +176,8 @@ hsb_read_some(struct transport *t, uint8_t *buf, size_t cap, double timeout,
 				 transport_strerror(t, (int)n));
 			return -1;
 		}
+		if (t->ops->buffered && t->ops->buffered(t))
+			continue;	/* it stopped early: more waits in it */
 		if ((w = hsb_wait(t->fd, POLLIN, hsb_now() + timeout)) <= 0) {
 			snprintf(err, KIT_ERRLEN, "%s", w == 0 ? "timed out "
 				 "reading" : "poll failed");

@@ -257,8 +257,11 @@ read_client(struct lg *lg, uint32_t i)
 			break;
 		}
 		r = transport_read(c->t, lg->rbuf, sizeof(lg->rbuf));
-		if (r == KIT_EAGAIN)
+		if (r == KIT_EAGAIN) {
+			if (c->t->ops->buffered && c->t->ops->buffered(c->t))
+				read_later(lg, i);	/* it stopped early */
 			break;
+		}
 		if (r <= 0) {
 			kill_client(lg, i, r == 0 ? "server closed" :
 			    transport_strerror(c->t, (int)r));

@@ -339,6 +339,9 @@ read_net(struct client *cl)
 	 * several records from one read, and epoll would not say so. */
 	while (cl->phase != PHASE_GONE) {
 		n = transport_read(cl->t, buf, sizeof(buf));
+		if (n == KIT_EAGAIN && cl->t->ops->buffered &&
+		    cl->t->ops->buffered(cl->t))
+			continue;	/* it stopped early: more waits in it */
 		if (n == KIT_EAGAIN)
 			return;
 		if (n == 0)

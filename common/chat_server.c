@@ -95,6 +95,21 @@ on_line(void *ctx, char *line, size_t len, bool too_long)
 	return (k->c->flags & (CLIENT_DOOMED | CLIENT_CLOSING)) ? 1 : 0;
 }
 
+/* k stops reading so that others get a turn. Bytes in the socket wake
+ * epoll again; bytes its transport holds would not: k goes on the list
+ * read again at the end of this turn. */
+static void
+read_later(struct conn *k)
+{
+	struct server *s = k->srv;
+
+	if (k->t->ops->buffered && k->t->ops->buffered(k->t) && !k->again) {
+		k->again = true;
+		k->next_again = s->again;
+		s->again = k;
+	}
+}
+
 static void
 read_input(struct conn *k)
 {
@@ -104,19 +119,14 @@ read_input(struct conn *k)
 
 	while (!(k->c->flags & (CLIENT_DOOMED | CLIENT_CLOSING))) {
 		if (total >= READ_BUDGET) {
-			/* Others get a turn. Bytes in the socket wake epoll
-			 * again; bytes a transport holds would not. */
-			if (k->t->ops->buffered && k->t->ops->buffered(k->t) &&
-			    !k->again) {
-				k->again = true;
-				k->next_again = s->again;
-				s->again = k;
-			}
+			read_later(k);
 			return;
 		}
 		n = transport_read(k->t, s->readbuf, sizeof(s->readbuf));
-		if (n == KIT_EAGAIN)
+		if (n == KIT_EAGAIN) {
+			read_later(k);	/* the transport may have stopped early */
 			return;
+		}
 		if (n == 0) {
 			/* Whatever came before the close still counts. */
 			linebuf_finish(&k->lb, on_line, k);

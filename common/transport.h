@@ -16,7 +16,9 @@ struct transport;
 struct transport_ops {
 	const char *name;
 	/* >0 bytes read, 0 when the peer closed, KIT_EAGAIN, or another
-	 * negative KIT_E* code (errno kept for KIT_ESYS). */
+	 * negative KIT_E* code (errno kept for KIT_ESYS). KIT_EAGAIN while
+	 * buffered() is true: it stopped early (many records that carried
+	 * nothing), so read again without waiting for the socket. */
 	ssize_t (*read)(struct transport *t, void *buf, size_t len);
 	/* Bytes accepted (possibly fewer than len), KIT_EAGAIN (the socket is
 	 * full: wait for it to be writable), KIT_EINCOMPLETE (not ready yet,
@@ -35,8 +37,11 @@ struct transport_ops {
 	bool (*ready)(const struct transport *t);
 	/* Why the last call failed, for logs (NULL: errno tells). */
 	const char *(*error)(const struct transport *t);
-	/* True when it holds received bytes not yet read: epoll cannot tell,
-	 * so a reader that stops early must come back. NULL: never. */
+	/* True when a read would make progress without more bytes from the
+	 * socket (it holds them already): epoll cannot tell, so a reader
+	 * that stops early, or is told KIT_EAGAIN, must come back. A part
+	 * of a record does not count: its rest comes through the socket.
+	 * NULL: never. */
 	bool (*buffered)(const struct transport *t);
 	/* The name the peer proved it owns (a key or a password), once it
 	 * has; NULL otherwise. The chat then lets it use only that nick. */

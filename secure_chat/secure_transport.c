@@ -618,10 +618,17 @@ more_records(struct secure *s, uint8_t *buf, size_t cap)
 	return got;
 }
 
+/* A read handles at most this many frames that give the caller nothing
+ * (key updates, empty records, handshake messages) before it returns
+ * KIT_EAGAIN with the rest buffered: a peer that sends only those must
+ * not keep a server's one thread to itself. */
+#define QUIET_MAX 64
+
 static ssize_t
 secure_read(struct transport *t, void *buf, size_t len)
 {
 	struct secure *s = (struct secure *)t;
+	unsigned quiet = 0;
 	ssize_t r;
 	size_t n;
 
@@ -632,12 +639,16 @@ secure_read(struct transport *t, void *buf, size_t len)
 			return KIT_EAUTH;
 		if (s->peer_closed)
 			return 0;
+		if (quiet == QUIET_MAX)
+			return KIT_EAGAIN;	/* secure_buffered says so */
 		if ((r = next_frame(s, buf, len, &n)) < 0)
 			return r;
 		if (n > 0)
 			return (ssize_t)(n + more_records(s, (uint8_t *)buf + n,
 							  len - n));
-		if (r == 0 && (r = fill_in(s)) < 0)
+		if (r == 1)
+			quiet++;	/* a frame that gave nothing */
+		else if ((r = fill_in(s)) < 0)
 			return r;
 	}
 }
@@ -759,8 +770,14 @@ static bool
 secure_buffered(const struct transport *t)
 {
 	const struct secure *s = (const struct secure *)t;
+	uint8_t type;
+	size_t flen;
 
-	return s->plain_len > 0 || s->in_len > 0;
+	/* A frame not yet whole waits for the socket, which epoll watches. */
+	return s->plain_len > 0 ||
+	       (s->in_len > 0 && frame_peek(s->in + s->in_off, s->in_len,
+					    &type, &flen) == 0 &&
+		flen <= s->in_len);
 }
 
 /* A client that proved a key or a password keeps that nick in the chat. */

@@ -273,12 +273,16 @@ tls_close(struct transport *t)
 	free(s);
 }
 
+/* Plaintext of a record already opened. Without read-ahead (the default)
+ * OpenSSL never reads past the record it parses, so whatever else it
+ * holds (SSL_has_pending) is part of a record whose rest is still to come
+ * through the socket. */
 static bool
 tls_buffered(const struct transport *t)
 {
 	const struct tls *s = (const struct tls *)t;
 
-	return SSL_pending(s->ssl) > 0 || SSL_has_pending(s->ssl);
+	return SSL_pending(s->ssl) > 0;
 }
 
 static const char *

@@ -2,12 +2,15 @@
  * relay in the middle that can tamper, replay or cut. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "err.h"
+#include "handshake.h"
 #include "net.h"
+#include "record.h"
 #include "secure_transport.h"
 #include "suites.h"
 #include "test_ed25519.h"
@@ -142,6 +145,113 @@ assert_read_fails(struct transport *t, int code, const char *why)
 	ck_assert_int_eq(transport_read(t, buf, sizeof(buf)), code);
 	ck_assert_ptr_nonnull(strstr(transport_strerror(t, code), why));
 }
+
+static bool
+readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1;
+}
+
+/* The frames of p[0..n) into h; what it answers is written to fd. */
+static int
+hs_feed(struct hs *h, const uint8_t *p, size_t n, int fd)
+{
+	uint8_t out[4096], type;
+	size_t off = 0, flen, got;
+	int r = HS_CONTINUE;
+
+	while (off < n && r == HS_CONTINUE) {
+		ck_assert_int_eq(frame_peek(p + off, n - off, &type, &flen), 0);
+		r = hs_input(h, p + off, flen, out, sizeof(out), &got);
+		ck_assert_int_eq(write(fd, out, got), (ssize_t)got);
+		if (r == HS_CONTINUE) {
+			hs_output(h, out, sizeof(out), &got);
+			ck_assert_int_eq(write(fd, out, got), (ssize_t)got);
+		}
+		off += flen;
+	}
+	return r;
+}
+
+/* A client made of the handshake and record layers, not of a transport,
+ * so that it can send what a transport never would: it logs in to srv
+ * through relay_s, and *send is its key for records to srv. */
+static void
+raw_client_login(struct rec_dir *send)
+{
+	struct hs_config cc = {
+		.suites = both, .nsuites = 2, .verify = test_verify,
+		.check_server = check_server, .method = HS_ANONYMOUS,
+		.nick = "guest" };
+	struct hs *h = hs_new(&cc);
+	struct rec_dir recv;
+	uint8_t buf[8192];
+	char scratch[64];
+	int n, r = HS_CONTINUE, i;
+	ssize_t m;
+
+	ck_assert_ptr_nonnull(h);
+	n = hs_client_hello(h, buf, sizeof(buf));
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(write(relay_s, buf, (size_t)n), n);
+	for (i = 0; i < 50 && r == HS_CONTINUE; i++) {
+		transport_read(srv, scratch, sizeof(scratch));
+		transport_flush(srv);
+		if ((m = read(relay_s, buf, sizeof(buf))) > 0)
+			r = hs_feed(h, buf, (size_t)m, relay_s);
+	}
+	ck_assert_int_eq(r, HS_DONE);
+	ck_assert_int_eq(hs_take_keys(h, send, &recv), 0);
+	rec_dir_wipe(&recv);
+	hs_free(h);
+}
+
+/* A flood of key updates (records that give the reader nothing), then a
+ * line: each read handles a bounded number of them and says KIT_EAGAIN
+ * with the rest buffered, so that a server's one thread serves others
+ * meanwhile; reading on brings the line, whole. */
+START_TEST(test_secure_transport_bounds_a_flood_of_key_updates)
+{
+	enum { UPDATES = 2000 };
+	static uint8_t wire[UPDATES * 32 + 64];
+	const char *line = "PRIVMSG #lab :after the flood\r\n";
+	char buf[256], err[KIT_ERRLEN];
+	struct rec_dir send;
+	size_t len = 0;
+	ssize_t n = KIT_EAGAIN;
+	int i, r, reads = 0;
+
+	raw_client_login(&send);
+	for (i = 0; i < UPDATES; i++) {
+		r = rec_seal(&send, INNER_KEY_UPDATE, NULL, 0, 0, wire + len,
+			     sizeof(wire) - len);
+		ck_assert_int_gt(r, 0);
+		len += (size_t)r;
+		ck_assert_int_eq(rec_dir_update(&send, err), 0);
+	}
+	r = rec_seal(&send, INNER_DATA, (const uint8_t *)line, strlen(line),
+		     0, wire + len, sizeof(wire) - len);
+	ck_assert_int_gt(r, 0);
+	len += (size_t)r;
+	rec_dir_wipe(&send);
+	ck_assert_int_eq(write(relay_s, wire, len), (ssize_t)len);
+
+	ck_assert_int_eq(transport_read(srv, buf, sizeof(buf)), KIT_EAGAIN);
+	ck_assert(srv->ops->buffered(srv));
+	while (n == KIT_EAGAIN && reads++ < UPDATES) {
+		n = transport_read(srv, buf, sizeof(buf));
+		/* What is left waits in it or in the socket, never nowhere. */
+		ck_assert(n != KIT_EAGAIN || srv->ops->buffered(srv) ||
+			  readable(srv->fd));
+	}
+	ck_assert_int_gt(reads, UPDATES / 100);	/* bounded, every read */
+	ck_assert_int_eq(n, (ssize_t)strlen(line));
+	ck_assert_mem_eq(buf, line, strlen(line));
+	ck_assert(!srv->ops->buffered(srv));
+}
+END_TEST
 
 START_TEST(test_secure_transport_carries_lines_both_ways)
 {
@@ -577,6 +687,7 @@ secure_transport_suite(void)
 	tcase_add_test(tc, test_secure_transport_burst_after_idle_arrives_whole);
 	tcase_add_test(tc, test_secure_transport_streams_unless_behind);
 	tcase_add_test(tc, test_secure_transport_one_read_returns_several_records);
+	tcase_add_test(tc, test_secure_transport_bounds_a_flood_of_key_updates);
 	suite_add_tcase(s, tc);
 	return s;
 }
