@@ -287,20 +287,28 @@ on_net_line(void *ctx, char *line, size_t len, bool too_long)
 	return 0;
 }
 
+/* The end of the server's stream: an orderly close (the transport's
+ * read said 0: for secure_chat an authenticated close_notify) or not
+ * (why). A line it cut short is shown only after an orderly close: after a
+ * cut or a record that did not authenticate, its start could read as a
+ * whole line that says something else. */
 static void
-server_closed(struct client *cl, const char *why)
+server_closed(struct client *cl, bool orderly, const char *why)
 {
 	enum client_phase was = cl->phase;
+	bool cut_line = !orderly && cl->net_lb.len > 0;
 
 	if (was == PHASE_GONE)
 		return;
 	cl->phase = PHASE_GONE;
-	linebuf_finish(&cl->net_lb, on_net_line, cl);
+	if (orderly)
+		linebuf_finish(&cl->net_lb, on_net_line, cl);
 	if (was == PHASE_QUITTING) {
 		stop(cl, cl->status);
 		return;
 	}
-	client_view_note(cl, "!! connection to the server lost: %s", why);
+	client_view_note(cl, "!! connection to the server lost: %s%s", why,
+			 cut_line ? " (the line it cut short is not shown)" : "");
 	stop(cl, CLIENT_EXIT_ERROR);
 }
 
@@ -316,7 +324,7 @@ on_welcome_timeout(void *ud)
 	snprintf(why, sizeof(why), "no welcome from the server within %u s "
 		 "(is it a chat server speaking this transport?)",
 		 cl->opts->welcome_timeout_s);
-	server_closed(cl, why);
+	server_closed(cl, false, why);
 }
 
 /* A server that never answers, or answers in another protocol, must not
@@ -345,9 +353,10 @@ read_net(struct client *cl)
 		if (n == KIT_EAGAIN)
 			return;
 		if (n == 0)
-			server_closed(cl, "closed by the server");
+			server_closed(cl, true, "closed by the server");
 		else if (n < 0)
-			server_closed(cl, transport_strerror(cl->t, (int)n));
+			server_closed(cl, false,
+				      transport_strerror(cl->t, (int)n));
 		else
 			linebuf_feed(&cl->net_lb, buf, (size_t)n, on_net_line,
 				     cl);
@@ -368,7 +377,7 @@ flush_net(struct client *cl)
 	ssize_t n, f = sendq_send(&cl->out, cl->t, &n);
 
 	if (f < 0 && f != KIT_EAGAIN) {
-		server_closed(cl, transport_strerror(cl->t, (int)f));
+		server_closed(cl, false, transport_strerror(cl->t, (int)f));
 		return;
 	}
 	/* Not ready (a handshake) needs no EPOLLOUT: the peer's answer, read
