@@ -53,9 +53,10 @@ check_server(void *ud, const uint8_t pub[static HS_KEY_LEN])
 
 /* The sink lets anonymous clients in, nobody else. */
 static int
-authorize(void *ud, int method, const char *nick, const uint8_t *key,
-	  const char *password)
+authorize(void *ud, const char *peer, int method, const char *nick,
+	  const uint8_t *key, const char *password)
 {
+	(void)peer;
 	(void)ud, (void)nick, (void)key, (void)password;
 	return method == HS_ANONYMOUS ? 0 : ALERT_ACCESS_DENIED;
 }

@@ -50,7 +50,7 @@ login_ok(struct chat_client *c)
 
 	if (!cfg->check_login || c->proven[0])
 		return true;
-	ok = cfg->check_login(cfg->check_login_ud, c->nick,
+	ok = cfg->check_login(cfg->check_login_ud, c->host, c->nick,
 			      c->flags & CLIENT_PASS_GIVEN ? c->pass : NULL);
 	explicit_bzero(c->pass, sizeof(c->pass));
 	if (ok)

@@ -29,10 +29,12 @@ struct chat_config {
 	const char *server_name;	/* prefix of server replies */
 	const char *network;		/* NETWORK= in 005 */
 	const char *password;		/* NULL: no PASS needed */
-	/* Per-user passwords (NULL: none): may nick register with PASS
-	 * pass (NULL without one)? Asked for clients whose transport proved
-	 * no nick; one let in keeps that nick as if proven. */
-	bool (*check_login)(void *ud, const char *nick, const char *pass);
+	/* Per-user passwords (NULL: none): may nick, from address host,
+	 * register with PASS pass (NULL without one)? Asked for clients
+	 * whose transport proved no nick; one let in keeps that nick as if
+	 * proven. */
+	bool (*check_login)(void *ud, const char *host, const char *nick,
+			    const char *pass);
 	void *check_login_ud;
 	const char *motd;		/* lines separated by '\n'; NULL: 422 */
 	size_t sendq_limit;		/* bytes queued per client before drop */

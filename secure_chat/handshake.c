@@ -548,7 +548,8 @@ check_client_auth(struct hs *h, const uint8_t *msg, size_t n)
 		return fail(h, ALERT_ACCESS_DENIED, "client signature is wrong");
 	if (ca.method == HS_PASSWORD)
 		memcpy(password, ca.proof + 1, ca.proof_len - 1);
-	r = h->cfg.authorize(h->cfg.ud, ca.method, ca.nick,
+	r = h->cfg.authorize(h->cfg.ud, h->cfg.peer ? h->cfg.peer : "?",
+			     ca.method, ca.nick,
 			     ca.method == HS_KEY ? ca.proof : NULL,
 			     ca.method == HS_PASSWORD ? password : NULL);
 	OPENSSL_cleanse(password, sizeof(password));
@@ -584,9 +585,12 @@ server_step(struct hs *h, const uint8_t *frame, size_t len, uint8_t *out,
 	if (h->state != S_WAIT_CLIENT_AUTH)
 		return fail(h, ALERT_UNEXPECTED_MESSAGE, "ServerAuth is not "
 			    "out yet");
-	if ((n = open_sealed(h, &h->hs_recv, frame, len, msg, sizeof(msg))) < 0)
-		return n;
-	if ((r = check_client_auth(h, msg, (size_t)n)) < 0)
+	n = open_sealed(h, &h->hs_recv, frame, len, msg, sizeof(msg));
+	r = n < 0 ? n : check_client_auth(h, msg, (size_t)n);
+	/* A password, maybe: opened or not (a record that failed its tag,
+	 * or another type, may have been decrypted into msg all the same). */
+	OPENSSL_cleanse(msg, len < sizeof(msg) ? len : sizeof(msg));
+	if (r < 0)
 		return r;
 	h->state = HS_STATE_DONE;
 	return HS_DONE;

@@ -37,10 +37,13 @@ struct hs_config {
 		      size_t n, const uint8_t sig[static HS_SIG_LEN]);
 	/* client: is this the server we expect? 0, or an hs_alert code. */
 	int (*check_server)(void *ud, const uint8_t pub[static HS_KEY_LEN]);
-	/* server: may this client in? key is NULL unless HS_KEY, password
-	 * NULL unless HS_PASSWORD. 0, or an hs_alert code. */
-	int (*authorize)(void *ud, int method, const char *nick,
-			 const uint8_t *key, const char *password);
+	/* server: may this client (from address peer) in? key is NULL
+	 * unless HS_KEY, password NULL unless HS_PASSWORD. 0, or an hs_alert
+	 * code. */
+	int (*authorize)(void *ud, const char *peer, int method,
+			 const char *nick, const uint8_t *key,
+			 const char *password);
+	const char *peer;	/* server: the client's address, or NULL */
 	/* client credentials */
 	int method;
 	const char *nick;

@@ -43,6 +43,7 @@
 struct secure {
 	struct transport base;	/* first: the transport is the secure */
 	struct secure_opts opts;
+	char peer_host[NET_ADDRSTRLEN];	/* server: the client's address */
 	struct hs *hs;		/* NULL once established */
 	struct rec_dir send, recv;
 	bool established, peer_closed, failed;
@@ -233,6 +234,11 @@ secure_transport_new(int fd, const struct secure_opts *o)
 	}
 	s->base = (struct transport){ &secure_ops, fd };
 	s->opts = *o;
+	if (o->hs.server) {	/* for authorize: the brake, the log */
+		if (net_peer_host(fd, s->peer_host) < 0)
+			snprintf(s->peer_host, sizeof(s->peer_host), "?");
+		s->opts.hs.peer = s->peer_host;
+	}
 	if (!s->opts.rekey_after)
 		s->opts.rekey_after = REKEY_DEFAULT;
 	clock_gettime(CLOCK_MONOTONIC, &s->started);
@@ -429,10 +435,17 @@ record_frame(struct secure *s, const uint8_t *frame, size_t len,
 	char err[KIT_ERRLEN];
 	uint8_t inner, *p;
 	bool first = !s->peer_spoke;
+	int r;
 
 	if (!(p = open_into(s, len, buf, &cap)))
 		return failed(s, KIT_ENOMEM, "%s", "out of memory");
-	if (rec_open(&s->recv, frame, len, p, cap, &inner, n) < 0) {
+	if ((r = rec_open(&s->recv, frame, len, p, cap, &inner, n)) ==
+	    KIT_EINVAL) {	/* it authenticated: the peer sealed it so */
+		send_alert(s, ALERT_DECODE_ERROR);
+		return failed(s, KIT_EAUTH, "%s", "a record holds no content "
+			      "type (decode_error): connection closed");
+	}
+	if (r < 0) {
 		send_alert(s, ALERT_BAD_RECORD_MAC);
 		return failed(s, KIT_EAUTH, "%s", "a record does not "
 			      "authenticate (bad_record_mac: tampered, "

@@ -15,7 +15,9 @@
 #include "extra_opts.h"
 #include "keylog.h"
 #include "keys.h"
+#include "login_brake.h"
 #include "passwords.h"
+#include "safeprint.h"
 #include "secure_opts.h"
 #include "secure_transport.h"
 #include "server_opts.h"
@@ -26,19 +28,13 @@
 /* The default port; TLS_CLI_PORT with --tls. */
 static const char default_port[] = "6698";
 
-/* Failed authentications tolerated per window before all are refused for
- * the rest of it (a password-guessing brake; logged). */
-#define AUTH_FAILS_MAX 10
-#define AUTH_WINDOW_S 10
-
 struct server {
 	struct kit_identity *id;
 	uint8_t pub[KEYS_PUB_LEN];
 	struct keys_authorized *authorized;
 	const char *users;
 	FILE *keylog;
-	time_t window_start;
-	unsigned fails;
+	struct login_brake brake;	/* on password guessing */
 	const char *progname;
 	bool verbose;
 };
@@ -50,23 +46,6 @@ sign(void *ud, const uint8_t *msg, size_t n, uint8_t sig[static HS_SIG_LEN])
 	char err[KIT_ERRLEN];
 
 	return keys_sign(s->id, msg, n, sig, err);
-}
-
-/* Count a refusal; true while the brake is on. */
-static bool
-too_many_failures(struct server *s, bool failed)
-{
-	time_t now = time(NULL);
-
-	if (now - s->window_start >= AUTH_WINDOW_S) {
-		s->window_start = now;
-		s->fails = 0;
-	}
-	if (failed && ++s->fails == AUTH_FAILS_MAX)
-		fprintf(stderr, "%s: %d failed logins in %d s: refusing all "
-			"logins for the rest of that time\n", s->progname,
-			AUTH_FAILS_MAX, AUTH_WINDOW_S);
-	return s->fails >= AUTH_FAILS_MAX;
 }
 
 /* A refusal's reason, for the log only; false. */
@@ -104,47 +83,60 @@ logins_taken(const struct server *s)
 	return "the server takes key or password logins only";
 }
 
+/* A password login: the nick's scrypt hash in --users, unless the brake
+ * on guessing is on for its address. *guess: a wrong password (a users
+ * file gone bad is the server's fault, not a guess). */
+static bool
+check_password(struct server *s, const char *peer, const char *nick,
+	       const char *password, bool *guess, char err[static KIT_ERRLEN])
+{
+	const char *braked;
+	int r;
+
+	if (!s->users)
+		return refuse(err, "no --users");
+	if ((braked = brake_refusal(&s->brake, peer, time(NULL))))
+		return refuse(err, braked);
+	r = passwords_check(s->users, nick, password, err);
+	*guess = r == KIT_EAUTH;
+	return r == 0;
+}
+
 /* hs_config.authorize: the configured files decide; with neither, only
- * anonymous clients come in. The alert never says which check failed. */
+ * anonymous clients come in. The alert never says which check failed.
+ * The log names the client's address, and its nick safe to print. */
 static int
-authorize(void *ud, int method, const char *nick, const uint8_t *key,
-	  const char *password)
+authorize(void *ud, const char *peer, int method, const char *nick,
+	  const uint8_t *key, const char *password)
 {
 	static const char *const names[] = { "anonymous", "key", "password" };
 	struct server *s = ud;
-	char err[KIT_ERRLEN] = "", as[48] = "";
-	bool ok, named, clients_fault = true;
-	int r;
+	char err[KIT_ERRLEN] = "", shown[4 * 30 + 1], as[sizeof(shown) + 8] = "";
+	bool ok, named, guess = false;
 
-	if (too_many_failures(s, false)) {
-		ok = refuse(err, "too many failed logins lately");
-	} else if (method == HS_KEY) {
+	if (method == HS_KEY)
 		ok = check_key(s, nick, key, err);
-	} else if (method == HS_PASSWORD && s->users) {
-		r = passwords_check(s->users, nick, password, err);
-		ok = r == 0;
-		clients_fault = r == 0 || r == KIT_EAUTH;
-	} else if (method == HS_PASSWORD) {
-		ok = refuse(err, "no --users");
-	} else {
+	else if (method == HS_PASSWORD)
+		ok = check_password(s, peer, nick, password, &guess, err);
+	else
 		ok = (!s->authorized && !s->users) ||
 		     refuse(err, logins_taken(s));
-	}
 	named = strcmp(nick, "*") != 0;	/* "*": TLS, before any nick */
 	if (ok && named && !keys_valid_nick(nick))
 		ok = refuse(err, "not a valid nick");
-	if (named)
-		snprintf(as, sizeof(as), " as '%.30s'", nick);
+	if (named) {
+		safeprint_str(shown, sizeof(shown), nick, strnlen(nick, 30));
+		snprintf(as, sizeof(as), " as '%s'", shown);
+	}
 	if (ok && s->verbose)
-		fprintf(stderr, "%s: %s login%s\n", s->progname, names[method],
-			as);
+		fprintf(stderr, "%s: %s login%s from %s\n", s->progname,
+			names[method], as, peer);
 	if (ok)
 		return 0;
-	fprintf(stderr, "%s: refused %s login%s%s%s\n", s->progname,
-		names[method], as, err[0] ? ": " : "", err);
-	/* A users file gone bad is the server's fault: no brake for it. */
-	if (clients_fault)
-		too_many_failures(s, true);
+	fprintf(stderr, "%s: refused %s login%s from %s%s%s\n", s->progname,
+		names[method], as, peer, err[0] ? ": " : "", err);
+	if (guess)
+		brake_count(&s->brake, peer, time(NULL));
 	return ALERT_ACCESS_DENIED;
 }
 
@@ -162,15 +154,15 @@ on_keylog(void *ud, const uint8_t random[static 32], const char *name,
  * one is anonymous: let in with neither file, as in the kit's protocol,
  * or with --users, to log in with PASS when it registers (check_login). */
 static int
-tls_authorize(void *ud, int method, const char *nick, const uint8_t *key,
-	      const char *password)
+tls_authorize(void *ud, const char *peer, int method, const char *nick,
+	      const uint8_t *key, const char *password)
 {
 	struct server *s = ud;
 
 	/* With --users the login is its PASS, checked and logged then. */
 	if (method == HS_ANONYMOUS && s->users)
-		return too_many_failures(s, false) ? ALERT_ACCESS_DENIED : 0;
-	return authorize(ud, method, nick, key, password);
+		return 0;
+	return authorize(ud, peer, method, nick, key, password);
 }
 
 /* chat_config.check_login (TLS mode with --users): IRC's PASS carries
@@ -178,10 +170,10 @@ tls_authorize(void *ud, int method, const char *nick, const uint8_t *key,
  * it; the same check, log and brake as a password login. A client that
  * sent none is an anonymous one, which such a server refuses. */
 static bool
-check_login(void *ud, const char *nick, const char *pass)
+check_login(void *ud, const char *host, const char *nick, const char *pass)
 {
-	return authorize(ud, pass ? HS_PASSWORD : HS_ANONYMOUS, nick, NULL,
-			 pass) == 0;
+	return authorize(ud, host, pass ? HS_PASSWORD : HS_ANONYMOUS, nick,
+			 NULL, pass) == 0;
 }
 
 static void
@@ -315,6 +307,7 @@ main(int argc, char **argv)
 			  sizeof(extra) / sizeof(extra[0]));
 	s.progname = opts.progname;
 	s.verbose = opts.verbose;
+	brake_init(&s.brake, stderr, s.progname);
 	load_credentials(&s, key, authorized);
 	if (tls_on)
 		setup_tls(&s, &opts, &cli, &tls);

@@ -31,6 +31,7 @@ struct tls {
 	int failed;		/* why it failed (a KIT_E* code), or 0 */
 	struct timespec started;
 	char peer[HS_NICK_MAX + 1];	/* nick a certificate proved */
+	char host[NET_ADDRSTRLEN];	/* server: the client's address */
 	char error[KIT_ERRLEN];
 };
 
@@ -153,7 +154,7 @@ handshake_done(struct tls *s)
 	char what[128];
 
 	if (o->server && !s->peer[0] && o->authorize &&
-	    o->authorize(o->ud, HS_ANONYMOUS, "*", NULL, NULL) != 0) {
+	    o->authorize(o->ud, s->host, HS_ANONYMOUS, "*", NULL, NULL) != 0) {
 		SSL_shutdown(s->ssl);
 		return failed(s, KIT_EAUTH, "refused: no accepted client "
 			      "certificate");
@@ -184,7 +185,8 @@ handshake(struct tls *s)
 	 * anonymous login, to be logged and counted like any refusal. */
 	if (s->opts->server && ERR_GET_REASON(ERR_peek_error()) ==
 			       SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE)
-		s->opts->authorize(s->opts->ud, HS_ANONYMOUS, "*", NULL, NULL);
+		s->opts->authorize(s->opts->ud, s->host, HS_ANONYMOUS, "*",
+				   NULL, NULL);
 	r = ssl_failure(s, r, "TLS handshake failed");
 	/* verify_peer said no: say so rather than OpenSSL's generic text */
 	if (r == KIT_EAUTH && SSL_get_verify_result(s->ssl) ==
@@ -336,6 +338,8 @@ tls_transport_wrap(int fd, void *ctx)
 	}
 	s->base = (struct transport){ &tls_ops, fd };
 	s->opts = o;
+	if (o->server && net_peer_host(fd, s->host) < 0)
+		snprintf(s->host, sizeof(s->host), "?");
 	SSL_set_app_data(s->ssl, s);
 	if (o->server)
 		SSL_set_accept_state(s->ssl);
@@ -371,7 +375,8 @@ verify_peer(X509_STORE_CTX *x, void *arg)
 			r = o->check_server(o->ud, pub);
 		} else {
 			tls_cert_name(cert, nick, sizeof(nick));
-			r = o->authorize(o->ud, HS_KEY, nick, pub, NULL);
+			r = o->authorize(o->ud, s->host, HS_KEY, nick, pub,
+					 NULL);
 			if (r == 0)
 				snprintf(s->peer, sizeof(s->peer), "%s", nick);
 		}

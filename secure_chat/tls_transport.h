@@ -30,8 +30,9 @@ struct tls_opts {
 	/* server: a client with a certificate (HS_KEY, nick = its CN) or
 	 * without (HS_ANONYMOUS, nick ""), as hs_config.authorize: 0 to
 	 * let it in, nonzero to refuse. */
-	int (*authorize)(void *ud, int method, const char *nick,
-			 const uint8_t *key, const char *password);
+	int (*authorize)(void *ud, const char *peer, int method,
+			 const char *nick, const uint8_t *key,
+			 const char *password);
 	/* After each handshake (may be NULL): its length in milliseconds
 	 * and "TLSv1.3 SUITE". */
 	void (*on_handshake)(void *ud, double ms, const char *what);

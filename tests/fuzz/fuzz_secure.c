@@ -46,9 +46,10 @@ accept_any(void *ud, const uint8_t p[static 32])
 }
 
 static int
-authorize(void *ud, int method, const char *nick, const uint8_t *k,
-	  const char *password)
+authorize(void *ud, const char *peer, int method, const char *nick,
+	  const uint8_t *k, const char *password)
 {
+	(void)peer;
 	(void)ud; (void)nick; (void)k; (void)password;
 	return method == HS_ANONYMOUS ? 0 : ALERT_ACCESS_DENIED;
 }

@@ -142,7 +142,7 @@ assert_lines_in_order bob '#lab <alice> alice-says-hello' \
 	'#lab <ossl> openssl-says-hi'
 grep -q 'handshake in [0-9.]* ms (TLSv1.3 ' "$SERVER_LOG" ||
 	fail "-v did not log the handshake timing"
-grep -q '^secure-server: anonymous login$' "$SERVER_LOG" ||
+grep -q '^secure-server: anonymous login from 127.0.0.1$' "$SERVER_LOG" ||
 	fail "-v did not log the anonymous logins it let in, as without --tls"
 echo "two secure-clients and s_client chatted over TLS 1.3"
 
@@ -223,7 +223,7 @@ EXPECT_TIMEOUT=5 client_start anon --tls --channel '#lab' \
 anon-was-here
 EOF
 client_wait anon 1
-grep -q "refused anonymous login: the server takes key logins only$" \
+grep -q "refused anonymous login from 127.0.0.1: the server takes key logins only$" \
 	"$SERVER_LOG" || fail "a client without a certificate was not refused"
 grep -q 'the server refused this login (certificate_required): over --tls it takes key logins only: log in with --key' anon.out ||
 	fail "anon was not told a certificate is required: $(cat anon.out)"
@@ -260,7 +260,7 @@ EOF
 client_wait dave 1
 grep -q 'Password required' dave.out ||
 	fail "a client without a password was not told one is required: $(cat dave.out)"
-grep -q "refused anonymous login as 'dave': the server takes password logins only" \
+grep -q "refused anonymous login as 'dave' from 127.0.0.1: the server takes password logins only" \
 	"$SERVER_LOG" || fail "the server did not log an anonymous login as such"
 grep -q '(TLSv1.3 TLS_CHACHA20_POLY1305_SHA256)' "$SERVER_LOG" ||
 	fail "--cipher chacha20-poly1305 did not pick TLS_CHACHA20_POLY1305_SHA256"

@@ -22,9 +22,10 @@ check_server(void *ud, const uint8_t pub[static 32])
 }
 
 static int
-authorize(void *ud, int method, const char *nick, const uint8_t *key,
-	  const char *password)
+authorize(void *ud, const char *peer, int method, const char *nick,
+	  const uint8_t *key, const char *password)
 {
+	(void)peer;
 	(void)ud;
 	if (method == HS_ANONYMOUS)
 		return 0;

@@ -28,9 +28,10 @@ check_server(void *ud, const uint8_t pub[static 32])
 }
 
 static int
-authorize(void *ud, int method, const char *nick, const uint8_t *key,
-	  const char *password)
+authorize(void *ud, const char *peer, int method, const char *nick,
+	  const uint8_t *key, const char *password)
 {
+	(void)peer;
 	(void)ud;
 	(void)key;
 	(void)password;
@@ -250,6 +251,25 @@ START_TEST(test_secure_transport_bounds_a_flood_of_key_updates)
 	ck_assert_int_eq(n, (ssize_t)strlen(line));
 	ck_assert_mem_eq(buf, line, strlen(line));
 	ck_assert(!srv->ops->buffered(srv));
+}
+END_TEST
+
+/* A record that authenticates but holds no content type (its plaintext
+ * all zeros): the peer sealed it so, and it is a decode_error, not a
+ * forgery. */
+START_TEST(test_secure_transport_record_without_a_type_is_a_decode_error)
+{
+	uint8_t wire[64];
+	struct rec_dir send;
+	int n;
+
+	raw_client_login(&send);
+	n = rec_seal(&send, 0, NULL, 0, 0, wire, sizeof(wire));
+	ck_assert_int_gt(n, 0);
+	rec_dir_wipe(&send);
+	ck_assert_int_eq(write(relay_s, wire, (size_t)n), n);
+	assert_read_fails(srv, KIT_EAUTH,
+			  "holds no content type (decode_error)");
 }
 END_TEST
 
@@ -688,6 +708,7 @@ secure_transport_suite(void)
 	tcase_add_test(tc, test_secure_transport_streams_unless_behind);
 	tcase_add_test(tc, test_secure_transport_one_read_returns_several_records);
 	tcase_add_test(tc, test_secure_transport_bounds_a_flood_of_key_updates);
+	tcase_add_test(tc, test_secure_transport_record_without_a_type_is_a_decode_error);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -152,9 +152,10 @@ check_server(void *ud, const uint8_t pub[static KEYS_PUB_LEN])
 
 /* Lets in anonymous clients and alice's key as "alice". */
 static int
-authorize(void *ud, int method, const char *nick, const uint8_t *key,
-	  const char *password)
+authorize(void *ud, const char *peer, int method, const char *nick,
+	  const uint8_t *key, const char *password)
 {
+	(void)peer;
 	uint8_t want[KEYS_PUB_LEN];
 
 	(void)ud;

@@ -41,9 +41,10 @@ log_secret(void *ud, const uint8_t random[static 32], const char *name,
 }
 
 static int
-authorize_all(void *ud, int method, const char *nick, const uint8_t *key,
-	      const char *password)
+authorize_all(void *ud, const char *peer, int method, const char *nick,
+	      const uint8_t *key, const char *password)
 {
+	(void)peer;
 	(void)ud; (void)method; (void)nick; (void)key; (void)password;
 	return 0;
 }

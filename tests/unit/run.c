@@ -20,6 +20,7 @@ main(void)
 	srunner_add_suite(sr, handshake_suite());
 	srunner_add_suite(sr, secure_transport_suite());
 	srunner_add_suite(sr, keys_suite());
+	srunner_add_suite(sr, login_brake_suite());
 	srunner_add_suite(sr, tls_suite());
 	srunner_add_suite(sr, unseal_suite());
 	srunner_run_all(sr, CK_NORMAL);

@@ -16,6 +16,7 @@ Suite *record_suite(void);
 Suite *handshake_suite(void);
 Suite *secure_transport_suite(void);
 Suite *keys_suite(void);
+Suite *login_brake_suite(void);
 Suite *tls_suite(void);
 Suite *unseal_suite(void);
 
