@@ -384,6 +384,26 @@ raw_py_wait()
 	[ "$status" -eq 0 ] || fail "python client $name failed"
 }
 
+# fake_server NAME <<'EOF' ... EOF: a server played by the Python program
+# on standard input, in the background (stopped with the test); it binds
+# 127.0.0.1, port 0, and prints its port first. Sets SERVER_HOST and
+# SERVER_PORT, so that client_start connects to it.
+fake_server()
+{
+	local i
+
+	cat >"$TMP_DIR/$1.py"	# (a background job's stdin is /dev/null)
+	python3 "$TMP_DIR/$1.py" >"$TMP_DIR/$1.port" &
+	track_pid "$!"
+	for ((i = 0; i < 200; i++)); do
+		[ -s "$TMP_DIR/$1.port" ] && break
+		sleep 0.05
+	done
+	SERVER_HOST=127.0.0.1
+	SERVER_PORT=$(head -n 1 "$TMP_DIR/$1.port")
+	[ -n "$SERVER_PORT" ] || fail "the $1 server did not start"
+}
+
 # now_ms: milliseconds since the epoch, for durations.
 now_ms()
 {

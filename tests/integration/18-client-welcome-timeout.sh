@@ -9,7 +9,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 # A listener that accepts every connection and never writes a byte.
-python3 - >"$TMP_DIR/silent.port" <<'EOF' &
+fake_server silent <<'EOF'
 import socket
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
@@ -23,14 +23,6 @@ try:
 except OSError:
     pass
 EOF
-track_pid "$!"
-for ((i = 0; i < 200; i++)); do
-	[ -s "$TMP_DIR/silent.port" ] && break
-	sleep 0.05
-done
-SERVER_HOST=127.0.0.1
-SERVER_PORT=$(head -n 1 "$TMP_DIR/silent.port")
-[ -n "$SERVER_PORT" ] || fail "the silent listener did not start"
 
 "$KIT_BIN/secure-keys" gen "$TMP_DIR/server" >/dev/null || fail "keygen"
 pin=(--server-key "$TMP_DIR/server.pub")

@@ -10,7 +10,7 @@
 # A server that welcomes each client, sends one whole line and the start
 # of another, then closes: the first connection with a reset, the second
 # with a FIN.
-python3 - >"$TMP_DIR/cut.port" <<'EOF' &
+fake_server cutting <<'EOF'
 import socket, struct, time
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
@@ -29,14 +29,6 @@ for reset in (True, False):
                      struct.pack("ii", 1, 0))
     c.close()
 EOF
-track_pid "$!"
-for ((i = 0; i < 200; i++)); do
-	[ -s "$TMP_DIR/cut.port" ] && break
-	sleep 0.05
-done
-SERVER_HOST=127.0.0.1
-SERVER_PORT=$(head -n 1 "$TMP_DIR/cut.port")
-[ -n "$SERVER_PORT" ] || fail "the fake server did not start"
 
 client_start reset <<<'/expect never comes'
 client_wait reset 1

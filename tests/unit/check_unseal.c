@@ -307,6 +307,21 @@ keys_of(const struct session *ss)
 	return k;
 }
 
+/* Every byte of the session reached the outputs as it came, and the
+ * report says the key log does not hold it. */
+static void
+assert_shown_sealed(const struct run *r, const struct session *ss)
+{
+	int d;
+
+	for (d = 0; d < 2; d++) {
+		ck_assert_uint_eq(r->kept.len[d], ss->len[d]);
+		ck_assert_mem_eq(r->kept.data[d], ss->wire[d], ss->len[d]);
+	}
+	ck_assert_msg(strstr(r->report, "not in the key log: shown sealed"),
+		      "%s", r->report);
+}
+
 /* A session, its key log, and a run of the stage over it. */
 static struct keyfile *
 begin(struct run *r, struct session *ss)
@@ -568,14 +583,7 @@ START_TEST(test_unseal_shows_an_unnamed_client_that_speaks_first)
 	run_data(&r, DIR_C2S, ss.wire[DIR_C2S], ss.len[DIR_C2S], 5);
 	run_data(&r, DIR_S2C, ss.wire[DIR_S2C], ss.len[DIR_S2C], 5);
 	run_end(&r);
-	ck_assert_uint_eq(r.kept.len[DIR_C2S], ss.len[DIR_C2S]);
-	ck_assert_mem_eq(r.kept.data[DIR_C2S], ss.wire[DIR_C2S],
-			 ss.len[DIR_C2S]);
-	ck_assert_uint_eq(r.kept.len[DIR_S2C], ss.len[DIR_S2C]);
-	ck_assert_mem_eq(r.kept.data[DIR_S2C], ss.wire[DIR_S2C],
-			 ss.len[DIR_S2C]);
-	ck_assert_msg(strstr(r.report, "not in the key log: shown sealed"),
-		      "%s", r.report);
+	assert_shown_sealed(&r, &ss);
 	done(&r, k, &ss);
 }
 END_TEST
@@ -735,14 +743,7 @@ START_TEST(test_unseal_live_shows_sealed_what_never_opens)
 	k = begin_live(&r, &ss, 0, &path);
 	run_session(&r, &ss, 9);
 	run_end(&r);
-	ck_assert_uint_eq(r.kept.len[DIR_C2S], ss.len[DIR_C2S]);
-	ck_assert_mem_eq(r.kept.data[DIR_C2S], ss.wire[DIR_C2S],
-			 ss.len[DIR_C2S]);
-	ck_assert_uint_eq(r.kept.len[DIR_S2C], ss.len[DIR_S2C]);
-	ck_assert_mem_eq(r.kept.data[DIR_S2C], ss.wire[DIR_S2C],
-			 ss.len[DIR_S2C]);
-	ck_assert_msg(strstr(r.report, "not in the key log: shown sealed"),
-		      "%s", r.report);
+	assert_shown_sealed(&r, &ss);
 	unlink(path);
 	done(&r, k, &ss);
 }
