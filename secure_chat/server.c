@@ -111,7 +111,8 @@ authorize(void *ud, const char *peer, int method, const char *nick,
 {
 	static const char *const names[] = { "anonymous", "key", "password" };
 	struct server *s = ud;
-	char err[KIT_ERRLEN] = "", shown[4 * 30 + 1], as[sizeof(shown) + 8] = "";
+	char err[KIT_ERRLEN] = "", shown[4 * 30 + 1];
+	char as[sizeof(shown) + 8] = "";
 	bool ok, named, guess = false;
 
 	if (method == HS_KEY)
