@@ -182,7 +182,7 @@ handshake(struct tls *s)
 	if ((r = SSL_do_handshake(s->ssl)) == 1)
 		return handshake_done(s);
 	/* TLS_CERT_REQUIRE refused a client without a certificate: an
-	 * anonymous login, to be logged and counted like any refusal. */
+	 * anonymous login, to be logged like any refusal. */
 	if (s->opts->server && ERR_GET_REASON(ERR_peek_error()) ==
 			       SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE)
 		s->opts->authorize(s->opts->ud, s->host, HS_ANONYMOUS, "*",
