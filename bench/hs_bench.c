@@ -56,8 +56,7 @@ static int
 authorize(void *ud, const char *peer, int method, const char *nick,
 	  const uint8_t *key, const char *password)
 {
-	(void)peer;
-	(void)ud, (void)nick, (void)key, (void)password;
+	(void)ud, (void)peer, (void)nick, (void)key, (void)password;
 	return method == HS_ANONYMOUS ? 0 : ALERT_ACCESS_DENIED;
 }
 

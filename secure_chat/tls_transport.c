@@ -445,6 +445,11 @@ tls_opts_init(struct tls_opts *o, const struct kit_identity *id,
 	 * a retry comes from the (moved) front of the same queue. */
 	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
 			 SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	/* A read that handled a record with no data (a KeyUpdate) returns
+	 * rather than reads on: a peer that sends only those must not keep
+	 * a server's one thread to itself. The rest waits in the socket
+	 * (no read-ahead), which epoll watches. */
+	SSL_CTX_clear_mode(ctx, SSL_MODE_AUTO_RETRY);
 	/* No resumption: every connection proves its key again. */
 	SSL_CTX_set_num_tickets(ctx, 0);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);

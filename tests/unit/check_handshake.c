@@ -25,8 +25,8 @@ static int
 authorize(void *ud, const char *peer, int method, const char *nick,
 	  const uint8_t *key, const char *password)
 {
-	(void)peer;
 	(void)ud;
+	(void)peer;
 	if (method == HS_ANONYMOUS)
 		return 0;
 	if (method == HS_KEY)

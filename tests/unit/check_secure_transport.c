@@ -31,8 +31,8 @@ static int
 authorize(void *ud, const char *peer, int method, const char *nick,
 	  const uint8_t *key, const char *password)
 {
-	(void)peer;
 	(void)ud;
+	(void)peer;
 	(void)key;
 	(void)password;
 	return method == HS_ANONYMOUS && nick[0] && !refuse_logins

@@ -2,6 +2,7 @@
  * back from a peer's) and the TLS transport end to end over socket pairs:
  * pinning in the handshake, client certificates, close_notify and cuts. */
 #include <openssl/evp.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <signal.h>
@@ -155,10 +156,10 @@ static int
 authorize(void *ud, const char *peer, int method, const char *nick,
 	  const uint8_t *key, const char *password)
 {
-	(void)peer;
 	uint8_t want[KEYS_PUB_LEN];
 
 	(void)ud;
+	(void)peer;
 	(void)password;
 	authorized_calls++;
 	if (method == HS_ANONYMOUS)
@@ -244,6 +245,67 @@ read_some(struct transport *t, char *buf, size_t len)
 	}
 	return n;
 }
+
+/* A TLS 1.3 client of OpenSSL's own, not the kit's transport, so that it
+ * can send what the transport never does: a flood of KeyUpdates. Its
+ * handshake with srv is done on return; *fd is its socket. */
+static SSL *
+raw_tls_client(int *fd)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	SSL *ssl;
+	char buf[64];
+	int fds[2], i;
+
+	ck_assert_ptr_nonnull(ctx);
+	SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+	net_set_nonblock(fds[0]);
+	net_set_nonblock(fds[1]);
+	ck_assert_ptr_nonnull(srv = tls_transport_wrap(fds[1], &sopts));
+	ck_assert_ptr_nonnull(ssl = SSL_new(ctx));
+	SSL_CTX_free(ctx);	/* the SSL holds its own reference */
+	SSL_set_fd(ssl, fds[0]);
+	SSL_set_connect_state(ssl);
+	for (i = 0; i < 50 && SSL_do_handshake(ssl) != 1; i++) {
+		transport_read(srv, buf, sizeof(buf));
+		transport_flush(srv);
+	}
+	ck_assert(SSL_is_init_finished(ssl));
+	*fd = fds[0];
+	return ssl;
+}
+
+/* A flood of KeyUpdates (records that give the reader nothing), then a
+ * line: each read handles one and returns, so that a server's one thread
+ * serves others meanwhile; reading on brings the line. */
+START_TEST(test_tls_transport_bounds_a_flood_of_key_updates)
+{
+	enum { UPDATES = 150 };	/* a socket pair holds that many writes */
+	const char *line = "PRIVMSG #lab :after the flood\r\n";
+	char buf[64];
+	ssize_t n = KIT_EAGAIN;
+	int fd, i, reads = 0;
+	SSL *ssl = raw_tls_client(&fd);
+
+	for (i = 0; i < UPDATES; i++) {
+		ck_assert_int_eq(SSL_key_update(ssl,
+						SSL_KEY_UPDATE_NOT_REQUESTED), 1);
+		ck_assert_int_eq(SSL_do_handshake(ssl), 1);
+	}
+	ck_assert_int_eq(SSL_write(ssl, line, (int)strlen(line)),
+			 (int)strlen(line));
+	ck_assert_int_eq(transport_read(srv, buf, sizeof(buf)), KIT_EAGAIN);
+	while (n == KIT_EAGAIN && reads++ < 2 * UPDATES)
+		n = transport_read(srv, buf, sizeof(buf));
+	ck_assert_int_gt(reads, UPDATES / 2);	/* bounded, every read */
+	ck_assert_int_eq(n, (ssize_t)strlen(line));
+	ck_assert_mem_eq(buf, line, strlen(line));
+	SSL_free(ssl);
+	close(fd);
+}
+END_TEST
 
 START_TEST(test_tls_transport_carries_lines_after_the_handshake)
 {
@@ -347,6 +409,7 @@ tls_suite(void)
 	tcase_add_test(t, test_tls_transport_proves_a_client_key_as_its_nick);
 	tcase_add_test(t, test_tls_transport_refuses_a_key_under_another_nick);
 	tcase_add_test(t, test_tls_transport_tells_close_notify_from_a_cut);
+	tcase_add_test(t, test_tls_transport_bounds_a_flood_of_key_updates);
 	suite_add_tcase(s, t);
 	return s;
 }

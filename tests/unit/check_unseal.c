@@ -44,8 +44,7 @@ static int
 authorize_all(void *ud, const char *peer, int method, const char *nick,
 	      const uint8_t *key, const char *password)
 {
-	(void)peer;
-	(void)ud; (void)method; (void)nick; (void)key; (void)password;
+	(void)ud; (void)peer; (void)method; (void)nick; (void)key; (void)password;
 	return 0;
 }
 
