@@ -33,15 +33,20 @@ copy_param(char out[IRC_LINE_MAX + 1], const char *p)
 	snprintf(out, IRC_LINE_MAX + 1, "%s", p);
 }
 
-static void
+/* Relay c's command to ch's members, c too. False when, with c's prefix,
+ * it would pass 512 bytes: the caller then refuses the command (417)
+ * rather than change what it would have announced. */
+static bool
 send_from_to_channel(struct chat_client *c, struct chat_channel *ch,
 		     const char *command, int n, const char *params[])
 {
 	char line[IRC_LINE_MAX + 1];
 	int len = chat_format_from(c, line, command, n, params);
 
-	if (len > 0)
-		chat_send_channel(ch, NULL, line, (size_t)len);
+	if (len <= 0)
+		return false;
+	chat_send_channel(ch, NULL, line, (size_t)len);
+	return true;
 }
 
 static void
@@ -156,8 +161,10 @@ chat_cmd_part(struct chat_client *c, const struct irc_msg *m)
 		}
 		params[0] = ch->name;
 		params[1] = n > 1 ? m->params[1] : NULL;
-		send_from_to_channel(c, ch, "PART", n, params);
-		chat_part(c, ch);
+		if (send_from_to_channel(c, ch, "PART", n, params))
+			chat_part(c, ch);
+		else
+			chat_refuse_too_long(c);	/* still on ch, as all see */
 	}
 }
 
@@ -165,6 +172,7 @@ void
 chat_cmd_topic(struct chat_client *c, const struct irc_msg *m)
 {
 	struct chat_channel *ch = chat_find_channel(c->core, m->params[0]);
+	char topic[sizeof(ch->topic)];
 	const char *params[2];
 
 	if (!ch) {
@@ -181,12 +189,16 @@ chat_cmd_topic(struct chat_client *c, const struct irc_msg *m)
 		return;
 	}
 	/* Longer topics are cut to TOPICLEN, as announced in 005. */
-	snprintf(ch->topic, sizeof(ch->topic), "%s", m->params[1]);
+	snprintf(topic, sizeof(topic), "%s", m->params[1]);
+	params[0] = ch->name;
+	params[1] = topic;
+	if (!send_from_to_channel(c, ch, "TOPIC", 2, params)) {
+		chat_refuse_too_long(c);	/* the topic stays as all know it */
+		return;
+	}
+	memcpy(ch->topic, topic, sizeof(topic));
 	chat_mask(c, ch->topic_by);
 	ch->topic_time = (int64_t)time(NULL);
-	params[0] = ch->name;
-	params[1] = ch->topic;
-	send_from_to_channel(c, ch, "TOPIC", 2, params);
 }
 
 void
@@ -373,7 +385,10 @@ chat_cmd_invite(struct chat_client *c, const struct irc_msg *m)
 	}
 	params[0] = u->nick;
 	params[1] = ch ? ch->name : m->params[1];
+	if ((len = chat_format_from(c, line, "INVITE", 2, params)) < 0) {
+		chat_refuse_too_long(c);	/* (a channel name of 490 bytes) */
+		return;
+	}
 	chat_reply(c, "341", u->nick, params[1], NULL);
-	if ((len = chat_format_from(c, line, "INVITE", 2, params)) > 0)
-		chat_send(u, line, (size_t)len);
+	chat_send(u, line, (size_t)len);
 }

@@ -46,7 +46,7 @@ deliver(struct chat_client *c, const char *command, const char *target,
 		/* Relayed with our prefix it would pass 512 bytes: say so
 		 * rather than cut the text short. */
 		if (replies)
-			chat_reply(c, "417", "Input line was too long", NULL);
+			chat_refuse_too_long(c);
 		return;
 	}
 	if (ch) {

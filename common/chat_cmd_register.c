@@ -186,8 +186,7 @@ chat_cmd_cap(struct chat_client *c, const struct irc_msg *m)
 
 		if (!(c->flags & CLIENT_REGISTERED))
 			c->flags |= CLIENT_CAP_PENDING;
-		if (len > 0)
-			chat_send(c, line, (size_t)len);
+		chat_send_made(c, line, len);
 	} else if (strcasecmp(sub, "REQ") == 0) {
 		char line[IRC_LINE_MAX + 1];
 		const char *params[] = { nick, "NAK",
@@ -196,8 +195,7 @@ chat_cmd_cap(struct chat_client *c, const struct irc_msg *m)
 					 c->core->cfg.server_name, "CAP", 3,
 					 params);
 
-		if (len > 0)
-			chat_send(c, line, (size_t)len);
+		chat_send_made(c, line, len);
 	} else if (strcasecmp(sub, "END") == 0) {
 		c->flags &= ~CLIENT_CAP_PENDING;
 		try_register(c);
@@ -214,8 +212,7 @@ chat_cmd_ping(struct chat_client *c, const struct irc_msg *m)
 	const char *params[] = { server, m->params[0] };
 	int len = irc_msg_format(line, sizeof(line), server, "PONG", 2, params);
 
-	if (len > 0)
-		chat_send(c, line, (size_t)len);
+	chat_send_made(c, line, len);
 }
 
 void

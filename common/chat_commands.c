@@ -95,7 +95,7 @@ chat_core_handle_line(struct chat_client *c, char *line, size_t len,
 	c->last_seen_ms = now_ms;
 	c->flags &= ~CLIENT_PING_PENDING;
 	if (too_long) {
-		chat_reply(c, "417", "Input line was too long", NULL);
+		chat_refuse_too_long(c);
 		return;
 	}
 	if ((r = irc_msg_parse(line, len, &m)) < 0) {

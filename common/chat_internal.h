@@ -30,6 +30,12 @@ void chat_part(struct chat_client *c, struct chat_channel *ch);
 
 /* chat_send.c: output */
 void chat_send(struct chat_client *c, const char *line, size_t len);
+/* The line irc_msg_format or chat_format_from made (len bytes), or, when
+ * it would not fit in 512 (len < 0), a 417 to c: refused, never cut
+ * short, never dropped unsaid. Returns whether the line went. */
+bool chat_send_made(struct chat_client *c, const char *line, int len);
+/* 417 ERR_INPUTTOOLONG to c. */
+void chat_refuse_too_long(struct chat_client *c);
 /* "nick!user@host" of c into out[CHAT_MASK_MAX + 1]. */
 const char *chat_mask(const struct chat_client *c, char *out);
 /* ":server NUMERIC target params..." with params NULL-terminated. */

@@ -79,9 +79,26 @@ chat_reply(struct chat_client *c, const char *numeric, ...)
 		params[i] = safe_middle(params[i]);
 	len = irc_msg_format(line, sizeof(line), c->core->cfg.server_name,
 			     numeric, n, params);
-	if (len < 0)
-		return;	/* cannot happen with the limits above */
+	/* (A parameter echoed from the client can make it too long: an
+	 * INVITE's channel, say. The 417 itself always fits.) */
+	chat_send_made(c, line, len);
+}
+
+void
+chat_refuse_too_long(struct chat_client *c)
+{
+	chat_reply(c, "417", "Input line was too long", NULL);
+}
+
+bool
+chat_send_made(struct chat_client *c, const char *line, int len)
+{
+	if (len < 0) {
+		chat_refuse_too_long(c);
+		return false;
+	}
 	chat_send(c, line, (size_t)len);
+	return true;
 }
 
 const char *

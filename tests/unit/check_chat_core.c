@@ -298,6 +298,63 @@ START_TEST(test_chat_relay_longer_than_512_is_refused_not_cut)
 }
 END_TEST
 
+/* A command whose relay or reply would pass 512 bytes is refused with 417
+ * and changes nothing: a PART leaves its sender on the channel, a TOPIC
+ * leaves the topic, and a PING, an INVITE get no line cut short. */
+START_TEST(test_chat_commands_too_long_to_relay_are_refused_not_dropped)
+{
+	struct chat_client *a = joined("alice", "#lab");
+	struct chat_client *b = joined("bob", "#lab");
+	struct chat_client *v6 = chat_client_new(core,
+		"2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", now_ms);
+	char line[IRC_LINE_MAX + 1], name[CHAT_NICK_MAX + 1], chan[64];
+
+	drain(a);
+	memset(line, 'r', sizeof(line));
+	memcpy(line, "PART #lab :", 11);
+	line[505] = '\0';	/* fits as sent, not with bob's prefix */
+	say(b, line);
+	ck_has(drain(b), " 417 bob :Input line was too long");
+	ck_assert_str_eq(drain(a), "");
+	say(b, "PRIVMSG #lab :still here");
+	ck_has(drain(a), ":bob!bob@192.0.2.1 PRIVMSG #lab :still here");
+
+	memset(name, 'n', CHAT_NICK_MAX);
+	name[CHAT_NICK_MAX] = '\0';
+	memset(chan, 'c', CHAT_CHANNEL_MAX);
+	chan[0] = '#';
+	chan[CHAT_CHANNEL_MAX] = '\0';
+	ck_assert_ptr_nonnull(v6);
+	snprintf(line, sizeof(line), "NICK %s", name);
+	say(v6, line);
+	say(v6, "USER u 0 * :u");
+	snprintf(line, sizeof(line), "JOIN %s", chan);
+	say(v6, line);
+	drain(v6);
+	memset(line, 't', sizeof(line));
+	snprintf(line, 64, "TOPIC %s :", chan);
+	line[strlen(line)] = 't';
+	line[IRC_TEXT_MAX - 10] = '\0';	/* cut to 390, still too long */
+	say(v6, line);
+	ck_has(drain(v6), " 417 n");
+	snprintf(line, sizeof(line), "TOPIC %s", chan);
+	say(v6, line);
+	ck_has(drain(v6), " :No topic is set");
+
+	memset(line, 'p', sizeof(line));
+	memcpy(line, "PING :", 6);
+	line[505] = '\0';
+	say(a, line);
+	ck_has(drain(a), " 417 alice :Input line was too long");
+	memset(line, 'i', sizeof(line));
+	memcpy(line, "INVITE bob #", 12);
+	line[505] = '\0';
+	say(a, line);
+	ck_has(drain(a), " 417 alice :Input line was too long");
+	ck_assert_str_eq(drain(b), "");
+}
+END_TEST
+
 START_TEST(test_chat_part_and_topic)
 {
 	struct chat_client *a = joined("alice", "#lab");
@@ -598,6 +655,7 @@ chat_core_suite(void)
 	tcase_add_test(tc, test_chat_privmsg_errors);
 	tcase_add_test(tc, test_chat_relay_longer_than_512_is_refused_not_cut);
 	tcase_add_test(tc, test_chat_part_and_topic);
+	tcase_add_test(tc, test_chat_commands_too_long_to_relay_are_refused_not_dropped);
 	tcase_add_test(tc, test_chat_quit_reaches_each_peer_once);
 	tcase_add_test(tc, test_chat_nick_change_is_seen_by_peers);
 	tcase_add_test(tc, test_chat_slow_reader_is_dropped_and_room_goes_on);
