@@ -111,7 +111,7 @@ authorize(void *ud, const char *peer, int method, const char *nick,
 {
 	static const char *const names[] = { "anonymous", "key", "password" };
 	struct server *s = ud;
-	char err[KIT_ERRLEN] = "", shown[4 * 30 + 1];
+	char err[KIT_ERRLEN] = "", shown[4 * HS_NICK_MAX + 1];
 	char as[sizeof(shown) + 8] = "";
 	bool ok, named, guess = false;
 
@@ -126,7 +126,8 @@ authorize(void *ud, const char *peer, int method, const char *nick,
 	if (ok && named && !keys_valid_nick(nick))
 		ok = refuse(err, "not a valid nick");
 	if (named) {
-		safeprint_str(shown, sizeof(shown), nick, strnlen(nick, 30));
+		safeprint_str(shown, sizeof(shown), nick,
+			      strnlen(nick, HS_NICK_MAX));
 		snprintf(as, sizeof(as), " as '%s'", shown);
 	}
 	if (ok && s->verbose)
