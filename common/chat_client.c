@@ -196,7 +196,7 @@ read_input(struct client *cl)
 		cl->input_eof = true;
 		return true;
 	}
-	linebuf_feed(&cl->in_lb, buf, (size_t)n, on_input_line, cl);
+	linebuf_feed(&cl->in_lb, buf, (size_t)n, on_input_line, cl, NULL);
 	return true;
 }
 
@@ -359,7 +359,7 @@ read_net(struct client *cl)
 				      transport_strerror(cl->t, (int)n));
 		else
 			linebuf_feed(&cl->net_lb, buf, (size_t)n, on_net_line,
-				     cl);
+				     cl, NULL);
 	}
 }
 

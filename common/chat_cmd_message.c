@@ -9,13 +9,33 @@
 /* Targets per message, announced as the usual TARGMAX would be. */
 #define CHAT_TARGETS_MAX 4
 
+/* The targets one message has reached: a channel or a client gets it
+ * once, however many times the list names it ("#lab,#LAB"). */
+struct reached {
+	const void *dest[CHAT_TARGETS_MAX];
+	int n;
+};
+
+static bool
+reached_before(struct reached *r, const void *dest)
+{
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->dest[i] == dest)
+			return true;
+	if (r->n < CHAT_TARGETS_MAX)
+		r->dest[r->n++] = dest;
+	return false;
+}
+
 /*
  * Deliver one message to one target. Errors are replied for PRIVMSG only:
  * NOTICE must never trigger automatic replies (RFC 2812 §3.3.2).
  */
 static void
 deliver(struct chat_client *c, const char *command, const char *target,
-	const char *text, bool replies)
+	const char *text, bool replies, struct reached *reached)
 {
 	char line[IRC_LINE_MAX + 1];
 	const char *params[] = { target, text };
@@ -41,6 +61,8 @@ deliver(struct chat_client *c, const char *command, const char *target,
 				   "Cannot send to channel", NULL);
 		return;
 	}
+	if (reached_before(reached, ch ? (const void *)ch : to))
+		return;
 	params[0] = ch ? ch->name : to->nick;
 	if ((len = chat_format_from(c, line, command, 2, params)) < 0) {
 		/* Relayed with our prefix it would pass 512 bytes: say so
@@ -62,6 +84,7 @@ static void
 message(struct chat_client *c, const struct irc_msg *m, bool replies)
 {
 	char list[IRC_LINE_MAX + 1], *rest = list, *target, *comma;
+	struct reached reached = { .n = 0 };
 	int n = 0;
 
 	if (m->nparams == 0 || m->params[0][0] == '\0') {
@@ -87,7 +110,7 @@ message(struct chat_client *c, const struct irc_msg *m, bool replies)
 		}
 		if (*target)
 			deliver(c, replies ? "PRIVMSG" : "NOTICE", target,
-				m->params[1], replies);
+				m->params[1], replies, &reached);
 	}
 }
 

@@ -96,6 +96,8 @@ struct chat_core {
 	struct chat_client *clients;	/* list of all */
 	size_t nclients, nregistered;
 	struct chat_client *pending;	/* clients with output or removal */
+	uint64_t bytes_queued;	/* output queued to anyone, ever: what a
+				 * line costs is how far it moves this */
 	unsigned long mark_gen;
 	int64_t started;
 };

@@ -33,6 +33,7 @@ chat_send(struct chat_client *c, const char *line, size_t len)
 			return;
 		}
 	}
+	c->core->bytes_queued += len;
 	mark_pending(c);
 }
 

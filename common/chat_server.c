@@ -21,10 +21,17 @@
 #include "linebuf.h"
 #include "safeprint.h"
 
-/* Bytes read from one connection per readiness event, so one fast sender
- * cannot monopolise the loop. */
+/* A connection's turn ends at whichever comes first: this many bytes
+ * read, or this much output made by its lines (replies, and relays to
+ * everyone), so that no client holds the loop for long. Output counts too
+ * because a few bytes can cost much: "WHO #big" is 10 bytes in and a line
+ * per member out. The line that crosses the budget is finished; what was
+ * read after it waits for the connection's next turn. */
 #define READ_BUDGET (64 * 1024)
+#define OUTPUT_BUDGET (256 * 1024)
 #define READ_CHUNK (16 * 1024)
+
+enum line_verdict { LINE_GO_ON, LINE_STOP, LINE_PAUSE };
 
 struct server;
 
@@ -38,6 +45,9 @@ struct conn {
 	bool again;
 	struct linebuf lb;
 	char line[IRC_TEXT_MAX + 1];
+	uint64_t turn_start;	/* the core's bytes_queued as the turn began */
+	char *held;	/* read, not yet handled: from held_off to held_len */
+	size_t held_off, held_len;
 };
 
 struct server {
@@ -92,22 +102,83 @@ on_line(void *ctx, char *line, size_t len, bool too_long)
 		snprintf(k->c->proven, sizeof(k->c->proven), "%s", who);
 
 	chat_core_handle_line(k->c, line, len, too_long, evloop_now_ms());
-	return (k->c->flags & (CLIENT_DOOMED | CLIENT_CLOSING)) ? 1 : 0;
+	if (k->c->flags & (CLIENT_DOOMED | CLIENT_CLOSING))
+		return LINE_STOP;
+	return k->srv->core->bytes_queued - k->turn_start > OUTPUT_BUDGET ?
+	       LINE_PAUSE : LINE_GO_ON;
 }
 
 /* k stops reading so that others get a turn. Bytes in the socket wake
- * epoll again; bytes its transport holds would not: k goes on the list
- * read again at the end of this turn. */
+ * epoll again; bytes held or in its transport would not: k goes on the
+ * list read again at the end of this turn. */
 static void
 read_later(struct conn *k)
 {
 	struct server *s = k->srv;
 
-	if (k->t->ops->buffered && k->t->ops->buffered(k->t) && !k->again) {
+	if ((k->held || (k->t->ops->buffered && k->t->ops->buffered(k->t))) &&
+	    !k->again) {
 		k->again = true;
 		k->next_again = s->again;
 		s->again = k;
 	}
+}
+
+/* Keep p[0..n), the last n bytes of the held input (from_held) or of a
+ * read, for the next turn. False if there is no memory for it. */
+static bool
+hold(struct conn *k, const char *p, size_t n, bool from_held)
+{
+	if (from_held) {
+		k->held_off = k->held_len - n;
+		return true;
+	}
+	if (!(k->held = malloc(n)))
+		return false;
+	memcpy(k->held, p, n);
+	k->held_off = 0;
+	k->held_len = n;
+	return true;
+}
+
+/* Hand data[0..n) to the core. False when the turn is over: the client
+ * is going, or its budget is spent and the rest of data is held. */
+static bool
+feed(struct conn *k, char *data, size_t n, bool from_held)
+{
+	size_t used = n;
+	int r;
+
+	while ((r = linebuf_feed(&k->lb, data, n, on_line, k, &used)) ==
+	       LINE_PAUSE) {
+		if (used == n || hold(k, data + used, n - used, from_held)) {
+			read_later(k);
+			return false;
+		}
+		/* Nowhere to keep the rest: handle it now, budget or not. */
+		data += used;
+		n -= used;
+		k->turn_start = k->srv->core->bytes_queued;
+	}
+	return r == LINE_GO_ON;
+}
+
+/* Input held from an earlier turn goes first. */
+static bool
+feed_held(struct conn *k)
+{
+	char *p = k->held + k->held_off;
+	size_t n = k->held_len - k->held_off;
+	bool go_on;
+
+	k->held_off = k->held_len;	/* all taken, unless hold gives back */
+	go_on = feed(k, p, n, true);
+	if (k->held_off == k->held_len) {
+		free(k->held);
+		k->held = NULL;
+		k->held_off = k->held_len = 0;
+	}
+	return go_on;
 }
 
 static void
@@ -117,6 +188,9 @@ read_input(struct conn *k)
 	size_t total = 0;
 	ssize_t n;
 
+	k->turn_start = s->core->bytes_queued;
+	if (k->held && !feed_held(k))
+		return;
 	while (!(k->c->flags & (CLIENT_DOOMED | CLIENT_CLOSING))) {
 		if (total >= READ_BUDGET) {
 			read_later(k);
@@ -138,7 +212,7 @@ read_input(struct conn *k)
 			return;
 		}
 		total += (size_t)n;
-		if (linebuf_feed(&k->lb, s->readbuf, (size_t)n, on_line, k))
+		if (!feed(k, s->readbuf, (size_t)n, false))
 			return;
 	}
 }
@@ -210,6 +284,7 @@ close_conn(struct conn *k)
 	evloop_del(s->loop, &k->h);
 	transport_close(k->t);
 	chat_client_free(k->c);
+	free(k->held);
 	free(k);
 	s->nconns--;
 }

@@ -77,17 +77,23 @@ end_line(struct linebuf *lb, char *start, char *p, linebuf_line_fn on_line,
 
 int
 linebuf_feed(struct linebuf *lb, char *data, size_t len,
-	     linebuf_line_fn on_line, void *ctx)
+	     linebuf_line_fn on_line, void *ctx, size_t *used)
 {
 	char *p = data, *end = data + len, *t;
 	int r;
 
 	while ((t = find_terminator(p, end)) != NULL) {
-		if ((r = end_line(lb, p, t, on_line, ctx)) != 0)
-			return r;
+		r = end_line(lb, p, t, on_line, ctx);
 		p = t + 1;
+		if (r != 0)
+			goto stopped;
 	}
-	return hold_partial(lb, p, (size_t)(end - p), on_line, ctx);
+	r = hold_partial(lb, p, (size_t)(end - p), on_line, ctx);
+	p = end;
+stopped:
+	if (r != 0 && used)
+		*used = (size_t)(p - data);
+	return r;
 }
 
 int

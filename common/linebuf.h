@@ -20,8 +20,8 @@ struct linebuf {
 /*
  * Called for each complete, non-empty line: line[len] is a writable NUL and
  * the bytes may be modified. too_long is set when the line was cut at max.
- * Return 0 to go on, nonzero to stop feeding (the rest of the data is lost:
- * use it when the connection is being closed).
+ * Return 0 to go on, nonzero to stop feeding: linebuf_feed then says how
+ * much of its data it used, and the caller keeps or drops the rest.
  */
 typedef int (*linebuf_line_fn)(void *ctx, char *line, size_t len,
 			       bool too_long);
@@ -31,10 +31,13 @@ void linebuf_init(struct linebuf *lb, char *storage, size_t max);
 
 /*
  * Split data[0..len) into lines; data is modified (terminators become NUL).
- * Returns 0, or the first nonzero value returned by on_line.
+ * Returns 0, or the first nonzero value returned by on_line; then, if used
+ * is not NULL, *used is how many bytes of data were taken (up to the end
+ * of the line that stopped it). Feeding the rest later goes on as if
+ * nothing had stopped.
  */
 int linebuf_feed(struct linebuf *lb, char *data, size_t len,
-		 linebuf_line_fn on_line, void *ctx);
+		 linebuf_line_fn on_line, void *ctx, size_t *used);
 
 /*
  * Deliver a pending unterminated line, as at end of stream, so that nothing

@@ -82,7 +82,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(chunk, data + off + 1, n);
 		off += n + 1;
 		if (p->c)
-			linebuf_feed(&p->lb, chunk, n, on_line, p);
+			linebuf_feed(&p->lb, chunk, n, on_line, p, NULL);
 		now_ms += 700;
 		chat_core_tick(core, now_ms);
 		settle(core, peers);

@@ -57,8 +57,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(buf, data, size);
 	linebuf_init(&lb, storage, IRC_TEXT_MAX);
 	/* Two feeds, so lines that straddle reads are exercised too. */
-	linebuf_feed(&lb, buf, size / 2, on_line, NULL);
-	linebuf_feed(&lb, buf + size / 2, size - size / 2, on_line, NULL);
+	linebuf_feed(&lb, buf, size / 2, on_line, NULL, NULL);
+	linebuf_feed(&lb, buf + size / 2, size - size / 2, on_line, NULL,
+		     NULL);
 	linebuf_finish(&lb, on_line, NULL);
 	free(buf);
 	return 0;

@@ -259,6 +259,27 @@ START_TEST(test_chat_privmsg_routes_to_channel_and_nick)
 }
 END_TEST
 
+/* A target named twice, in any case, gets the message once; the count
+ * of queued bytes, which the server's turns are measured in, grows by
+ * what was queued. */
+START_TEST(test_chat_privmsg_reaches_each_target_once)
+{
+	struct chat_client *a = joined("alice", "#lab");
+	struct chat_client *b = joined("bob", "#lab");
+	const char *want = ":alice!alice@192.0.2.1 PRIVMSG #lab :once\r\n";
+	uint64_t before;
+
+	drain(a);
+	before = core->bytes_queued;
+	say(a, "PRIVMSG #lab,#LAB,#lab,#Lab :once");
+	ck_assert_uint_eq(core->bytes_queued - before, strlen(want));
+	ck_assert_str_eq(drain(b), want);
+	say(a, "PRIVMSG bob,BOB,#lab :twice");	/* the nick, then the room */
+	ck_assert_str_eq(drain(b), ":alice!alice@192.0.2.1 PRIVMSG bob :twice\r\n"
+			 ":alice!alice@192.0.2.1 PRIVMSG #lab :twice\r\n");
+}
+END_TEST
+
 START_TEST(test_chat_privmsg_errors)
 {
 	struct chat_client *a = joined("alice", "#lab");
@@ -652,6 +673,7 @@ chat_core_suite(void)
 	tcase_add_test(tc, test_chat_cap_negotiation_holds_registration);
 	tcase_add_test(tc, test_chat_join_announces_and_lists_names);
 	tcase_add_test(tc, test_chat_privmsg_routes_to_channel_and_nick);
+	tcase_add_test(tc, test_chat_privmsg_reaches_each_target_once);
 	tcase_add_test(tc, test_chat_privmsg_errors);
 	tcase_add_test(tc, test_chat_relay_longer_than_512_is_refused_not_cut);
 	tcase_add_test(tc, test_chat_part_and_topic);

@@ -37,7 +37,7 @@ feed(const char *s)
 	size_t n = strlen(s);
 
 	memcpy(copy, s, n);
-	ck_assert_int_eq(linebuf_feed(&lb, copy, n, collect, NULL), 0);
+	ck_assert_int_eq(linebuf_feed(&lb, copy, n, collect, NULL, NULL), 0);
 }
 
 START_TEST(test_linebuf_splits_crlf_lf_and_cr)
@@ -114,9 +114,34 @@ stop_after_first(void *ctx, char *line, size_t len, bool too_long)
 START_TEST(test_linebuf_stops_when_callback_says_so)
 {
 	char data[] = "a\nb\n";
+	size_t used = 0;
 
-	ck_assert_int_eq(linebuf_feed(&lb, data, 4, stop_after_first, NULL), 7);
+	ck_assert_int_eq(linebuf_feed(&lb, data, 4, stop_after_first, NULL,
+				      &used), 7);
 	ck_assert_str_eq(got, "a|");
+	ck_assert_uint_eq(used, 2);	/* "a\n": the rest is the caller's */
+	ck_assert_int_eq(linebuf_feed(&lb, data + used, 4 - used, collect,
+				      NULL, NULL), 0);
+	ck_assert_str_eq(got, "a|b|");
+}
+END_TEST
+
+/* A line that began in an earlier feed stops a feed just the same, and
+ * a CR-LF cut between the two halves of a stop makes no empty line. */
+START_TEST(test_linebuf_resumes_after_a_stop_inside_a_held_line)
+{
+	char first[] = "he", second[] = "llo\r\nnext\r\n";
+	size_t used = 0;
+
+	ck_assert_int_eq(linebuf_feed(&lb, first, 2, stop_after_first, NULL,
+				      &used), 0);
+	ck_assert_int_eq(linebuf_feed(&lb, second, 11, stop_after_first,
+				      NULL, &used), 7);
+	ck_assert_str_eq(got, "hello|");
+	ck_assert_uint_eq(used, 4);	/* "llo\r" */
+	ck_assert_int_eq(linebuf_feed(&lb, second + used, 11 - used, collect,
+				      NULL, NULL), 0);
+	ck_assert_str_eq(got, "hello|next|");
 }
 END_TEST
 
@@ -124,7 +149,7 @@ START_TEST(test_linebuf_handles_nul_bytes_as_data)
 {
 	char data[] = { 'a', '\0', 'b', '\n' };
 
-	ck_assert_int_eq(linebuf_feed(&lb, data, 4, collect, NULL), 0);
+	ck_assert_int_eq(linebuf_feed(&lb, data, 4, collect, NULL, NULL), 0);
 	/* The line holds 3 bytes; collect prints up to the NUL. */
 	ck_assert_str_eq(got, "a|");
 }
@@ -145,6 +170,7 @@ linebuf_suite(void)
 	tcase_add_test(tc, test_linebuf_exact_max_is_accepted);
 	tcase_add_test(tc, test_linebuf_finish_delivers_unterminated_line);
 	tcase_add_test(tc, test_linebuf_stops_when_callback_says_so);
+	tcase_add_test(tc, test_linebuf_resumes_after_a_stop_inside_a_held_line);
 	tcase_add_test(tc, test_linebuf_handles_nul_bytes_as_data);
 	suite_add_tcase(s, tc);
 	return s;
