@@ -17,6 +17,7 @@
 #include "err.h"
 #include "evloop.h"
 #include "heap_trim.h"
+#include "host_limit.h"
 #include "irc_msg.h"
 #include "linebuf.h"
 #include "safeprint.h"
@@ -57,6 +58,7 @@ struct server {
 	struct evhandler listener, signals;
 	struct evtimer tick, again_timer;
 	struct conn *again;	/* read budget spent, input still buffered */
+	struct host_limit *per_host;	/* --max-per-host */
 	int spare_fd;	/* released to accept-and-refuse when out of fds */
 	size_t nconns;
 	char readbuf[READ_CHUNK];
@@ -281,6 +283,7 @@ close_conn(struct conn *k)
 	}
 
 	log_departure(s, k->c);
+	host_limit_give(s->per_host, k->c->host);
 	evloop_del(s->loop, &k->h);
 	transport_close(k->t);
 	chat_client_free(k->c);
@@ -374,18 +377,15 @@ refuse_for_fds(struct server *s)
 	logf_(s, "out of file descriptors: refused a connection");
 }
 
-static void
-add_conn(struct server *s, int fd)
+/* Make fd a connection of the core; false (fd closed) if it could not. */
+static bool
+open_conn(struct server *s, int fd, const char *host)
 {
-	char host[NET_ADDRSTRLEN];
 	struct conn *k;
 
-	if (net_peer_host(fd, host) < 0)
-		snprintf(host, sizeof(host), "unknown");
-	net_set_nodelay(fd);	/* chat lines are small: no Nagle delay */
 	if (!(k = calloc(1, sizeof(*k)))) {
 		refuse(s, fd, "server out of memory");
-		return;
+		return false;
 	}
 	k->srv = s;
 	k->h = (struct evhandler){ .fd = fd, .fn = on_conn_event, .ud = k };
@@ -393,12 +393,12 @@ add_conn(struct server *s, int fd)
 	if (!(k->c = chat_client_new(s->core, host, evloop_now_ms()))) {
 		free(k);
 		refuse(s, fd, "server out of memory");
-		return;
+		return false;
 	}
 	if (!(k->t = s->opts->wrap(fd, s->opts->wrap_ctx))) {
 		chat_client_free(k->c);	/* wrap closed fd */
 		free(k);
-		return;
+		return false;
 	}
 	k->c->io = k;
 	k->events = EPOLLIN;
@@ -406,6 +406,30 @@ add_conn(struct server *s, int fd)
 		transport_close(k->t);
 		chat_client_free(k->c);
 		free(k);
+		return false;
+	}
+	return true;
+}
+
+static void
+add_conn(struct server *s, int fd)
+{
+	char host[NET_ADDRSTRLEN];
+	int r;
+
+	if (net_peer_host(fd, host) < 0)
+		snprintf(host, sizeof(host), "unknown");
+	net_set_nodelay(fd);	/* chat lines are small: no Nagle delay */
+	if ((r = host_limit_take(s->per_host, host)) < 0) {
+		if (r == KIT_EAGAIN && s->opts->verbose)
+			logf_(s, "refused a connection from %s: it has %zu "
+			      "(--max-per-host)", host, s->opts->max_per_host);
+		refuse(s, fd, r == KIT_EAGAIN ? "too many connections from "
+		       "your host" : "server out of memory");
+		return;
+	}
+	if (!open_conn(s, fd, host)) {
+		host_limit_give(s->per_host, host);
 		return;
 	}
 	s->nconns++;
@@ -498,7 +522,8 @@ setup(struct server *s, const struct chat_server_opts *opts, char *err)
 
 	s->opts = opts;
 	s->listener.fd = s->signals.fd = s->spare_fd = -1;
-	if (!(s->loop = evloop_new()) || !(s->core = chat_core_new(&opts->chat))) {
+	if (!(s->loop = evloop_new()) || !(s->core = chat_core_new(&opts->chat)) ||
+	    !(s->per_host = host_limit_new(opts->max_per_host))) {
 		snprintf(err, KIT_ERRLEN, "out of memory");
 		return -1;
 	}
@@ -538,6 +563,7 @@ teardown(struct server *s)
 		}
 	}
 	chat_core_free(s->core);
+	host_limit_free(s->per_host);
 	evloop_free(s->loop);
 	if (s->listener.fd >= 0)
 		close(s->listener.fd);

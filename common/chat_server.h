@@ -14,6 +14,7 @@ struct chat_server_opts {
 	const char *bind_addr;	/* "127.0.0.1", "::1", "0.0.0.0"... */
 	const char *port;	/* "0" picks a free port (it is logged) */
 	size_t max_clients;
+	size_t max_per_host;	/* connections from one address; 0: any */
 	struct chat_config chat;
 	transport_wrap_fn wrap;	/* makes each accepted socket a transport */
 	void *wrap_ctx;

@@ -18,6 +18,9 @@ static const char usage_text[] =
 "  --bind ADDR            address to listen on (default 127.0.0.1; ::1 for IPv6)\n"
 "  --port PORT            TCP port (default %s; 0 picks a free one)\n"
 "  --max-clients N        connections served at once (default 1024)\n"
+"  --max-per-host N       connections from one address at once, this\n"
+"                         machine's own (127.0.0.1, ::1) aside (default\n"
+"                         32; 0: no limit)\n"
 "  --motd FILE            message of the day, sent after registration\n"
 "  --password PASS        require PASS before registration\n"
 "  --name NAME            server name shown in replies (default kit.chat)\n"
@@ -88,6 +91,7 @@ set_defaults(struct chat_server_opts *o, const char *port)
 	o->bind_addr = "127.0.0.1";
 	o->port = port;
 	o->max_clients = 1024;
+	o->max_per_host = 32;
 	o->chat.server_name = "kit.chat";
 	o->chat.network = "KitChat";
 	o->chat.sendq_limit = 1024 * 1024;
@@ -104,6 +108,7 @@ server_opts_parse(struct chat_server_opts *o, int argc, char **argv,
 		{ "bind", required_argument, NULL, 'b' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "max-clients", required_argument, NULL, 'm' },
+		{ "max-per-host", required_argument, NULL, 'H' },
 		{ "motd", required_argument, NULL, 'M' },
 		{ "password", required_argument, NULL, 'P' },
 		{ "name", required_argument, NULL, 'n' },
@@ -131,6 +136,7 @@ server_opts_parse(struct chat_server_opts *o, int argc, char **argv,
 		case 'b': o->bind_addr = optarg; break;
 		case 'p': kit_number(optarg, "port", 0, 65535); o->port = optarg; break;
 		case 'm': o->max_clients = kit_number(optarg, "client limit", 1, 1000000); break;
+		case 'H': o->max_per_host = kit_number(optarg, "per-host limit", 0, 1000000); break;
 		case 'M': o->chat.motd = read_motd(optarg); break;
 		case 'P': o->chat.password = optarg; break;
 		case 'n': o->chat.server_name = optarg; break;

@@ -39,7 +39,8 @@ def log(*args):
 class Conn:
     """One TCP connection to the server, read as CR LF lines."""
 
-    def __init__(self, label, host=None, port=None, rcvbuf=None):
+    def __init__(self, label, host=None, port=None, rcvbuf=None,
+                 source=None):
         host = host or HOST
         self.label = label
         self.nick = label
@@ -52,6 +53,8 @@ class Conn:
         self.sock = socket.socket(family, socket.SOCK_STREAM)
         if rcvbuf:
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        if source:              # another loopback address, as another host
+            self.sock.bind((source, 0))
         self.sock.settimeout(TIMEOUT)
         self.sock.connect((host, port or PORT))
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

@@ -13,6 +13,7 @@ main(void)
 	srunner_add_suite(sr, irc_map_suite());
 	srunner_add_suite(sr, sendq_suite());
 	srunner_add_suite(sr, heap_trim_suite());
+	srunner_add_suite(sr, host_limit_suite());
 	srunner_add_suite(sr, safeprint_suite());
 	srunner_add_suite(sr, chat_core_suite());
 	srunner_add_suite(sr, reassembly_suite());

@@ -9,6 +9,7 @@ Suite *linebuf_suite(void);
 Suite *irc_map_suite(void);
 Suite *sendq_suite(void);
 Suite *heap_trim_suite(void);
+Suite *host_limit_suite(void);
 Suite *safeprint_suite(void);
 Suite *chat_core_suite(void);
 Suite *reassembly_suite(void);
