@@ -79,7 +79,7 @@ hsb_bulk(const struct hsb *b)
 	}
 	memset(buf, 'x', hsb_write_size(b));
 	if (!(t = hsb_connect(b, head, (size_t)n, err))) {
-		kit_warn("handshake failed: %s", err);
+		kit_warn("%s", err);	/* says what failed */
 		goto out;
 	}
 	t0 = hsb_now();

@@ -69,8 +69,8 @@ drive(struct transport *t, double until, char err[static 256])
 	if (r < 0 && r != KIT_EAGAIN)
 		goto broken;
 	if ((w = hsb_wait(t->fd, ev, until)) <= 0) {
-		snprintf(err, KIT_ERRLEN, "%s", w == 0 ? "timed out" :
-			 "poll failed");
+		snprintf(err, KIT_ERRLEN, "handshake %s", w == 0 ?
+			 "timed out" : "poll failed");
 		return -1;
 	}
 	n = transport_read(t, scratch, sizeof(scratch));
@@ -102,7 +102,8 @@ hsb_connect(const struct hsb *b, const void *first, size_t n,
 		snprintf(err, KIT_ERRLEN, "out of memory");
 		return NULL;
 	}
-	/* A handshake takes a few reads: the deadline bounds the waiting,
+	/* (transport_strerror of a failed handshake says "handshake failed".)
+	 * A handshake takes a few reads: the deadline bounds the waiting,
 	 * the count a socket that stays readable with nothing to show. */
 	for (i = 0; i < 1000; i++) {
 		w = transport_write(t, first, n);
@@ -110,8 +111,8 @@ hsb_connect(const struct hsb *b, const void *first, size_t n,
 			return t;
 		/* (KIT_EAGAIN: done, but the socket has not taken it all.) */
 		if (w != KIT_EINCOMPLETE && w != KIT_EAGAIN) {
-			snprintf(err, KIT_ERRLEN, "%s", w >= 0 ? "short write"
-				 : transport_strerror(t, (int)w));
+			snprintf(err, KIT_ERRLEN, "%s", w >= 0 ? "handshake: "
+				 "short write" : transport_strerror(t, (int)w));
 			break;
 		}
 		if (drive(t, until, err) < 0)
