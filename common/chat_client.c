@@ -493,7 +493,7 @@ setup(struct client *cl, const struct chat_client_opts *opts)
 		kit_warn("epoll: %s", strerror(errno));
 		return -1;
 	}
-	if (connect_server(cl) < 0 || open_input(cl) < 0)
+	if (open_input(cl) < 0 || connect_server(cl) < 0)
 		return -1;
 	evloop_set_before_sleep(cl->loop, before_sleep, cl);
 	send_registration(cl);

@@ -55,16 +55,38 @@ check(const struct chat_client_opts *o, const char *prog, const char *port)
 		usage(prog, port, CLIENT_EXIT_USAGE);
 	}
 	if (strpbrk(o->nick, " ,:!@*?#\r\n") || !o->nick[0])
-		kit_die("invalid nick '%s'", o->nick);
+		kit_usage_error("invalid nick '%s'", o->nick);
 	if (o->channel && (o->channel[0] != '#' || strpbrk(o->channel, " ,\r\n")))
-		kit_die("invalid channel '%s' (channels start with #)",
-			o->channel);
+		kit_usage_error("invalid channel '%s' (channels start with #)",
+				o->channel);
 	if (strpbrk(o->user, " \r\n@") || !o->user[0])
-		kit_die("invalid user name '%s'", o->user);
+		kit_usage_error("invalid user name '%s'", o->user);
 	if (strpbrk(o->realname, "\r\n") ||
 	    (o->password && strpbrk(o->password, " \r\n")))
-		kit_die("real name and password must be one line (password "
-			"without spaces)");
+		kit_usage_error("real name and password must be one line "
+				"(password without spaces)");
+}
+
+/* --host takes a name or an address, as the server prints it too: an IPv6
+ * address may come in brackets ("[::1]"). HOST:PORT is refused with the
+ * options it means. */
+static const char *
+host_arg(const char *arg)
+{
+	static char host[256];
+	const char *colon = strrchr(arg, ':');
+	size_t n = strlen(arg);
+
+	if (arg[0] == '[' && n >= 2 && arg[n - 1] == ']' && n - 2 < sizeof(host)) {
+		memcpy(host, arg + 1, n - 2);
+		host[n - 2] = '\0';
+		return host;
+	}
+	if (colon && colon[1] && strspn(colon + 1, "0123456789") ==
+	    strlen(colon + 1) && (arg[0] == '[' || strchr(arg, ':') == colon))
+		kit_usage_error("--host takes the host alone: use --host %.*s "
+				"--port %s", (int)(colon - arg), arg, colon + 1);
+	return arg;
 }
 
 void
@@ -105,8 +127,8 @@ client_opts_parse(struct chat_client_opts *o, int argc, char **argv,
 		if (extra_opts_take(ch, extra, nextra, optarg))
 			continue;
 		switch (ch) {
-		case 'H': o->host = optarg; break;
-		case 'p': o->port = optarg; break;
+		case 'H': o->host = host_arg(optarg); break;
+		case 'p': kit_number(optarg, "port", 1, 65535); o->port = optarg; break;
 		case 'n': o->nick = optarg; break;
 		case 'c': o->channel = optarg; break;
 		case 'u': o->user = optarg; break;

@@ -38,6 +38,7 @@ struct client {
 	double prompt_ms;	/* of it, the time the user took to answer */
 	bool server_checked;	/* its key passed: a refusal is the login's */
 	bool let_in;		/* the server's first record came */
+	int refusal;		/* the alert it refused us with, or 0 */
 	FILE *keylog;
 };
 
@@ -62,6 +63,14 @@ on_handshake(void *ud, double ms, const char *what)
 			 c->prompt_ms / 1000);
 	else if (c->verbose)
 		kit_warn("handshake in %.3f ms (%s)", ms, what);
+}
+
+static void
+on_refused(void *ud, int alert)
+{
+	struct client *c = ud;
+
+	c->refusal = alert;
 }
 
 static void
@@ -104,28 +113,43 @@ changed_key(const struct client *c, const char *fp, const char *why)
 
 enum answer { ANSWER_NO, ANSWER_YES, ANSWER_AGAIN };
 
+/* The answer without the spaces around it, nor the full stop that a
+ * fingerprint copied from the prompt's sentence brings along. */
+static char *
+trimmed(char *answer)
+{
+	size_t n;
+
+	answer += strspn(answer, " \t");
+	n = strlen(answer);
+	while (n > 0 && strchr(" \t\r.", answer[n - 1]))
+		answer[--n] = '\0';
+	return answer;
+}
+
 /* One answer at the first-use prompt, taken as SSH takes them: "yes" or
  * "no" in any case, or the fingerprint itself, pasted from what the
  * server printed. The end of input is a no. */
 static enum answer
 read_answer(FILE *tty, const char *fp)
 {
-	char answer[KEYS_FP_LEN + 2];
+	char line[KEYS_FP_LEN + 16], *answer;
 	char *nl;
 	int ch;
 
 	fflush(tty);
-	if (!fgets(answer, sizeof(answer), tty)) {
+	if (!fgets(line, sizeof(line), tty)) {
 		fputc('\n', tty);	/* the line the user did not end */
 		return ANSWER_NO;
 	}
-	if (!(nl = strchr(answer, '\n'))) {	/* too long: skip the rest */
+	if (!(nl = strchr(line, '\n'))) {	/* too long: skip the rest */
 		while ((ch = fgetc(tty)) != EOF && ch != '\n')
 			;
-		answer[0] = '\0';
+		line[0] = '\0';
 	} else {
 		*nl = '\0';
 	}
+	answer = trimmed(line);
 	if (strcasecmp(answer, "yes") == 0 || strcmp(answer, fp) == 0)
 		return ANSWER_YES;
 	if (strcasecmp(answer, "no") == 0)
@@ -216,7 +240,8 @@ check_server(void *ud, const uint8_t pub[static 32])
 static void
 hint_login(const struct client *c, const struct chat_client_opts *opts)
 {
-	if (!c->server_checked || c->let_in || c->id || c->password[0])
+	if (!c->server_checked || c->let_in || c->id || c->password[0] ||
+	    c->refusal != ALERT_ACCESS_DENIED)
 		return;
 	kit_warn("an anonymous login was refused: a server with --users or "
 		 "--authorized-keys wants --key "
@@ -304,6 +329,7 @@ setup_secure(struct client *c, struct chat_client_opts *opts,
 	sec->hs.keylog = c->keylog ? on_keylog : NULL;
 	sec->hs.ud = c;
 	sec->on_handshake = on_handshake;
+	sec->on_refused = on_refused;
 	opts->wrap = secure_transport_wrap;
 	opts->wrap_ctx = sec;
 }

@@ -314,6 +314,8 @@ refused(struct secure *s, int alert, bool sealed)
 	const char *clear = s->established && !sealed
 			    ? " (in the clear: not authenticated)" : "";
 
+	if (s->opts.on_refused)
+		s->opts.on_refused(s->opts.hs.ud, alert);
 	if (alert == ALERT_ACCESS_DENIED && !s->opts.hs.server)
 		return failed(s, KIT_EAUTH, "the server refused this login "
 			      "(access_denied: a nick, key or password it does "

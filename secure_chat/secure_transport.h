@@ -17,6 +17,9 @@ struct secure_opts {
 	/* After each handshake (may be NULL): called with hs.ud, its length
 	 * in milliseconds and "kit-chat v1 SUITE" (for -v). */
 	void (*on_handshake)(void *ud, double ms, const char *what);
+	/* When the peer refuses the handshake (may be NULL): hs.ud and its
+	 * alert code, -1 for a malformed alert. */
+	void (*on_refused)(void *ud, int alert);
 };
 
 /*

@@ -70,7 +70,8 @@ grep -q "^Added 127.0.0.1:$SERVER_PORT to " "$TMP_DIR/prompt.out" ||
 echo "first-use prompt answered after 2.5 s: joined #lab (--welcome-timeout 1)"
 
 # An answer other than yes or no (in any case) or the fingerprint is asked
-# again, as SSH does; a wrong fingerprint is said to be one.
+# again, as SSH does; a wrong fingerprint is said to be one. The right one
+# may come with spaces and the prompt's full stop, as copied from it.
 bounded 30 python3 "$(dirname "$0")/ptyanswer.py" 0.2 "$PROMPT" $'y\nYes' \
 	'bob joined #lab' "$KIT_BIN/secure-client" --host "$SERVER_HOST" \
 	--port "$SERVER_PORT" --nick bob --channel '#lab' \
@@ -82,7 +83,7 @@ echo "first-use prompt: 'y' is asked again, then 'Yes' trusts"
 fp=$("$KIT_BIN/secure-keys" fingerprint "$TMP_DIR/server.pub") ||
 	fail "fingerprint"
 bounded 30 python3 "$(dirname "$0")/ptyanswer.py" 0.2 "$PROMPT" \
-	"SHA256:not-it"$'\n'"$fp" 'erin joined #lab' "$KIT_BIN/secure-client" \
+	"SHA256:not-it"$'\n'" $fp." 'erin joined #lab' "$KIT_BIN/secure-client" \
 	--host "$SERVER_HOST" --port "$SERVER_PORT" --nick erin \
 	--channel '#lab' --known-hosts "$TMP_DIR/known_hosts5" \
 	>"$TMP_DIR/fp.out" 2>&1 ||
@@ -118,13 +119,23 @@ grep -q "connection to the server lost: handshake failed: the server's key was r
 echo "first-use prompt: 'no' refuses, and nothing is remembered"
 stop_server
 
-# Over --tls too, a server that stops waiting for a login held at the
-# prompt (--register-timeout) is said to have done so, not to have cut
-# the stream.
+# A server that stops waiting for a login held at the prompt
+# (--register-timeout) is said to have done so, not to have cut the
+# stream, nor to have refused the login; over --tls too.
+LATE="the server closed the connection before answering the login (it drops logins that take longer than its --register-timeout, 60 s by default): connect again"
+SERVER_PROG=secure-server start_server --key "$TMP_DIR/server.key" \
+	--register-timeout 1
+answered_out frank 2.5 yes 'connect again'
+grep -qF "$LATE" "$TMP_DIR/frank.out" ||
+	fail "a late answer: $(cat "$TMP_DIR/frank.out")"
+! grep -q "login was refused" "$TMP_DIR/frank.out" ||
+	fail "a late answer was taken for a refused login: $(cat "$TMP_DIR/frank.out")"
+echo "an answer later than --register-timeout is told it came too late"
+stop_server
 SERVER_PROG=secure-server start_server --tls --key "$TMP_DIR/server.key" \
 	--register-timeout 1
 answered_out dave 2.5 yes 'connect again' --tls
-grep -qF "the server closed the connection before answering the login (it drops logins that take longer than its --register-timeout, 60 s by default): connect again" \
-	"$TMP_DIR/dave.out" || fail "a late answer over --tls: $(cat "$TMP_DIR/dave.out")"
+grep -qF "$LATE" "$TMP_DIR/dave.out" ||
+	fail "a late answer over --tls: $(cat "$TMP_DIR/dave.out")"
 echo "--tls: an answer later than --register-timeout is told it came too late"
 stop_server
