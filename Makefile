@@ -177,7 +177,7 @@ build/fuzz/%: tests/fuzz/%.c $(COMMON_SRC) $(wildcard common/*.h)
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC) $(SSL_LIBS)
 
 # --- demonstration, benchmarks, installation --------------------------------------
-demo: deps all
+demo: deps-build all
 	$(Q)bash labs/demo.sh $(BIN)
 
 # Benchmark helpers: capture generator with ground truth, the pcap_next_ex
@@ -217,20 +217,24 @@ clean:
 	rm -rf build bin
 
 # --- Debian packages ---------------------------------------------------------
-# What building and testing need; the benchmark adds its reference servers.
-DEB_PACKAGES := build-essential pkg-config libpcap-dev libssl-dev check \
-	clang libclang-rt-14-dev ii procps psmisc iproute2 python3 tcpdump \
-	tcpflow openssl tshark weechat-headless
+# What building needs (and the demo); the tests add their tools and
+# reference programs, the benchmark its reference servers.
+BUILD_PACKAGES := build-essential pkg-config libpcap-dev libssl-dev
+TEST_PACKAGES := check clang libclang-rt-14-dev ii procps psmisc iproute2 \
+	python3 tcpdump tcpflow openssl tshark weechat-headless
 BENCH_PACKAGES := ngircd libnids-dev time
 
-deps:
-	$(Q)bash tests/install-packages.sh $(DEB_PACKAGES)
+deps-build:
+	$(Q)bash tests/install-packages.sh $(BUILD_PACKAGES)
+
+deps: deps-build
+	$(Q)bash tests/install-packages.sh $(TEST_PACKAGES)
 
 deps-bench: deps
 	$(Q)bash tests/install-packages.sh $(BENCH_PACKAGES)
 
 .PHONY: all check test-all unit integration fuzz demo bench install clean \
-	deps deps-bench bench-tools
+	deps deps-build deps-bench bench-tools
 
 bench-tools: $(BENCH_TOOLS)
 

@@ -12,10 +12,12 @@
 # given before it).
 set -euo pipefail
 
-bin=${1:-bin}
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=labs/lib.sh
 . "$here/lib.sh"
+bin=${1:-$(kit_path bin)}
+need_programs "$bin" plain-server plain-client secure-server secure-client \
+	secure-keys sniffer
 
 # Without a live capture, a saved key log would not match the pcaps.
 if [[ -n ${DEMO_SAVE:-} && $(id -u) -ne 0 ]]; then
@@ -113,7 +115,9 @@ if [[ -s $work/sniffer.out ]]; then
 		sed 's/^/   /'
 	echo
 else
-	echo "   (Run as root to also watch the eavesdropper: $bin/sniffer -i lo)"
+	echo "   (Run as root to also watch the eavesdropper: $bin/sniffer -i lo;"
+	echo "   or read what it captured in an earlier run:"
+	echo "   $bin/sniffer -r $(kit_path captures/irc-plaintext.pcap))"
 	echo
 fi
 
@@ -139,7 +143,10 @@ if [[ -s $work/sniffer.out ]]; then
 	echo "   Left to read: who talks to whom, the hellos, and each record's"
 	echo "   length and time (docs/PROTOCOL.md, \"What an eavesdropper sees\")."
 else
-	echo "   (Run as root to also watch the eavesdropper: $bin/sniffer -i lo)"
+	echo "   (Run as root to also watch the eavesdropper: $bin/sniffer -i lo;"
+	echo "   or read what it captured in an earlier run, and with the key log:"
+	echo "   $bin/sniffer -r $(kit_path captures/secure-chat.pcap) --keylog" \
+		"$(kit_path captures/secure-chat.keylog))"
 fi
 
 [[ -s $work/sniffer.out ]] || exit 0

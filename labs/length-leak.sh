@@ -40,10 +40,11 @@ while (($#)); do
 	esac
 done
 (($# <= 1)) || usage 2 >&2
-bin=${1:-bin}
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=labs/lib.sh
 . "$here/lib.sh"
+bin=${1:-$(kit_path bin)}
+need_programs "$bin" secure-server secure-client secure-keys sniffer
 questions=("Did you finish the lab report?" "Did you use the sniffer?"
 	"Is your password still hunter2?" "Will you present on Friday?"
 	"Could the eavesdropper read our chat?" "Shall we turn on padding?")

@@ -2,6 +2,32 @@
 # Shell helpers shared by the labs and the demo.
 # Source it; it defines functions only.
 
+# kit_path PATH: PATH in the kit's top folder, as short as it can be said
+# from where the lab was started (the labs run from anywhere).
+kit_path() {
+	local top
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+	if [[ $PWD == "$top" ]]; then
+		echo "$1"
+	else
+		echo "$top/$1"
+	fi
+}
+
+# need_programs BIN PROGRAM...: stop with what to do when the kit is not
+# built in BIN.
+need_programs() {
+	local bin=$1 prog
+	shift
+	for prog in "$@"; do
+		[[ -x $bin/$prog ]] && continue
+		echo "no $bin/$prog: build the kit first (make, in" \
+			"$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd))," \
+			"or give the folder of its programs" >&2
+		exit 1
+	done
+}
+
 # start_chat_server PROGRAM LOG [ARGS...]: start a chat server on a free
 # loopback port; sets CHAT_PORT and CHAT_PID. Waits (at most 10 s) for the
 # "listening on" line rather than sleeping.

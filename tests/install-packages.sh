@@ -21,7 +21,7 @@ if [[ $(id -u) -ne 0 ]]; then
 		echo "install-packages: need root or sudo to install ${missing[*]}" >&2
 		exit 1
 	}
-	sudo=(sudo)
+	sudo=(sudo DEBIAN_FRONTEND=noninteractive)	# sudo drops the export
 fi
 echo "Installing missing packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive

@@ -34,9 +34,18 @@ check() {
 	echo "$what: 6 of 6 answers read without --pad, none with --pad 16"
 }
 
-(cd "$TOP_DIR" && LAB_REPLAY=1 bounded 60 bash "$LAB" "$KIT_BIN") \
+# Started from another folder, the lab still finds the shipped captures;
+# a folder without the programs is said to need a build.
+(cd "$TMP_DIR" && LAB_REPLAY=1 bounded 60 bash "$LAB" "$KIT_BIN") \
 	>"$TMP_DIR/replay.out" 2>&1 || fail "the lab failed on the shipped captures: $(cat "$TMP_DIR/replay.out")"
 check "$TMP_DIR/replay.out" "shipped captures"
+status=0
+(cd "$TMP_DIR" && bash "$LAB" "$TMP_DIR/no-bin") >"$TMP_DIR/nobin.out" 2>&1 ||
+	status=$?
+[ "$status" -eq 1 ] && grep -q "no $TMP_DIR/no-bin/secure-server: build the kit first (make" \
+	"$TMP_DIR/nobin.out" ||
+	fail "a folder without the programs: status $status, $(cat "$TMP_DIR/nobin.out")"
+echo "a folder without the programs: told to build the kit first"
 (cd "$TOP_DIR" && LAB_REPLAY=1 bounded 60 bash "$LAB" --pad 32 "$KIT_BIN") \
 	>"$TMP_DIR/replay32.out" 2>&1 && fail "--pad 32 replayed captures made with 16"
 grep -q "made with --pad 16; --pad 32 needs a live capture" \
