@@ -264,6 +264,19 @@ check_users_file(const char *path)
 		keys_warn_if_open("--users ", path, st.st_mode);
 }
 
+/* Public keys may be read by anyone; whoever may write the file may let
+ * in any nick. */
+static void
+check_authorized_file(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0 && (st.st_mode & 0022))
+		kit_warn("--authorized-keys %s can be written by others, who "
+			 "could add a key for any nick: chmod go-w %s", path,
+			 path);
+}
+
 static void
 load_credentials(struct server *s, const char *key, const char *authorized)
 {
@@ -278,6 +291,8 @@ load_credentials(struct server *s, const char *key, const char *authorized)
 	if (authorized && keys_authorized_load(authorized, &s->authorized,
 					       err) < 0)
 		kit_die("--authorized-keys: %s", err);
+	if (authorized)
+		check_authorized_file(authorized);
 	/* Read at every password login, so that adduser takes effect at
 	 * once; a file that cannot be read, or is malformed, now is a typo
 	 * to report now. */

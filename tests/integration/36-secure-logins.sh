@@ -164,10 +164,14 @@ grep -qF "secure-server: --users: bad_users:1: not 7 fields separated by ':'" \
 	bad_users.out || fail "a malformed --users file: $(cat bad_users.out)"
 cp users open_users
 chmod 644 open_users
+chmod 666 authorized_keys
 SERVER_PROG=secure-server start_server --key server.key \
 	--authorized-keys authorized_keys --users open_users
 grep -qF -- "--users open_users can be read or written by others: chmod 600 open_users" \
 	"$SERVER_LOG" || fail "an --users file others can read was not warned of"
+grep -qF -- "--authorized-keys authorized_keys can be written by others, who could add a key for any nick: chmod go-w authorized_keys" \
+	"$SERVER_LOG" || fail "an --authorized-keys file others can write was not warned of"
+chmod 644 authorized_keys
 printf 'garbage line\n' >open_users
 t0=$(now_ms)
 for i in $(seq 12); do
