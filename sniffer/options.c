@@ -84,8 +84,9 @@ set_color(struct options *o, const char *when)
 		o->color = COLOR_ALWAYS;
 	else if (!strcmp(when, "never"))
 		o->color = COLOR_NEVER;
-	else
-		usage(SNIFFER_EUSAGE);
+	else	/* exits with SNIFFER_EUSAGE */
+		kit_usage_error("--color takes auto, always or never, not '%s'",
+				when);
 }
 
 void

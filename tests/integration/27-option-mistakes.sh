@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# A client's option mistakes are usage errors (status 2, the reason said)
-# found before it connects: a port past 65535 was taken modulo 65536
-# before, and reached another server. --host takes an IPv6 address in
-# brackets, as the server prints it; HOST:PORT is pointed to --port. A
-# script that cannot be opened is said so before any connection.
+# Option mistakes are usage errors (status 2, the reason said), and a
+# client's are found before it connects: a port past 65535 was taken
+# modulo 65536 before, and reached another server. --host takes an IPv6
+# address in brackets, as the server prints it; HOST:PORT is pointed to
+# --port. A script that cannot be opened is said so before any
+# connection. sniffer --color names the values it takes.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
@@ -38,6 +39,12 @@ usage_error "invalid channel 'lab' (channels start with #)" --nick carol \
 	>"$TMP_DIR/out" 2>&1
 [ $? -eq 2 ] || fail "secure-client --port 70000 is not a usage error"
 echo "bad ports, HOST:PORT, bad nicks and channels: status 2, before connecting"
+status=0
+"$KIT_BIN/sniffer" --color=sometimes -r "$TOP_DIR/captures/irc-plaintext.pcap" \
+	>"$TMP_DIR/out" 2>&1 || status=$?
+[ "$status" -eq 2 ] && grep -qF "sniffer: --color takes auto, always or never, not 'sometimes'" \
+	"$TMP_DIR/out" || fail "sniffer --color=sometimes: status $status, $(cat "$TMP_DIR/out")"
+echo "sniffer --color=sometimes: status 2, the values it takes said"
 
 status=0
 "$KIT_BIN/plain-client" --nick carol --port "$port" \
