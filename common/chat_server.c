@@ -46,6 +46,7 @@ struct conn {
 	bool again;
 	struct linebuf lb;
 	char line[IRC_TEXT_MAX + 1];
+	bool heard;	/* some input came: it was not a hello */
 	uint64_t turn_start;	/* the core's bytes_queued as the turn began */
 	char *held;	/* read, not yet handled: from held_off to held_len */
 	size_t held_off, held_len;
@@ -183,6 +184,22 @@ feed_held(struct conn *k)
 	return go_on;
 }
 
+/* 0x16 begins a TLS hello, 0x01 a secure_chat one, and no IRC line: a
+ * secure client on a plain port. It is told in words, which it shows as
+ * a plain-text answer, rather than left waiting for a line's end. */
+static bool
+hello_on_plain_port(struct conn *k, const char *data)
+{
+	if (k->heard)
+		return false;
+	k->heard = true;
+	if (data[0] != 0x16 && data[0] != 0x01)
+		return false;
+	chat_client_kill(k->c, "a TLS or secure_chat hello: this server "
+			 "speaks plain IRC");
+	return true;
+}
+
 static void
 read_input(struct conn *k)
 {
@@ -214,7 +231,8 @@ read_input(struct conn *k)
 			return;
 		}
 		total += (size_t)n;
-		if (!feed(k, s->readbuf, (size_t)n, false))
+		if (hello_on_plain_port(k, s->readbuf) ||
+		    !feed(k, s->readbuf, (size_t)n, false))
 			return;
 	}
 }

@@ -494,6 +494,42 @@ speaks_tls(const uint8_t *f, size_t len)
 	return len >= 2 && (f[0] == 0x16 || f[0] == FRAME_ALERT) && f[1] == 0x03;
 }
 
+/* Four printable characters where a handshake frame should start (its
+ * type is 0x01, 0x02 or 0x15): an IRC client ("NICK", "CAP ") or server
+ * (":kit.chat 421") on the wrong port, the likeliest mix-up of a lab. */
+static bool
+speaks_text(const uint8_t *f, size_t len)
+{
+	size_t i;
+
+	if (len < 4)
+		return false;
+	for (i = 0; i < 4; i++)
+		if (f[i] < 0x20 || f[i] > 0x7e)
+			return false;
+	return true;
+}
+
+/* Tell an IRC client in words it shows, then give up on it. */
+static int
+refuse_text(struct secure *s)
+{
+	static const char line[] = "ERROR :Closing Link: this is a secure_chat "
+				   "server: connect with secure-client\r\n";
+
+	if (s->opts.hs.server && out_room(s, sizeof(line) - 1) == 0) {
+		memcpy(s->out + s->out_len, line, sizeof(line) - 1);
+		s->out_len += sizeof(line) - 1;
+		secure_flush(&s->base);
+	}
+	return failed(s, KIT_EAUTH, "%s", s->opts.hs.server ?
+		      "the client speaks plain text, not this protocol (an IRC "
+		      "client such as plain-client on the secure port?)" :
+		      "the server answered in plain text, not this protocol "
+		      "(plain-server? secure-server listens on 6698 by "
+		      "default, 6697 with --tls)");
+}
+
 /*
  * Handle the next complete frame in in[]: 1 if one was handled (*n bytes
  * of data then wait in buf), 0 when more bytes are needed, or an error.
@@ -516,6 +552,8 @@ next_frame(struct secure *s, uint8_t *buf, size_t cap, size_t *n)
 			      "--tls client needs a --tls server)" :
 			      "the server speaks TLS, not this protocol: "
 			      "connect with --tls");
+	if (!s->established && speaks_text(f, s->in_len))
+		return refuse_text(s);
 	r = frame_peek(f, s->in_len, &type, &flen);
 	if (r == KIT_ETOOBIG) {
 		send_alert(s, ALERT_RECORD_OVERFLOW);

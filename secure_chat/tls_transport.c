@@ -141,6 +141,15 @@ ssl_failure(struct tls *s, int r, const char *what)
 		ERR_clear_error();
 		return failed(s, KIT_EAUTH, refusal);
 	}
+	/* What OpenSSL makes of bytes that are no TLS record at all. */
+	if (ERR_GET_REASON(ERR_peek_error()) == SSL_R_WRONG_VERSION_NUMBER) {
+		ERR_clear_error();
+		return failed(s, KIT_EAUTH, s->opts->server ?
+			      "the client does not speak TLS (an IRC client "
+			      "without TLS, or secure-client without --tls?)" :
+			      "the server does not speak TLS (plain-server, or "
+			      "a secure-server without --tls?)");
+	}
 	return failed(s, KIT_EAUTH, what);
 }
 

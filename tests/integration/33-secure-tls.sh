@@ -293,6 +293,37 @@ grep -q 'a server without --tls closes so on a TLS hello' tls-only.out ||
 grep -q 'the client speaks TLS, not this protocol' "$SERVER_LOG" ||
 	fail "the server did not log a TLS client"
 echo "the wrong mode on either side is named at once"
+
+# --- the wrong program: plain IRC met on either side, said as such ----------
+CLIENT_PROG=plain-client EXPECT_TIMEOUT=5 client_start irc-on-secure \
+	--channel '#lab' </dev/null
+client_wait irc-on-secure 1
+grep -q 'Closing Link: this is a secure_chat server: connect with secure-client' \
+	irc-on-secure.out ||
+	fail "plain-client on the secure port was not told: $(cat irc-on-secure.out)"
+grep -q 'the client speaks plain text, not this protocol' "$SERVER_LOG" ||
+	fail "the server did not log a plain IRC client"
+stop_server
+SERVER_PROG=secure-server start_server -v --tls --key server.key
+CLIENT_PROG=plain-client EXPECT_TIMEOUT=5 client_start irc-on-tls \
+	--channel '#lab' </dev/null
+client_wait irc-on-tls 1
+grep -q 'the client does not speak TLS (an IRC client without TLS' \
+	"$SERVER_LOG" || fail "the --tls server did not log a plain IRC client"
+stop_server
+start_server
+for how in "" --tls; do
+	# shellcheck disable=SC2086
+	EXPECT_TIMEOUT=5 client_start "secure-on-plain$how" $how \
+		--channel '#lab' --server-key "$fp" </dev/null
+	client_wait "secure-on-plain$how" 1
+done
+grep -q 'the server answered in plain text, not this protocol (plain-server?' \
+	secure-on-plain.out ||
+	fail "secure-client on a plain port was not told: $(cat secure-on-plain.out)"
+grep -q 'the server does not speak TLS (plain-server' secure-on-plain--tls.out ||
+	fail "--tls on a plain port was not told: $(cat secure-on-plain--tls.out)"
+echo "plain IRC met by either secure side is named at once"
 stop_server
 
 # --- options that mean nothing over TLS ------------------------------------------
