@@ -1,6 +1,7 @@
-/* The chat server's I/O: accept, read lines into the core, flush its output.
- * Single-threaded and non-blocking; all output is written once per loop
- * iteration, batched per connection (one write for many lines). */
+/* The chat server's I/O: accept, give each connection its turn at reading
+ * (chat_server_input.c), flush the core's output. Single-threaded and
+ * non-blocking; all output is written once per loop iteration, batched per
+ * connection (one write for many lines). */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -14,56 +15,13 @@
 #include <unistd.h>
 
 #include "chat_server.h"
+#include "chat_server_internal.h"
 #include "err.h"
 #include "evloop.h"
 #include "heap_trim.h"
 #include "host_limit.h"
 #include "irc_msg.h"
-#include "linebuf.h"
 #include "safeprint.h"
-
-/* A connection's turn ends at whichever comes first: this many bytes
- * read, or this much output made by its lines (replies, and relays to
- * everyone), so that no client holds the loop for long. Output counts too
- * because a few bytes can cost much: "WHO #big" is 10 bytes in and a line
- * per member out. The line that crosses the budget is finished; what was
- * read after it waits for the connection's next turn. */
-#define READ_BUDGET (64 * 1024)
-#define OUTPUT_BUDGET (256 * 1024)
-#define READ_CHUNK (16 * 1024)
-
-enum line_verdict { LINE_GO_ON, LINE_STOP, LINE_PAUSE };
-
-struct server;
-
-struct conn {
-	struct evhandler h;	/* first: the loop hands us &conn->h */
-	struct server *srv;
-	struct transport *t;
-	struct chat_client *c;
-	uint32_t events;
-	struct conn *next_again;	/* on the server's again list */
-	bool again;
-	struct linebuf lb;
-	char line[IRC_TEXT_MAX + 1];
-	bool heard;	/* some input came: it was not a hello */
-	uint64_t turn_start;	/* the core's bytes_queued as the turn began */
-	char *held;	/* read, not yet handled: from held_off to held_len */
-	size_t held_off, held_len;
-};
-
-struct server {
-	const struct chat_server_opts *opts;
-	struct evloop *loop;
-	struct chat_core *core;
-	struct evhandler listener, signals;
-	struct evtimer tick, again_timer;
-	struct conn *again;	/* read budget spent, input still buffered */
-	struct host_limit *per_host;	/* --max-per-host */
-	int spare_fd;	/* released to accept-and-refuse when out of fds */
-	size_t nconns;
-	char readbuf[READ_CHUNK];
-};
 
 static void
 logf_(const struct server *s, const char *fmt, ...)
@@ -91,150 +49,6 @@ log_departure(const struct server *s, const struct chat_client *c)
 		return;
 	safeprint_str(reason, sizeof(reason), c->reason, strlen(c->reason));
 	logf_(s, "%s (%s) left: %s", c->nick, c->host, reason);
-}
-
-static int
-on_line(void *ctx, char *line, size_t len, bool too_long)
-{
-	struct conn *k = ctx;
-	const char *who;
-
-	/* The first line comes after any handshake: learn who proved what. */
-	if (!k->c->proven[0] && k->t->ops->identity &&
-	    (who = k->t->ops->identity(k->t)) != NULL)
-		snprintf(k->c->proven, sizeof(k->c->proven), "%s", who);
-
-	chat_core_handle_line(k->c, line, len, too_long, evloop_now_ms());
-	if (k->c->flags & (CLIENT_DOOMED | CLIENT_CLOSING))
-		return LINE_STOP;
-	return k->srv->core->bytes_queued - k->turn_start > OUTPUT_BUDGET ?
-	       LINE_PAUSE : LINE_GO_ON;
-}
-
-/* k stops reading so that others get a turn. Bytes in the socket wake
- * epoll again; bytes held or in its transport would not: k goes on the
- * list read again at the end of this turn. */
-static void
-read_later(struct conn *k)
-{
-	struct server *s = k->srv;
-
-	if ((k->held || (k->t->ops->buffered && k->t->ops->buffered(k->t))) &&
-	    !k->again) {
-		k->again = true;
-		k->next_again = s->again;
-		s->again = k;
-	}
-}
-
-/* Keep p[0..n), the last n bytes of the held input (from_held) or of a
- * read, for the next turn. False if there is no memory for it. */
-static bool
-hold(struct conn *k, const char *p, size_t n, bool from_held)
-{
-	if (from_held) {
-		k->held_off = k->held_len - n;
-		return true;
-	}
-	if (!(k->held = malloc(n)))
-		return false;
-	memcpy(k->held, p, n);
-	k->held_off = 0;
-	k->held_len = n;
-	return true;
-}
-
-/* Hand data[0..n) to the core. False when the turn is over: the client
- * is going, or its budget is spent and the rest of data is held. */
-static bool
-feed(struct conn *k, char *data, size_t n, bool from_held)
-{
-	size_t used = n;
-	int r;
-
-	while ((r = linebuf_feed(&k->lb, data, n, on_line, k, &used)) ==
-	       LINE_PAUSE) {
-		if (used == n || hold(k, data + used, n - used, from_held)) {
-			read_later(k);
-			return false;
-		}
-		/* Nowhere to keep the rest: handle it now, budget or not. */
-		data += used;
-		n -= used;
-		k->turn_start = k->srv->core->bytes_queued;
-	}
-	return r == LINE_GO_ON;
-}
-
-/* Input held from an earlier turn goes first. */
-static bool
-feed_held(struct conn *k)
-{
-	char *p = k->held + k->held_off;
-	size_t n = k->held_len - k->held_off;
-	bool go_on;
-
-	k->held_off = k->held_len;	/* all taken, unless hold gives back */
-	go_on = feed(k, p, n, true);
-	if (k->held_off == k->held_len) {
-		free(k->held);
-		k->held = NULL;
-		k->held_off = k->held_len = 0;
-	}
-	return go_on;
-}
-
-/* 0x16 begins a TLS hello, 0x01 a secure_chat one, and no IRC line: a
- * secure client on a plain port. It is told in words, which it shows as
- * a plain-text answer, rather than left waiting for a line's end. */
-static bool
-hello_on_plain_port(struct conn *k, const char *data)
-{
-	if (k->heard)
-		return false;
-	k->heard = true;
-	if (data[0] != 0x16 && data[0] != 0x01)
-		return false;
-	chat_client_kill(k->c, "a TLS or secure_chat hello: this server "
-			 "speaks plain IRC");
-	return true;
-}
-
-static void
-read_input(struct conn *k)
-{
-	struct server *s = k->srv;
-	size_t total = 0;
-	ssize_t n;
-
-	k->turn_start = s->core->bytes_queued;
-	if (k->held && !feed_held(k))
-		return;
-	while (!(k->c->flags & (CLIENT_DOOMED | CLIENT_CLOSING))) {
-		if (total >= READ_BUDGET) {
-			read_later(k);
-			return;
-		}
-		n = transport_read(k->t, s->readbuf, sizeof(s->readbuf));
-		if (n == KIT_EAGAIN) {
-			read_later(k);	/* the transport may have stopped early */
-			return;
-		}
-		if (n == 0) {
-			/* Whatever came before the close still counts. */
-			linebuf_finish(&k->lb, on_line, k);
-			chat_client_lost(k->c, "Connection closed");
-			return;
-		}
-		if (n < 0) {
-			chat_client_lost(k->c, transport_strerror(k->t, (int)n));
-			return;
-		}
-		total += (size_t)n;
-		if (hello_on_plain_port(k, s->readbuf) ||
-		    !feed(k, s->readbuf, (size_t)n, false))
-			return;
-	}
 }
 
 static void
@@ -268,8 +82,10 @@ on_conn_event(struct evhandler *h, uint32_t events)
 
 	bool blocked;
 
-	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
-		read_input(k);
+	/* One on the again list has had its turn: it reads in read_again,
+	 * after everyone else. */
+	if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && !k->again) {
+		conn_read(k);
 		/* a handshake step may have produced bytes to send */
 		if (k->t->ops->flush)
 			chat_core_wake(k->c);
@@ -305,7 +121,7 @@ close_conn(struct conn *k)
 	evloop_del(s->loop, &k->h);
 	transport_close(k->t);
 	chat_client_free(k->c);
-	free(k->held);
+	conn_drop_held(k);
 	free(k);
 	s->nconns--;
 }
@@ -316,7 +132,7 @@ wake(void *ud)
 	(void)ud;	/* only makes the loop turn without waiting */
 }
 
-/* Connections that stopped at the read budget with input held. */
+/* Connections whose turn ended with input held or buffered. */
 static void
 read_again(struct server *s)
 {
@@ -326,7 +142,7 @@ read_again(struct server *s)
 	for (; k; k = next) {
 		next = k->next_again;
 		k->again = false;
-		read_input(k);
+		conn_read(k);
 	}
 	if (s->again)
 		evloop_timer_arm(s->loop, &s->again_timer, 0, wake, s);
@@ -439,10 +255,10 @@ add_conn(struct server *s, int fd)
 		snprintf(host, sizeof(host), "unknown");
 	net_set_nodelay(fd);	/* chat lines are small: no Nagle delay */
 	if ((r = host_limit_take(s->per_host, host)) < 0) {
-		if (r == KIT_EAGAIN && s->opts->verbose)
+		if (r == KIT_ETOOBIG && s->opts->verbose)
 			logf_(s, "refused a connection from %s: it has %zu "
 			      "(--max-per-host)", host, s->opts->max_per_host);
-		refuse(s, fd, r == KIT_EAGAIN ? "too many connections from "
+		refuse(s, fd, r == KIT_ETOOBIG ? "too many connections from "
 		       "your host" : "server out of memory");
 		return;
 	}

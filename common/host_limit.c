@@ -25,12 +25,11 @@ host_limit_new(size_t max)
 {
 	struct host_limit *hl = calloc(1, sizeof(*hl));
 
-	if (hl && !(hl->hosts = irc_map_new())) {
+	if (!hl || !(hl->hosts = irc_map_new())) {
 		free(hl);
 		return NULL;
 	}
-	if (hl)
-		hl->max = max;
+	hl->max = max;
 	return hl;
 }
 
@@ -64,7 +63,7 @@ host_limit_take(struct host_limit *hl, const char *host)
 		return 0;
 	if ((hc = irc_map_get(hl->hosts, host)) != NULL) {
 		if (hc->n >= hl->max)
-			return KIT_EAGAIN;
+			return KIT_ETOOBIG;
 		hc->n++;
 		return 0;
 	}

@@ -12,10 +12,10 @@ struct host_limit *host_limit_new(size_t max);
 void host_limit_free(struct host_limit *hl);	/* NULL-safe */
 
 /*
- * Count one more connection from host (a numeric address). 0, KIT_EAGAIN
- * if host has its max already (nothing counted), or KIT_ENOMEM. This
- * machine's own addresses (127.0.0.1, ::1) are never limited: a lab runs
- * every client on one machine.
+ * Count one more connection from host (a numeric address). 0, KIT_ETOOBIG
+ * if host has its max already (nothing counted), or KIT_ENOMEM. 127.0.0.1
+ * and ::1 (also as ::ffff:127.0.0.1) are never limited: a lab runs every
+ * client on one machine. Other loopback addresses are, like any host.
  */
 int host_limit_take(struct host_limit *hl, const char *host);
 

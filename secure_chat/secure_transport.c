@@ -325,8 +325,9 @@ refused(struct secure *s, int alert, bool sealed)
 	if (alert == ALERT_UNAVAILABLE && !s->opts.hs.server &&
 	    !s->established)
 		return failed(s, KIT_EAUTH, "the server turned the connection "
-			      "away (unavailable: it is full, or out of memory "
-			      "or descriptors): try again later");
+			      "away (unavailable: it is full, has all the "
+			      "connections it takes from this host, or is out "
+			      "of memory or descriptors): try again later");
 	/* A server sends it alone, instead of its hello, when none of the
 	 * suites offered is one it takes (or, rarely, its X25519 failed). */
 	if (alert == ALERT_HANDSHAKE_FAILURE && !s->opts.hs.server &&

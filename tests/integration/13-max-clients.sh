@@ -46,7 +46,7 @@ for mode in secure tls; do
 		want="connection closed during the TLS handshake (a server without --tls closes so on a TLS hello, and a full one on any)"
 	else
 		tls=()
-		want="the server turned the connection away (unavailable: it is full, or out of memory or descriptors): try again later"
+		want="the server turned the connection away (unavailable: it is full, has all the connections it takes from this host, or is out of memory or descriptors): try again later"
 	fi
 	SERVER_PROG=secure-server start_server -v "${tls[@]}" \
 		--key "$TMP_DIR/server.key" --max-clients 1

@@ -4,7 +4,8 @@
 # client's message to it, sent just after, is handled within the first
 # few dozen WHOs rather than after all of them (the server gives each
 # connection a budget of output per turn), and the WHO client still gets
-# every answer, in order. A PRIVMSG naming one channel several times
+# every answer, in order; input waiting for its turn survives an end of
+# stream, and stops at a QUIT. A PRIVMSG naming one channel several times
 # reaches each member once.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -49,6 +50,21 @@ check(len(hello) == 1, "the other client's message never came")
 before = sum(1 for i in ends if i < hello[0])
 log("the message came after %d of %d WHOs" % (before, WHOS))
 check(before < 500, "the message waited for %d of %d WHOs" % (before, WHOS))
+
+# Lines waiting for their turn are not lost to an end of stream, and a
+# QUIT among them is the last line taken.
+closer = Conn("closer").register("closer", "#big")
+closer.send("WHO #big\r\n" * WHOS + "PRIVMSG other :after the WHOs\r\n")
+closer.shutdown_write()
+other.expect(r"^:closer!\S+ PRIVMSG other :after the WHOs$", timeout=60)
+quitter = Conn("quitter").register("quitter", "#big")
+members[1].drain()
+quitter.send("WHO #big\r\n" * WHOS + "QUIT :bye\r\n"
+             "PRIVMSG other :after the QUIT\r\n")
+members[1].expect(r"^:quitter!\S+ QUIT :Quit: bye$", timeout=60)
+other.ping("after-quit")
+check(not any("after the QUIT" in l for l in other.drain()),
+      "a line after the QUIT was delivered")
 
 # One line naming #big four times: each member gets it once.
 asker.drain()

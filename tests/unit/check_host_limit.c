@@ -11,18 +11,18 @@ START_TEST(test_host_limit_counts_each_address_on_its_own)
 	ck_assert_ptr_nonnull(hl);
 	ck_assert_int_eq(host_limit_take(hl, "192.0.2.1"), 0);
 	ck_assert_int_eq(host_limit_take(hl, "192.0.2.1"), 0);
-	ck_assert_int_eq(host_limit_take(hl, "192.0.2.1"), KIT_EAGAIN);
+	ck_assert_int_eq(host_limit_take(hl, "192.0.2.1"), KIT_ETOOBIG);
 	ck_assert_int_eq(host_limit_take(hl, "192.0.2.2"), 0);
 	ck_assert_int_eq(host_limit_take(hl, "2001:db8::1"), 0);
 	host_limit_give(hl, "192.0.2.1");	/* room for one again */
 	ck_assert_int_eq(host_limit_take(hl, "192.0.2.1"), 0);
-	ck_assert_int_eq(host_limit_take(hl, "192.0.2.1"), KIT_EAGAIN);
+	ck_assert_int_eq(host_limit_take(hl, "192.0.2.1"), KIT_ETOOBIG);
 	host_limit_give(hl, "192.0.2.1");
 	host_limit_give(hl, "192.0.2.1");	/* the entry goes */
 	host_limit_give(hl, "192.0.2.1");	/* one it never counted */
 	ck_assert_int_eq(host_limit_take(hl, "192.0.2.1"), 0);
 	ck_assert_int_eq(host_limit_take(hl, "192.0.2.1"), 0);
-	ck_assert_int_eq(host_limit_take(hl, "192.0.2.1"), KIT_EAGAIN);
+	ck_assert_int_eq(host_limit_take(hl, "192.0.2.1"), KIT_ETOOBIG);
 	host_limit_free(hl);	/* with entries left: no leak */
 }
 END_TEST
@@ -37,7 +37,7 @@ START_TEST(test_host_limit_leaves_this_machine_and_zero_unlimited)
 		for (j = 0; j < 100; j++)
 			ck_assert_int_eq(host_limit_take(hl, own[i]), 0);
 	ck_assert_int_eq(host_limit_take(hl, "127.0.0.2"), 0);	/* limited */
-	ck_assert_int_eq(host_limit_take(hl, "127.0.0.2"), KIT_EAGAIN);
+	ck_assert_int_eq(host_limit_take(hl, "127.0.0.2"), KIT_ETOOBIG);
 	for (j = 0; j < 100; j++)
 		ck_assert_int_eq(host_limit_take(none, "192.0.2.1"), 0);
 	host_limit_free(hl);
