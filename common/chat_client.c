@@ -477,6 +477,39 @@ connect_server(struct client *cl)
 	return evloop_add(cl->loop, &cl->net, EPOLLIN);
 }
 
+/* Ctrl-C or SIGTERM: say goodbye as /quit does, so that the others see a
+ * QUIT and a secure stream ends with close_notify, not a cut; before the
+ * welcome, or at a second signal, just close. The exit status says which
+ * signal (128 + its number), as a shell's would. */
+static void
+on_signal(struct evhandler *h, uint32_t events)
+{
+	struct client *cl = h->ud;
+	int sig = evloop_signal_read(h->fd);
+
+	(void)events;
+	if (!sig || cl->phase == PHASE_GONE)
+		return;
+	cl->status = 128 + sig;
+	if (cl->phase == PHASE_JOINING || cl->phase == PHASE_READY)
+		client_quit(cl, NULL);
+	else
+		stop(cl, cl->status);
+}
+
+static int
+open_signals(struct client *cl)
+{
+	int fd = evloop_signal_fd();
+
+	if (fd < 0) {
+		kit_warn("signalfd: %s", strerror(errno));
+		return -1;
+	}
+	cl->signals = (struct evhandler){ .fd = fd, .fn = on_signal, .ud = cl };
+	return evloop_add(cl->loop, &cl->signals, EPOLLIN);
+}
+
 static int
 setup(struct client *cl, const struct chat_client_opts *opts)
 {
@@ -493,7 +526,9 @@ setup(struct client *cl, const struct chat_client_opts *opts)
 		kit_warn("epoll: %s", strerror(errno));
 		return -1;
 	}
-	if (open_input(cl) < 0 || connect_server(cl) < 0)
+	cl->signals.fd = -1;
+	if (open_signals(cl) < 0 || open_input(cl) < 0 ||
+	    connect_server(cl) < 0)
 		return -1;
 	evloop_set_before_sleep(cl->loop, before_sleep, cl);
 	send_registration(cl);
@@ -522,6 +557,8 @@ chat_client_run(const struct chat_client_opts *opts)
 	}
 	if (cl->opts && cl->in.fd > STDIN_FILENO)
 		close(cl->in.fd);
+	if (cl->signals.fd >= 0)
+		close(cl->signals.fd);
 	transport_close(cl->t);
 	evloop_free(cl->loop);
 	sendq_free(&cl->out);

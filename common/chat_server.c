@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -310,12 +309,12 @@ static void
 on_signal(struct evhandler *h, uint32_t events)
 {
 	struct server *s = h->ud;
-	struct signalfd_siginfo si;
+	int sig = evloop_signal_read(h->fd);
 
 	(void)events;
-	if (read(h->fd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+	if (!sig)
 		return;
-	logf_(s, "%s: shutting down", strsignal((int)si.ssi_signo));
+	logf_(s, "%s: shutting down", strsignal(sig));
 	chat_core_shutdown(s->core, "Server shutting down");
 	evloop_stop(s->loop);
 }
@@ -333,18 +332,11 @@ on_tick(void *ud)
 static int
 open_signals(char *err)
 {
-	sigset_t set;
 	int fd;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
 	signal(SIGPIPE, SIG_IGN);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0 ||
-	    (fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
+	if ((fd = evloop_signal_fd()) < 0)
 		snprintf(err, KIT_ERRLEN, "signalfd: %s", strerror(errno));
-		return -1;
-	}
 	return fd;
 }
 

@@ -29,7 +29,7 @@ struct client {
 	const struct chat_client_opts *opts;
 	struct evloop *loop;
 	struct transport *t;
-	struct evhandler net, in;
+	struct evhandler net, in, signals;
 	uint32_t net_events, in_events;	/* what epoll watches now */
 	bool in_pollable;	/* false for regular files: always readable */
 	struct sendq out;

@@ -30,8 +30,9 @@ static const char usage_notes[] =
 "Input lines are chat text for the current channel, or commands: type\n"
 "/help once connected. Input from a file or pipe is a script: it is sent\n"
 "once registered (and joined), /sleep and /expect pace it, and the client\n"
-"quits at its end. Exit status: 0 ok, 1 connection error, 2 usage,\n"
-"3 an /expect timed out.\n";
+"quits at its end. Ctrl-C (or SIGTERM) quits as /quit does. Exit status:\n"
+"0 ok, 1 connection error, 2 usage, 3 an /expect timed out, 128+N after\n"
+"signal N.\n";
 
 static const struct extra_opt *extras;
 static size_t nextras;

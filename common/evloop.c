@@ -1,8 +1,10 @@
 /* Event loop over epoll(7), in the spirit of redis ae.c. */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
+#include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -187,4 +189,42 @@ evloop_run(struct evloop *loop)
 		run_due_timers(loop);
 	}
 	return 0;
+}
+
+static void
+stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+}
+
+int
+evloop_signal_fd(void)
+{
+	sigset_t set;
+
+	stop_signals(&set);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -1;
+	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+int
+evloop_signal_read(int fd)
+{
+	struct signalfd_siginfo si;
+
+	if (read(fd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+		return 0;
+	return (int)si.ssi_signo;
+}
+
+void
+evloop_signals_blocked(bool blocked)
+{
+	sigset_t set;
+
+	stop_signals(&set);
+	sigprocmask(blocked ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
 }

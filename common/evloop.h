@@ -55,6 +55,21 @@ void evloop_timer_arm(struct evloop *loop, struct evtimer *t, uint64_t ms,
 		      evloop_fn fn, void *ud);
 void evloop_timer_cancel(struct evloop *loop, struct evtimer *t);
 
+/*
+ * SIGINT and SIGTERM as a descriptor to add to a loop: they are blocked for
+ * the process, so that they are handled in their turn rather than in the
+ * middle of one (a program says goodbye, or shuts down, from there).
+ * Returns the fd, or -1 with errno set. evloop_signal_read takes one from
+ * it: its number, or 0 if none was there.
+ */
+int evloop_signal_fd(void);
+int evloop_signal_read(int fd);
+
+/* Let the two signals act as by default again (blocked false), around a
+ * wait outside the loop, such as a question on the terminal, that they
+ * should interrupt. */
+void evloop_signals_blocked(bool blocked);
+
 /* fn runs before every wait (after each batch of events and timers), and
  * once more when the loop stops. */
 void evloop_set_before_sleep(struct evloop *loop, evloop_fn fn, void *ud);

@@ -182,11 +182,14 @@ ask_first_use(struct client *c, const char *fp)
 	}
 	fputs("Are you sure you want to continue connecting "
 	      "(yes/no/[fingerprint])? ", tty);
-	/* Anything else is asked again, a few times. */
+	/* Anything else is asked again, a few times. Ctrl-C ends the
+	 * program here, as at any prompt: nothing was sent yet. */
 	clock_gettime(CLOCK_MONOTONIC, &asked);
+	evloop_signals_blocked(false);
 	for (tries = 0; tries < 5; tries++)
 		if ((a = read_answer(tty, fp)) != ANSWER_AGAIN)
 			break;
+	evloop_signals_blocked(true);
 	c->prompt_ms = evloop_ms_since(&asked);
 	fclose(tty);
 	if (a == ANSWER_YES)

@@ -35,3 +35,35 @@ for nick in kit1 kit2; do
 	assert_lines_in_order "$nick" \
 		'!! server: Closing Link: 127.0.0.1 (Server shutting down)'
 done
+
+# A client told to stop (Ctrl-C, SIGTERM) says goodbye as /quit does: its
+# peers see "Quit: leaving" (over secure_chat not a stream cut without
+# close_notify), and it exits with 128 + the signal's number.
+"$KIT_BIN/secure-keys" gen "$TMP_DIR/server" >/dev/null || fail "keygen"
+for prog in plain-server secure-server; do
+	key=() pin=()
+	if [ "$prog" = secure-server ]; then
+		key=(--key "$TMP_DIR/server.key")
+		pin=(--server-key "$TMP_DIR/server.pub")
+		export CLIENT_PROG=secure-client
+	fi
+	SERVER_PROG=$prog start_server "${key[@]}"
+	client_start watcher "${pin[@]}" --channel '#lab' <<<'/expect never comes'
+	wait_joined watcher '#lab'
+	for sig in INT TERM; do
+		client_start "by$sig" "${pin[@]}" --channel '#lab' \
+			<<<'/expect never comes'
+		wait_joined "by$sig" '#lab'
+		kill "-$sig" "${CLIENT_PID[by$sig]}"
+		want=$((128 + $(kill -l "$sig")))
+		client_wait "by$sig" "$want"
+		wait_for_file_text "$TMP_DIR/watcher.out" \
+			"-- by$sig quit (Quit: leaving)" 10 ||
+			fail "$prog: SIG$sig: the peers did not see a goodbye: $(cat "$TMP_DIR/watcher.out")"
+	done
+	kill -TERM "${CLIENT_PID[watcher]}"
+	client_wait watcher 143
+	stop_server
+	unset CLIENT_PROG
+	echo "$prog: a client stopped by SIGINT or SIGTERM says goodbye"
+done
