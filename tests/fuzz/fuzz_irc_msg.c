@@ -1,5 +1,7 @@
 /* libFuzzer harness: arbitrary bytes through line framing and the IRC
- * parser; every parsed message must format back and parse to the same. */
+ * parser; every parsed message must format back and parse to the same,
+ * and framing that stops now and then (as the chat server's turns do) and
+ * goes on from where it stopped must give the lines of framing at once. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,36 +33,75 @@ check_round_trip(const struct irc_msg *m)
 	}
 }
 
+/* The lines framing gave, as (too_long, length, bytes) records; a feed
+ * stops after every `every` lines (0: never). */
+struct lines {
+	char *out;
+	size_t len;
+	unsigned every, seen;
+};
+
 static int
 on_line(void *ctx, char *line, size_t len, bool too_long)
 {
+	struct lines *l = ctx;
 	struct irc_msg m;
 
-	(void)ctx;
-	if (too_long)
-		return 0;
-	if (irc_msg_parse(line, len, &m) == 0) {
+	l->out[l->len++] = (char)too_long;
+	l->out[l->len++] = (char)(len >> 8);
+	l->out[l->len++] = (char)len;
+	memcpy(l->out + l->len, line, len);
+	l->len += len;
+	if (!too_long && irc_msg_parse(line, len, &m) == 0)
 		check_round_trip(&m);
+	return l->every && ++l->seen % l->every == 0;
+}
+
+/* Feed p[0..n), going on after each stop from where it stopped. */
+static void
+feed(struct linebuf *lb, char *p, size_t n, struct lines *l)
+{
+	size_t used = n;
+
+	while (n > 0 && linebuf_feed(lb, p, n, on_line, l, &used)) {
+		p += used;
+		n -= used;
 	}
-	return 0;
+}
+
+/* Frame data[0..size) in two feeds, stopping as l says. */
+static void
+frame(const uint8_t *data, size_t size, char *buf, struct lines *l)
+{
+	char storage[IRC_TEXT_MAX + 1];
+	struct linebuf lb;
+
+	memcpy(buf, data, size);
+	linebuf_init(&lb, storage, IRC_TEXT_MAX);
+	feed(&lb, buf, size / 2, l);
+	feed(&lb, buf + size / 2, size - size / 2, l);
+	linebuf_finish(&lb, on_line, l);
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char storage[IRC_TEXT_MAX + 1];
-	struct linebuf lb;
+	/* Each line takes a byte of input at least, and 3 more here. */
+	size_t cap = 4 * size + 16;
+	struct lines whole = { .out = malloc(cap) };
+	struct lines stopping = { .out = malloc(cap),
+				  .every = size ? data[0] % 4 + 1 : 1 };
 	char *buf = malloc(size + 1);
 
-	if (!buf)
-		return 0;
-	memcpy(buf, data, size);
-	linebuf_init(&lb, storage, IRC_TEXT_MAX);
-	/* Two feeds, so lines that straddle reads are exercised too. */
-	linebuf_feed(&lb, buf, size / 2, on_line, NULL, NULL);
-	linebuf_feed(&lb, buf + size / 2, size - size / 2, on_line, NULL,
-		     NULL);
-	linebuf_finish(&lb, on_line, NULL);
+	if (whole.out && stopping.out && buf) {
+		frame(data, size, buf, &whole);
+		frame(data, size, buf, &stopping);
+		if (whole.len != stopping.len ||
+		    memcmp(whole.out, stopping.out, whole.len) != 0)
+			abort();
+	}
+	free(whole.out);
+	free(stopping.out);
 	free(buf);
 	return 0;
 }
