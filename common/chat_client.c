@@ -526,9 +526,12 @@ setup(struct client *cl, const struct chat_client_opts *opts)
 		kit_warn("epoll: %s", strerror(errno));
 		return -1;
 	}
+	/* Until the loop runs, a signal ends the client as by default: the
+	 * steps before it may block (a name lookup, connect, a FIFO), and
+	 * nothing was said yet. */
 	cl->signals.fd = -1;
-	if (open_signals(cl) < 0 || open_input(cl) < 0 ||
-	    connect_server(cl) < 0)
+	if (open_input(cl) < 0 || connect_server(cl) < 0 ||
+	    open_signals(cl) < 0)
 		return -1;
 	evloop_set_before_sleep(cl->loop, before_sleep, cl);
 	send_registration(cl);
@@ -565,4 +568,18 @@ chat_client_run(const struct chat_client_opts *opts)
 	sendq_free(&cl->script);
 	free(cl);
 	return status;
+}
+
+void
+chat_client_exit(int status)
+{
+	int sig = status - 128;
+
+	if (sig == SIGINT || sig == SIGTERM) {
+		fflush(NULL);
+		signal(sig, SIG_DFL);
+		evloop_signals_blocked(false);
+		raise(sig);
+	}
+	exit(status);
 }

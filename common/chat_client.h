@@ -35,4 +35,9 @@ struct chat_client_opts {
  */
 int chat_client_run(const struct chat_client_opts *opts);
 
+/* Ends the program with chat_client_run's status: 128 + N by signal N
+ * again, so that a shell loop around the client stops at its Ctrl-C too
+ * (a shell goes on after a child that merely exits 130). */
+_Noreturn void chat_client_exit(int status);
+
 #endif

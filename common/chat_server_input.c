@@ -119,16 +119,18 @@ feed_read(struct conn *k, char *data, size_t n)
 	return r == LINE_GO_ON;
 }
 
-/* 0x16 begins a TLS hello, 0x01 a secure_chat one, and no IRC line: a
+/* A TLS record (0x16 0x03) or a secure_chat hello frame (0x01, then a
+ * length below 256) as the first bytes, which no IRC line begins with: a
  * secure client on a plain port. It is told in words, which it shows as
  * a plain-text answer, rather than left waiting for a line's end. */
 static bool
-hello_on_plain_port(struct conn *k, const char *data)
+hello_on_plain_port(struct conn *k, const char *data, size_t n)
 {
 	if (k->heard)
 		return false;
 	k->heard = true;
-	if (data[0] != 0x16 && data[0] != 0x01)
+	if (n < 2 || !((data[0] == 0x16 && data[1] == 0x03) ||
+		       (data[0] == 0x01 && data[1] == 0x00)))
 		return false;
 	chat_client_kill(k->c, "a TLS or secure_chat hello: this server "
 			 "speaks plain IRC");
@@ -166,7 +168,7 @@ conn_read(struct conn *k)
 			return;
 		}
 		total += (size_t)n;
-		if (hello_on_plain_port(k, s->readbuf) ||
+		if (hello_on_plain_port(k, s->readbuf, (size_t)n) ||
 		    !feed_read(k, s->readbuf, (size_t)n))
 			return;
 	}

@@ -68,6 +68,16 @@ check(const struct chat_client_opts *o, const char *prog, const char *port)
 				"(password without spaces)");
 }
 
+/* A port as the known-hosts file writes it: digits, no leading zero. */
+static const char *
+port_arg(const char *arg)
+{
+	if (arg[0] == '0' || strspn(arg, "0123456789") != strlen(arg))
+		kit_usage_error("invalid port '%s' (expected 1 to 65535)", arg);
+	kit_number(arg, "port", 1, 65535);
+	return arg;
+}
+
 /* --host takes a name or an address, as the server prints it too: an IPv6
  * address may come in brackets ("[::1]"). HOST:PORT is refused with the
  * options it means. */
@@ -129,7 +139,7 @@ client_opts_parse(struct chat_client_opts *o, int argc, char **argv,
 			continue;
 		switch (ch) {
 		case 'H': o->host = host_arg(optarg); break;
-		case 'p': kit_number(optarg, "port", 1, 65535); o->port = optarg; break;
+		case 'p': o->port = port_arg(optarg); break;
 		case 'n': o->nick = optarg; break;
 		case 'c': o->channel = optarg; break;
 		case 'u': o->user = optarg; break;

@@ -14,5 +14,5 @@ main(int argc, char **argv)
 	client_opts_parse(&opts, argc, argv, "6667", NULL, 0);
 	opts.wrap = tcp_transport_wrap;
 	opts.wrap_ctx = NULL;
-	return chat_client_run(&opts);
+	chat_client_exit(chat_client_run(&opts));
 }

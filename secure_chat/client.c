@@ -399,5 +399,5 @@ main(int argc, char **argv)
 	keys_free(c.id);
 	if (c.keylog)
 		fclose(c.keylog);
-	return status;
+	chat_client_exit(status);
 }

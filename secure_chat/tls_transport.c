@@ -141,8 +141,10 @@ ssl_failure(struct tls *s, int r, const char *what)
 		ERR_clear_error();
 		return failed(s, KIT_EAUTH, refusal);
 	}
-	/* What OpenSSL makes of bytes that are no TLS record at all. */
-	if (ERR_GET_REASON(ERR_peek_error()) == SSL_R_WRONG_VERSION_NUMBER) {
+	/* What OpenSSL makes of a first answer that is no TLS record at all
+	 * (later, of a record tampered with). */
+	if (!s->established &&
+	    ERR_GET_REASON(ERR_peek_error()) == SSL_R_WRONG_VERSION_NUMBER) {
 		ERR_clear_error();
 		return failed(s, KIT_EAUTH, s->opts->server ?
 			      "the client does not speak TLS (an IRC client "

@@ -21,7 +21,9 @@ if [[ $(id -u) -ne 0 ]]; then
 		echo "install-packages: need root or sudo to install ${missing[*]}" >&2
 		exit 1
 	}
-	sudo=(sudo DEBIAN_FRONTEND=noninteractive)	# sudo drops the export
+	# sudo drops the export; a sudoers rule may refuse to pass it.
+	sudo=(sudo DEBIAN_FRONTEND=noninteractive)
+	"${sudo[@]}" true 2>/dev/null || sudo=(sudo)
 fi
 echo "Installing missing packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive

@@ -61,6 +61,11 @@ u = Conn("unreg")
 u.send(b"\x00\x01\x02\xff\r\n")
 u.expect(MALFORMED)
 u.register("latecomer", "#lab")
+# A first line that begins with 0x01 is garbage, not a secure_chat hello.
+c = Conn("ctcp")
+c.send(b"\x01VERSION\x01\r\n")
+c.expect(MALFORMED)
+c.register("ctcpfirst")
 
 log("control characters are relayed as they are")
 g.privmsg("#lab", "bell\x07 esc\x1b[2J end")

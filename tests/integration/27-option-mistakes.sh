@@ -28,6 +28,8 @@ usage_error()
 usage_error "invalid port '$((port + 65536))' (expected 1 to 65535)" \
 	--nick carol --port $((port + 65536))
 usage_error "invalid port 'abc'" --nick carol --port abc
+usage_error "invalid port '0$port'" --nick carol --port "0$port"
+
 usage_error "--host takes the host alone: use --host 127.0.0.1 --port $port" \
 	--nick carol --host "127.0.0.1:$port"
 usage_error "--host takes the host alone: use --host [::1] --port $port" \
