@@ -96,7 +96,8 @@ host_arg(const char *arg)
 	if (colon && colon[1] && strspn(colon + 1, "0123456789") ==
 	    strlen(colon + 1) && (arg[0] == '[' || strchr(arg, ':') == colon))
 		kit_usage_error("--host takes the host alone: use --host %.*s "
-				"--port %s", (int)(colon - arg), arg, colon + 1);
+				"--port %s", colon > arg ? (int)(colon - arg) : 4,
+				colon > arg ? arg : "HOST", colon + 1);
 	return arg;
 }
 

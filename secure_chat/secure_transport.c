@@ -495,9 +495,11 @@ speaks_tls(const uint8_t *f, size_t len)
 	return len >= 2 && (f[0] == 0x16 || f[0] == FRAME_ALERT) && f[1] == 0x03;
 }
 
-/* Four printable characters where a handshake frame should start (its
- * type is 0x01, 0x02 or 0x15): an IRC client ("NICK", "CAP ") or server
- * (":kit.chat 421") on the wrong port, the likeliest mix-up of a lab. */
+/* Four bytes of text (printable, or line ends and tabs) where a
+ * handshake frame should start (its type is 0x01, 0x02 or 0x15): an IRC
+ * client ("NICK", "CAP ") or server (":kit.chat 421"), or another plain
+ * text service ("OK\r\n"), on the wrong port, the likeliest mix-up of a
+ * lab. */
 static bool
 speaks_text(const uint8_t *f, size_t len)
 {
@@ -506,7 +508,8 @@ speaks_text(const uint8_t *f, size_t len)
 	if (len < 4)
 		return false;
 	for (i = 0; i < 4; i++)
-		if (f[i] < 0x20 || f[i] > 0x7e)
+		if ((f[i] < 0x20 || f[i] > 0x7e) && f[i] != '\t' &&
+		    f[i] != '\r' && f[i] != '\n')
 			return false;
 	return true;
 }

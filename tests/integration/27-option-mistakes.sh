@@ -34,6 +34,8 @@ usage_error "--host takes the host alone: use --host 127.0.0.1 --port $port" \
 	--nick carol --host "127.0.0.1:$port"
 usage_error "--host takes the host alone: use --host [::1] --port $port" \
 	--nick carol --host "[::1]:$port"
+usage_error "--host takes the host alone: use --host HOST --port $port" \
+	--nick carol --host ":$port"
 usage_error "invalid nick 'bad nick'" --nick 'bad nick' --port "$port"
 usage_error "invalid channel 'lab' (channels start with #)" --nick carol \
 	--channel lab --port "$port"
