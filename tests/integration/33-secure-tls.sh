@@ -323,8 +323,25 @@ grep -q 'the server answered in plain text, not this protocol (plain-server?' \
 	fail "secure-client on a plain port was not told: $(cat secure-on-plain.out)"
 grep -q 'the server does not speak TLS (plain-server' secure-on-plain--tls.out ||
 	fail "--tls on a plain port was not told: $(cat secure-on-plain--tls.out)"
-echo "plain IRC met by either secure side is named at once"
 stop_server
+# Any short plain-text answer is named as such, not as an oversized frame.
+fake_server ok-sayer <<'EOF'
+import socket, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+print(s.getsockname()[1], flush=True)
+s.settimeout(30)
+c, _ = s.accept()
+c.sendall(b"OK\r\n")
+time.sleep(2)
+EOF
+EXPECT_TIMEOUT=5 client_start secure-on-ok --channel '#lab' \
+	--server-key "$fp" </dev/null
+client_wait secure-on-ok 1
+grep -q 'the server answered in plain text' secure-on-ok.out ||
+	fail "an 'OK' answer was not named as plain text: $(cat secure-on-ok.out)"
+echo "plain IRC, or other plain text, met by either secure side is named at once"
 
 # --- options that mean nothing over TLS ------------------------------------------
 bounded 10 "$KIT_BIN/secure-server" --tls --key server.key --pad 16 \
