@@ -385,14 +385,23 @@ raw_py_wait()
 }
 
 # fake_server NAME <<'EOF' ... EOF: a server played by the Python program
-# on standard input, in the background (stopped with the test); it binds
-# 127.0.0.1, port 0, and prints its port first. Sets SERVER_HOST and
-# SERVER_PORT, so that client_start connects to it.
+# on standard input, in the background (stopped with the test). The program
+# finds its listening socket, on 127.0.0.1 and a free port, in `s` (accept
+# times out after 30 s). Sets SERVER_HOST and SERVER_PORT, so that
+# client_start connects to it.
 fake_server()
 {
 	local i
 
-	cat >"$TMP_DIR/$1.py"	# (a background job's stdin is /dev/null)
+	cat >"$TMP_DIR/$1.py" <<'PRELUDE'
+import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(8)
+print(s.getsockname()[1], flush=True)
+s.settimeout(30)
+PRELUDE
+	cat >>"$TMP_DIR/$1.py"	# (a background job's stdin is /dev/null)
 	python3 "$TMP_DIR/$1.py" >"$TMP_DIR/$1.port" &
 	track_pid "$!"
 	for ((i = 0; i < 200; i++)); do

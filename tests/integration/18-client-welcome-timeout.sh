@@ -10,12 +10,6 @@
 
 # A listener that accepts every connection and never writes a byte.
 fake_server silent <<'EOF'
-import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-s.listen(8)
-print(s.getsockname()[1], flush=True)
-s.settimeout(30)
 held = []
 try:
     while True:

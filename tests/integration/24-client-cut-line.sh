@@ -11,12 +11,7 @@
 # of another, then closes: the first connection with a reset, the second
 # with a FIN.
 fake_server cutting <<'EOF'
-import socket, struct, time
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-s.listen(4)
-print(s.getsockname()[1], flush=True)
-s.settimeout(30)
+import struct, time
 for reset in (True, False):
     c, _ = s.accept()
     c.recv(4096)  # NICK and USER
