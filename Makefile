@@ -221,7 +221,8 @@ clean:
 # reference programs, the benchmark its reference servers.
 BUILD_PACKAGES := build-essential pkg-config libpcap-dev libssl-dev
 TEST_PACKAGES := check clang libclang-rt-14-dev ii procps psmisc iproute2 \
-	python3 tcpdump tcpflow openssl tshark weechat-headless
+	python3 tcpdump tcpflow openssl tshark weechat-headless \
+	weechat-plugins
 BENCH_PACKAGES := ngircd libnids-dev time
 
 deps-build:

@@ -12,6 +12,11 @@
 
 command -v weechat-headless >/dev/null 2>&1 ||
 	skip "weechat-headless is not installed (apt-get install weechat-headless)"
+# The test types into weechat through its FIFO plugin, which Debian ships
+# in weechat-plugins, a package apt installs only as a recommendation.
+compgen -G "/usr/lib/*/weechat/plugins/fifo.so" >/dev/null ||
+	compgen -G "/usr/lib/weechat/plugins/fifo.so" >/dev/null ||
+	skip "weechat's FIFO plugin is not installed (apt-get install weechat-plugins)"
 command -v openssl >/dev/null || skip "no openssl command"
 for p in secure-server secure-client secure-keys; do
 	[ -x "$KIT_BIN/$p" ] || fail "no $KIT_BIN/$p"
