@@ -22,7 +22,12 @@
 #include "secure_transport.h"
 #include "transport.h"
 
-#define IN_CAP (2 * FRAME_MAX)	/* a whole frame, and the next one's start */
+/* What in[] may hold: eight whole frames, so that a reader of a stream
+ * takes about what a plain TCP reader takes in one receive. With two,
+ * loadgen's secure clients made 40% more receives than its plain ones and
+ * spent half as much again of the kernel's time (500x100 fan-out); bulk
+ * through one connection gained a fifth. */
+#define IN_CAP (8 * FRAME_MAX)
 /* The most a record of n content bytes takes sealed (with full padding). */
 #define SEALED_MAX(n) (FRAME_HEADER_LEN + (n) + 1 + 255 + AEAD_TAG_LEN)
 /* What one write may seal into out[]. While the socket takes everything,
@@ -587,12 +592,14 @@ next_frame(struct secure *s, uint8_t *buf, size_t cap, size_t *n)
 	return r < 0 ? r : 1;
 }
 
-/* How big in[] should be for the next receive: the whole frame it holds
- * the start of, and twice as big as before while receives fill it. */
+/* How big in[] should be for the next receive: a whole frame when it is
+ * empty (in[] is given back whenever a receive finds nothing, so an idle
+ * connection holds none), the whole frame it holds the start of, and
+ * twice as big as before while receives fill it. */
 static size_t
 in_want(const struct secure *s)
 {
-	size_t want = s->in_len + 1, flen;
+	size_t want = s->in_len ? s->in_len + 1 : FRAME_MAX, flen;
 	uint8_t type;
 
 	if (frame_peek(s->in, s->in_len, &type, &flen) == 0 && flen > want)
