@@ -63,8 +63,9 @@ open_live(struct capture *c, const struct capture_opts *o, char *err)
 	pcap_set_promisc(c->p, o->promisc);
 	pcap_set_snaplen(c->p, o->snaplen ? o->snaplen : 262144);
 	/* In immediate mode libpcap gives every packet a ring slot as large
-	 * as the snaplen: its default 2 MiB holds eight, and a burst of a
-	 * few hundred small packets on lo lost a tenth of them. */
+	 * as the snaplen or the interface's MTU, whichever is smaller: on lo
+	 * (64 KiB) a slot takes 128 KiB, so its default 2 MiB holds 16
+	 * packets and a burst of small ones loses most; 64 MiB hold 512. */
 	pcap_set_buffer_size(c->p, (o->buffer_kib ? o->buffer_kib :
 				    CAPTURE_BUFFER_KIB) * 1024);
 	pcap_set_tstamp_precision(c->p, PCAP_TSTAMP_PRECISION_MICRO);
