@@ -26,6 +26,7 @@
 #   HS_COUNT=2000     handshakes per hs_bench run
 #   S_TIME=2          seconds per openssl s_time run
 #   BULK_MB=512       MiB per bulk run at 16 KiB records (64 B: 1/128th)
+#   BULK_TRIES=3      bulk runs at 16 KiB records per suite in each round
 #   KEEP=1            keep the logs in the temporary directory
 
 set -u -o pipefail
@@ -44,6 +45,7 @@ RUNS=${RUNS:-5}
 HS_COUNT=${HS_COUNT:-2000}
 S_TIME=${S_TIME:-2}
 BULK_MB=${BULK_MB:-512}
+BULK_TRIES=${BULK_TRIES:-3}
 
 for f in "$KIT_BIN/secure-server" "$KIT_BIN/secure-keys" "$HSB"; do
 	[[ -x $f ]] || die "no $f (make bench-tools first)"
@@ -203,9 +205,14 @@ for ((round = 1; round <= RUNS; round++)); do
 		keep_best kit-tls per_s "$(s_time_rate "$KIT_TLS_PORT")" ||
 			KIT_TLS_FAILS=$((KIT_TLS_FAILS + 1))
 	fi
+	# A bulk run needs both cores at once, and lasts a fifth of a
+	# second: on a shared host the same run makes 1.4 to 3.2 GB/s, while
+	# openssl speed, one core for a second, moves far less.
 	for c in aes-256-gcm chacha20-poly1305; do
-		keep_best "bulk,$c,16384" MB_s "$(bulk "$c" 16384 \
-			$((BULK_MB << 20)))" || die "hs_bench bulk failed"
+		for ((try = 0; try < BULK_TRIES; try++)); do
+			keep_best "bulk,$c,16384" MB_s "$(bulk "$c" 16384 \
+				$((BULK_MB << 20)))" || die "hs_bench bulk failed"
+		done
 		keep_best "bulk,$c,64" MB_s "$(bulk "$c" 64 \
 			$((BULK_MB << 13)))" || die "hs_bench bulk failed"
 	done
