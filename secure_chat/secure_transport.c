@@ -19,6 +19,7 @@
 #include "err.h"
 #include "evloop.h"
 #include "net.h"
+#include "peer_guess.h"
 #include "secure_transport.h"
 #include "transport.h"
 
@@ -491,34 +492,6 @@ record_frame(struct secure *s, const uint8_t *frame, size_t len,
 	return 0;
 }
 
-/* A TLS record header (handshake 0x16 or alert 0x15, then version 3.x)
- * where a handshake frame should start: no frame of ours begins so (our
- * alerts are 2 bytes long, not 0x03xx). */
-static bool
-speaks_tls(const uint8_t *f, size_t len)
-{
-	return len >= 2 && (f[0] == 0x16 || f[0] == FRAME_ALERT) && f[1] == 0x03;
-}
-
-/* Four bytes of text (printable, or line ends and tabs) where a
- * handshake frame should start (its type is 0x01, 0x02 or 0x15): an IRC
- * client ("NICK", "CAP ") or server (":kit.chat 421"), or another plain
- * text service ("OK\r\n"), on the wrong port, the likeliest mix-up of a
- * lab. */
-static bool
-speaks_text(const uint8_t *f, size_t len)
-{
-	size_t i;
-
-	if (len < 4)
-		return false;
-	for (i = 0; i < 4; i++)
-		if ((f[i] < 0x20 || f[i] > 0x7e) && f[i] != '\t' &&
-		    f[i] != '\r' && f[i] != '\n')
-			return false;
-	return true;
-}
-
 /* Tell an IRC client in words it shows, then give up on it. */
 static int
 refuse_text(struct secure *s)
@@ -555,13 +528,13 @@ next_frame(struct secure *s, uint8_t *buf, size_t cap, size_t *n)
 	if (s->in_len == 0)	/* (in[] may be NULL then) */
 		return 0;
 	f = s->in + s->in_off;
-	if (!s->established && speaks_tls(f, s->in_len))
+	if (!s->established && peer_speaks_tls(f, s->in_len))
 		return failed(s, KIT_EAUTH, "%s", s->opts.hs.server ?
 			      "the client speaks TLS, not this protocol (a "
 			      "--tls client needs a --tls server)" :
 			      "the server speaks TLS, not this protocol: "
 			      "connect with --tls");
-	if (!s->established && speaks_text(f, s->in_len))
+	if (!s->established && peer_speaks_text(f, s->in_len))
 		return refuse_text(s);
 	r = frame_peek(f, s->in_len, &type, &flen);
 	if (r == KIT_ETOOBIG) {

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "evloop.h"
 #include "handshake.h"
 #include "net.h"
+#include "peer_guess.h"
 #include "tls_cert.h"
 #include "tls_transport.h"
 #include "transport.h"
@@ -96,11 +98,37 @@ closed_why(const struct tls *s)
 		return s->opts->server ? "connection closed during the TLS "
 		       "handshake (the client refused the server's key, or "
 		       "does not speak TLS)" : "connection closed during the "
-		       "TLS handshake (a server without --tls closes so on a "
-		       "TLS hello, and a full one on any)";
+		       "TLS handshake (a secure-server without --tls closes "
+		       "so when a TLS hello comes, and any full server when "
+		       "any hello does)";
 	if (!s->opts->server && !s->peer_spoke)
 		return HS_UNANSWERED_LOGIN;
 	return "connection cut without close_notify (truncated)";
+}
+
+/* OpenSSL answers a first record that is not TLS with nothing at all: an
+ * IRC client without TLS would only see the connection close. It gets a
+ * line it shows when what OpenSSL left unread of its first bytes is text
+ * (secure-client without --tls, whose hello is binary, is told by its own
+ * transport). The rest goes unread first: a close with unread bytes
+ * would be a reset, which may destroy the line before the client reads
+ * it. */
+static void
+tell_plain_client(const struct tls *s)
+{
+	static const char line[] = "ERROR :Closing Link: this server speaks "
+				   "TLS: connect with TLS (secure-client --tls, "
+				   "or your IRC client's TLS option)\r\n";
+	uint8_t next[4];
+	ssize_t n = recv(s->base.fd, next, sizeof(next), MSG_PEEK | MSG_DONTWAIT);
+
+	if (n <= 0 || !peer_speaks_text(next, (size_t)n))
+		return;
+	net_drain(s->base.fd);
+	if (send(s->base.fd, line, sizeof(line) - 1,
+		 MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+		/* nothing more to do for a peer we are giving up on */
+	}
 }
 
 /*
@@ -146,6 +174,8 @@ ssl_failure(struct tls *s, int r, const char *what)
 	if (!s->established &&
 	    ERR_GET_REASON(ERR_peek_error()) == SSL_R_WRONG_VERSION_NUMBER) {
 		ERR_clear_error();
+		if (s->opts->server)
+			tell_plain_client(s);
 		return failed(s, KIT_EAUTH, s->opts->server ?
 			      "the client does not speak TLS (an IRC client "
 			      "without TLS, or secure-client without --tls?)" :

@@ -43,7 +43,7 @@ export CLIENT_PROG=secure-client
 for mode in secure tls; do
 	if [ "$mode" = tls ]; then
 		tls=(--tls)
-		want="connection closed during the TLS handshake (a server without --tls closes so on a TLS hello, and a full one on any)"
+		want="connection closed during the TLS handshake (a secure-server without --tls closes so when a TLS hello comes, and any full server when any hello does)"
 	else
 		tls=()
 		want="the server turned the connection away (unavailable: it is full, has all the connections it takes from this host, or is out of memory or descriptors): try again later"

@@ -288,7 +288,7 @@ SERVER_PROG=secure-server start_server -v --key server.key
 EXPECT_TIMEOUT=5 client_start tls-only --tls --channel '#lab' \
 	--server-key "$fp" </dev/null
 client_wait tls-only 1
-grep -q 'a server without --tls closes so on a TLS hello' tls-only.out ||
+grep -q 'a secure-server without --tls closes so when a TLS hello comes' tls-only.out ||
 	fail "a --tls client was not told the server lacks --tls: $(cat tls-only.out)"
 grep -q 'the client speaks TLS, not this protocol' "$SERVER_LOG" ||
 	fail "the server did not log a TLS client"
@@ -308,6 +308,8 @@ SERVER_PROG=secure-server start_server -v --tls --key server.key
 CLIENT_PROG=plain-client EXPECT_TIMEOUT=5 client_start irc-on-tls \
 	--channel '#lab' </dev/null
 client_wait irc-on-tls 1
+grep -q 'Closing Link: this server speaks TLS: connect with TLS' irc-on-tls.out ||
+	fail "plain-client on the --tls port was not told: $(cat irc-on-tls.out)"
 grep -q 'the client does not speak TLS (an IRC client without TLS' \
 	"$SERVER_LOG" || fail "the --tls server did not log a plain IRC client"
 stop_server
