@@ -2,12 +2,14 @@
  * checks the server's identity before a single chat byte leaves. */
 #include <errno.h>
 #include <openssl/crypto.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "chat_client.h"
 #include "client_opts.h"
@@ -134,6 +136,7 @@ static enum answer
 read_answer(FILE *tty, const char *fp)
 {
 	char line[KEYS_FP_LEN + 16], *answer;
+	const char *bare;
 	char *nl;
 	int ch;
 
@@ -150,11 +153,14 @@ read_answer(FILE *tty, const char *fp)
 		*nl = '\0';
 	}
 	answer = trimmed(line);
-	if (strcasecmp(answer, "yes") == 0 || strcmp(answer, fp) == 0)
+	bare = strncmp(fp, "SHA256:", 7) == 0 ? fp + 7 : fp;
+	if (strcasecmp(answer, "yes") == 0 || strcmp(answer, fp) == 0 ||
+	    strcmp(answer, bare) == 0)	/* pasted without its SHA256: */
 		return ANSWER_YES;
 	if (strcasecmp(answer, "no") == 0)
 		return ANSWER_NO;
-	if (strncmp(answer, "SHA256:", 7) == 0)
+	if (strncmp(answer, "SHA256:", 7) == 0 ||
+	    strlen(answer) == strlen(bare))
 		fputs("That is not its fingerprint. ", tty);
 	fputs("Please type 'yes', 'no' or the fingerprint: ", tty);
 	return ANSWER_AGAIN;
@@ -280,14 +286,19 @@ read_password(struct client *c, const char *path)
 		kit_die("--password-file %s holds an empty password", path);
 }
 
+/* In the home directory, as SSH keeps its known hosts: $HOME, or the
+ * user database's when HOME is unset (a cron job, `env -i`). */
 static const char *
 default_known_hosts(void)
 {
 	static char path[4096];
 	const char *home = getenv("HOME");
+	const struct passwd *pw;
 
+	if ((!home || !*home) && (pw = getpwuid(getuid())))
+		home = pw->pw_dir;
 	snprintf(path, sizeof(path), "%s/.kit-chat-known-hosts",
-		 home ? home : ".");
+		 home && *home ? home : ".");
 	return path;
 }
 
