@@ -217,12 +217,12 @@ clean:
 	rm -rf build bin
 
 # --- Debian packages ---------------------------------------------------------
-# What building needs (and the demo); the tests add their tools and
-# reference programs, the benchmark its reference servers.
-BUILD_PACKAGES := build-essential pkg-config libpcap-dev libssl-dev
+# What building needs (and the demo, and the openssl command of the
+# README's --tls examples); the tests add their tools and reference
+# programs, the benchmark its reference servers.
+BUILD_PACKAGES := build-essential pkg-config libpcap-dev libssl-dev openssl
 TEST_PACKAGES := check clang libclang-rt-14-dev ii procps psmisc iproute2 \
-	python3 tcpdump tcpflow openssl tshark weechat-headless \
-	weechat-plugins
+	python3 tcpdump tcpflow tshark weechat-headless weechat-plugins
 BENCH_PACKAGES := ngircd libnids-dev time
 
 deps-build:

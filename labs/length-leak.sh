@@ -199,6 +199,10 @@ write_scripts
 if [[ $(id -u) -eq 0 && -z ${LAB_REPLAY:-} ]]; then
 	saved=${LAB_SAVE:-$work}
 	mkdir -p "$saved"
+	if [[ -e $saved/length-leak.pcap || -e $saved/length-leak-padded.pcap ]]; then
+		echo "(Replacing the length-leak captures already in $saved.)"
+		echo
+	fi
 	"$bin/secure-keys" gen "$work/server" >/dev/null
 	live=1
 else

@@ -100,10 +100,11 @@ summary(const struct run *r, const struct options *o)
 	uint64_t received, dropped;
 
 	fprintf(stderr, "sniffer: %llu packets (%llu TCP, %llu other, %llu "
-		"truncated, %llu invalid), %llu TCP connections\n",
+		"truncated, %llu invalid), %llu TCP connection%s\n",
 		(unsigned long long)d->frames, (unsigned long long)d->tcp,
 		(unsigned long long)d->other, (unsigned long long)d->truncated,
-		(unsigned long long)d->invalid, (unsigned long long)f->flows);
+		(unsigned long long)d->invalid, (unsigned long long)f->flows,
+		f->flows == 1 ? "" : "s");
 	if (d->fragments)
 		fprintf(stderr, "sniffer: %llu IP fragments, %llu datagrams "
 			"reassembled, %llu fragments dropped\n",

@@ -53,13 +53,17 @@ grep -q "made with --pad 16; --pad 32 needs a live capture" \
 echo "shipped captures: another --pad is refused, and why"
 
 [ "$(id -u)" -eq 0 ] || skip "live capture needs root (or cap_net_raw)"
+# A capture already in LAB_SAVE (as in captures/) is replaced, and said so.
+mkdir -p "$TMP_DIR/saved" && : >"$TMP_DIR/saved/length-leak.pcap"
 (cd "$TOP_DIR" && LAB_SAVE="$TMP_DIR/saved" bounded 120 bash "$LAB" "$KIT_BIN") \
 	>"$TMP_DIR/live.out" 2>&1 || fail "the lab failed live: $(cat "$TMP_DIR/live.out")"
 check "$TMP_DIR/live.out" "live"
 for f in length-leak.pcap length-leak-padded.pcap; do
 	[ -s "$TMP_DIR/saved/$f" ] || fail "LAB_SAVE kept no $f"
 done
-echo "LAB_SAVE: both captures kept"
+grep -q "Replacing the length-leak captures already in $TMP_DIR/saved" \
+	"$TMP_DIR/live.out" || fail "LAB_SAVE replaced a capture without a word"
+echo "LAB_SAVE: both captures kept, one already there said to be replaced"
 
 # --pad 39, the handout's answer: one size for all six, none read.
 (cd "$TOP_DIR" && bounded 120 bash "$LAB" --pad 39 "$KIT_BIN") \
