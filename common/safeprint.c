@@ -127,3 +127,23 @@ safeprint(FILE *f, const char *p, size_t n)
 		fwrite(piece, 1, plen, f);
 	}
 }
+
+size_t
+safeprint_escaped(const char *p, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	size_t i = 0, count = 0, used, plen;
+	char piece[16];
+
+	while (i < n) {
+		if (s[i] == '\n' || s[i] == '\t' || s[i] == '\r') {
+			i++;
+			continue;
+		}
+		used = render_unit(s + i, n - i, piece, &plen);
+		if (piece[0] == '\\' && s[i] != '\\')
+			count += used;
+		i += used;
+	}
+	return count;
+}

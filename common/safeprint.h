@@ -18,6 +18,10 @@ void safeprint(FILE *f, const char *p, size_t n);
  * pass through, and CR-LF is shown as a newline. */
 void safeprint_text(FILE *f, const char *p, size_t n);
 
+/* How many of p[0..n)'s bytes safeprint_text would write as escapes:
+ * about none for text, most for ciphertext or other binary data. */
+size_t safeprint_escaped(const char *p, size_t n);
+
 /* Same as safeprint, into out[0..cap) (always NUL-terminated when cap > 0); returns the
  * length written. Output that does not fit is cut at an escape boundary. */
 size_t safeprint_str(char *out, size_t cap, const char *p, size_t n);

@@ -1,5 +1,6 @@
 /* \summary: the follow view: every stream's bytes as they are delivered,
  * in the spirit of Wireshark's "Follow TCP Stream", for all flows at once. */
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "flow.h"
@@ -47,6 +48,16 @@ hex_dump(FILE *out, const uint8_t *p, size_t n)
 	}
 }
 
+/* A chunk mostly of bytes text would escape (a sealed record, say) is
+ * shown as --hex shows it: escaped, its line ends and the bytes that
+ * happen to be valid UTF-8 would pass through, and break it into ragged
+ * lines of noise. A short chunk stays text: four bytes say little. */
+static bool
+not_text(const uint8_t *p, size_t n)
+{
+	return n >= 16 && 4 * safeprint_escaped((const char *)p, n) > n;
+}
+
 static void
 follow_data(void *self, struct flow *f, int dir, const uint8_t *p, size_t n,
 	    bool stable)
@@ -57,7 +68,7 @@ follow_data(void *self, struct flow *f, int dir, const uint8_t *p, size_t n,
 	(void)stable;
 	snprintf(what, sizeof(what), "%zu bytes", n);
 	header(fw, f, dir, what);
-	if (fw->hex) {
+	if (fw->hex || not_text(p, n)) {
 		hex_dump(fw->out, p, n);
 	} else {
 		safeprint_text(fw->out, (const char *)p, n);

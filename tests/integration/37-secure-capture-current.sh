@@ -50,3 +50,17 @@ if conns < 2:
 print(f"{conns} connections: ClientHello, ServerHello, ServerAuth (149), "
       f"ClientAuth (275) in each")
 EOF
+
+# What an eavesdropper sees of it in the follow view: sealed bytes as a hex
+# dump, not raw noise broken into lines; the plaintext capture as text.
+bounded 30 "$SNIFFER" -r "$CAP" >"$TMP_DIR/follow.out" 2>/dev/null ||
+	fail "sniffer -r $CAP (follow) failed"
+grep -q '^  0000  01 00 44 01 ' "$TMP_DIR/follow.out" ||
+	fail "a ClientHello is not shown in hex: $(head -n 3 "$TMP_DIR/follow.out")"
+! LC_ALL=C grep -q '[^[:print:]]' "$TMP_DIR/follow.out" ||
+	fail "the follow view of sealed records holds bytes that are not printable"
+bounded 30 "$SNIFFER" -r "$TOP_DIR/captures/irc-plaintext.pcap" \
+	>"$TMP_DIR/plain.out" 2>/dev/null || fail "sniffer -r irc-plaintext.pcap failed"
+grep -q '^NICK :alice$' "$TMP_DIR/plain.out" ||
+	fail "plain IRC is not shown as text: $(head -n 3 "$TMP_DIR/plain.out")"
+echo "follow view: sealed records in hex, IRC as text"

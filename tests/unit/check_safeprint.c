@@ -50,6 +50,18 @@ START_TEST(test_safeprint_str_cuts_at_escape_boundary)
 }
 END_TEST
 
+/* The follow view's test for "not text": line ends, tabs, UTF-8 and a
+ * backslash count as text; controls and bytes that are no UTF-8 do not. */
+START_TEST(test_safeprint_escaped_counts_what_text_escapes)
+{
+	ck_assert_uint_eq(safeprint_escaped("PRIVMSG #lab :caf\xc3\xa9\r\n\t\\", 23), 0);
+	ck_assert_uint_eq(safeprint_escaped("a\x1b[2J\x07", 6), 2);
+	ck_assert_uint_eq(safeprint_escaped("\xff\xfe\xc3", 3), 3);
+	ck_assert_uint_eq(safeprint_escaped("\xe2\x80\xae", 3), 3);	/* bidi */
+	ck_assert_uint_eq(safeprint_escaped("", 0), 0);
+}
+END_TEST
+
 Suite *
 safeprint_suite(void)
 {
@@ -60,6 +72,7 @@ safeprint_suite(void)
 	tcase_add_test(tc, test_safeprint_escapes_terminal_controls);
 	tcase_add_test(tc, test_safeprint_escapes_bad_utf8_c1_and_bidi);
 	tcase_add_test(tc, test_safeprint_str_cuts_at_escape_boundary);
+	tcase_add_test(tc, test_safeprint_escaped_counts_what_text_escapes);
 	suite_add_tcase(s, tc);
 	return s;
 }
