@@ -110,9 +110,9 @@ closed_why(const struct tls *s)
  * IRC client without TLS would only see the connection close. It gets a
  * line it shows when what OpenSSL left unread of its first bytes is text
  * (secure-client without --tls, whose hello is binary, is told by its own
- * transport). The rest goes unread first: a close with unread bytes
- * would be a reset, which may destroy the line before the client reads
- * it. */
+ * transport). What is left of its bytes is read and dropped first: a
+ * close with unread bytes would be a reset, which may destroy the line
+ * before the client reads it. */
 static void
 tell_plain_client(const struct tls *s)
 {
