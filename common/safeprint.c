@@ -136,7 +136,8 @@ safeprint_escaped(const char *p, size_t n)
 	char piece[16];
 
 	while (i < n) {
-		if (s[i] == '\n' || s[i] == '\t' || s[i] == '\r') {
+		if (s[i] == '\n' || s[i] == '\t' ||
+		    (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')) {
 			i++;
 			continue;
 		}

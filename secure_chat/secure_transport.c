@@ -565,10 +565,12 @@ next_frame(struct secure *s, uint8_t *buf, size_t cap, size_t *n)
 	return r < 0 ? r : 1;
 }
 
-/* How big in[] should be for the next receive: a whole frame when it is
- * empty (in[] is given back whenever a receive finds nothing, so an idle
- * connection holds none), the whole frame it holds the start of, and
- * twice as big as before while receives fill it. */
+/* How big in[] should be for the next receive: room for a whole frame
+ * when it is empty (32 KiB, as in[] grows by doubling; it is given back
+ * whenever a receive finds nothing, so an idle connection holds none),
+ * the whole frame it holds the start of, and twice as big as before while
+ * receives fill it. A connection whose peer stops within a frame keeps
+ * what it has, at most IN_CAP. */
 static size_t
 in_want(const struct secure *s)
 {

@@ -30,6 +30,8 @@ struct tls {
 	SSL *ssl;
 	bool established, peer_closed;
 	bool peer_spoke;	/* a client has read the server's first bytes */
+	bool peeked;		/* a server has seen the client's first bytes */
+	bool text_first;	/* ... and they were text (peer_guess.h) */
 	int failed;		/* why it failed (a KIT_E* code), or 0 */
 	struct timespec started;
 	char peer[HS_NICK_MAX + 1];	/* nick a certificate proved */
@@ -106,23 +108,38 @@ closed_why(const struct tls *s)
 	return "connection cut without close_notify (truncated)";
 }
 
+/* A server's look at the client's first bytes, before OpenSSL reads any:
+ * whether they are text, for tell_plain_client. */
+static void
+peek_first(struct tls *s)
+{
+	uint8_t first[4];
+	ssize_t n;
+
+	if (!s->opts->server || s->peeked)
+		return;
+	n = recv(s->base.fd, first, sizeof(first), MSG_PEEK | MSG_DONTWAIT);
+	if (n <= 0)
+		return;	/* nothing yet: OpenSSL will read nothing either */
+	s->peeked = true;
+	s->text_first = peer_speaks_text(first, (size_t)n);
+}
+
 /* OpenSSL answers a first record that is not TLS with nothing at all: an
  * IRC client without TLS would only see the connection close. It gets a
- * line it shows when what OpenSSL left unread of its first bytes is text
- * (secure-client without --tls, whose hello is binary, is told by its own
- * transport). What is left of its bytes is read and dropped first: a
- * close with unread bytes would be a reset, which may destroy the line
- * before the client reads it. */
+ * line it shows when its first bytes were text (secure-client without
+ * --tls, whose hello is binary, is told by its own transport). What is
+ * left of its bytes is read and dropped first: a close with unread bytes
+ * would be a reset, which may destroy the line before the client reads
+ * it. */
 static void
 tell_plain_client(const struct tls *s)
 {
 	static const char line[] = "ERROR :Closing Link: this server speaks "
 				   "TLS: connect with TLS (secure-client --tls, "
 				   "or your IRC client's TLS option)\r\n";
-	uint8_t next[4];
-	ssize_t n = recv(s->base.fd, next, sizeof(next), MSG_PEEK | MSG_DONTWAIT);
 
-	if (n <= 0 || !peer_speaks_text(next, (size_t)n))
+	if (!s->text_first)
 		return;
 	net_drain(s->base.fd);
 	if (send(s->base.fd, line, sizeof(line) - 1,
@@ -219,6 +236,7 @@ handshake(struct tls *s)
 		return s->failed;
 	if (s->established)
 		return 0;
+	peek_first(s);
 	clear_errors();
 	if ((r = SSL_do_handshake(s->ssl)) == 1)
 		return handshake_done(s);

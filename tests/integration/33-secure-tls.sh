@@ -312,6 +312,23 @@ grep -q 'Closing Link: this server speaks TLS: connect with TLS' irc-on-tls.out 
 	fail "plain-client on the --tls port was not told: $(cat irc-on-tls.out)"
 grep -q 'the client does not speak TLS (an IRC client without TLS' \
 	"$SERVER_LOG" || fail "the --tls server did not log a plain IRC client"
+# A first write shorter than a TLS record header, in two pieces, is told so
+# too: the server looks at the first bytes before OpenSSL reads them.
+bounded 20 python3 - "$SERVER_PORT" <<'EOF' || fail "a short first write on the --tls port was not told"
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+s.sendall(b"CAP ")
+time.sleep(0.2)
+s.sendall(b"LS\r\n")
+data = b""
+while True:
+    got = s.recv(4096)
+    if not got:
+        break
+    data += got
+sys.exit(0 if b"this server speaks TLS: connect with TLS" in data else
+         "got %r" % data[:200])
+EOF
 stop_server
 start_server
 for how in "" --tls; do

@@ -58,6 +58,7 @@ START_TEST(test_safeprint_escaped_counts_what_text_escapes)
 	ck_assert_uint_eq(safeprint_escaped("a\x1b[2J\x07", 6), 2);
 	ck_assert_uint_eq(safeprint_escaped("\xff\xfe\xc3", 3), 3);
 	ck_assert_uint_eq(safeprint_escaped("\xe2\x80\xae", 3), 3);	/* bidi */
+	ck_assert_uint_eq(safeprint_escaped("a\rb", 3), 1);	/* a lone CR */
 	ck_assert_uint_eq(safeprint_escaped("", 0), 0);
 }
 END_TEST
