@@ -94,6 +94,24 @@ safeprint_str(char *out, size_t cap, const char *p, size_t n)
 	return len;
 }
 
+/* As render_unit, for multi-line text: newline and tab pass through, and
+ * the CR of a CR-LF renders as nothing (*plen 0). */
+static size_t
+render_text_unit(const unsigned char *p, size_t n, char piece[16],
+		 size_t *plen)
+{
+	if (p[0] == '\n' || p[0] == '\t') {
+		piece[0] = (char)p[0];
+		*plen = 1;
+		return 1;
+	}
+	if (p[0] == '\r' && n > 1 && p[1] == '\n') {
+		*plen = 0;
+		return 1;
+	}
+	return render_unit(p, n, piece, plen);
+}
+
 void
 safeprint_text(FILE *f, const char *p, size_t n)
 {
@@ -102,15 +120,7 @@ safeprint_text(FILE *f, const char *p, size_t n)
 	char piece[16];
 
 	while (i < n) {
-		if (s[i] == '\n' || s[i] == '\t') {
-			fputc(s[i++], f);
-			continue;
-		}
-		if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n') {
-			i++;
-			continue;
-		}
-		i += render_unit(s + i, n - i, piece, &plen);
+		i += render_text_unit(s + i, n - i, piece, &plen);
 		fwrite(piece, 1, plen, f);
 	}
 }
@@ -136,13 +146,8 @@ safeprint_escaped(const char *p, size_t n)
 	char piece[16];
 
 	while (i < n) {
-		if (s[i] == '\n' || s[i] == '\t' ||
-		    (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')) {
-			i++;
-			continue;
-		}
-		used = render_unit(s + i, n - i, piece, &plen);
-		if (piece[0] == '\\' && s[i] != '\\')
+		used = render_text_unit(s + i, n - i, piece, &plen);
+		if (plen > 0 && piece[0] == '\\' && s[i] != '\\')
 			count += used;
 		i += used;
 	}
