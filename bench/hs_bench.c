@@ -152,6 +152,6 @@ main(int argc, char **argv)
 	status = !strcmp(mode, "handshakes") ? hsb_handshakes(&b) :
 		 !strcmp(mode, "bulk") ? hsb_bulk(&b) : hsb_sink(&b);
 	keys_free(b.id);
-	hs_free_spare_key();
+	hs_wipe_thread_keys();
 	return status;
 }

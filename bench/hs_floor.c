@@ -24,7 +24,7 @@
  * header 3, record overhead 3 + 1 + 16). */
 #define CLIENT_HELLO 71		/* 3 + 1 + 32 + 32 + 1 + 2 suites */
 #define SERVER_HELLO 69
-#define SERVER_AUTH 149		/* the record; sent after the ServerHello */
+#define SERVER_AUTH 181		/* the record; sent after the ServerHello */
 #define CLIENT_AUTH 275		/* padded to 256 bytes (docs/PROTOCOL.md) */
 #define CLOSE_NOTIFY 22
 

@@ -83,7 +83,7 @@ secure_setup(struct lg *lg)
 void
 secure_teardown(struct lg *lg)
 {
-	hs_free_spare_key();
+	hs_wipe_thread_keys();
 	free(lg->sec);
 	lg->sec = NULL;
 }

@@ -1,6 +1,7 @@
-/* \summary: the secure_chat handshake (docs/PROTOCOL.md): SIGMA-I with
- * ephemeral X25519 (RFC 7748), Ed25519 signatures (RFC 8032) and the HKDF
- * key schedule of keysched.h. Each step checks the state it expects, works
+/* \summary: the secure_chat handshake (docs/PROTOCOL.md): ephemeral X25519
+ * (RFC 7748) both ways, the server proven by its signed semi-static X25519
+ * key (hs_credential.h), the client by an Ed25519 signature (RFC 8032) or a
+ * password, and the HKDF key schedule of keysched.h. Each step checks the state it expects, works
  * on locals and commits to h only when every check has passed, as
  * WireGuard's noise.c does. */
 #include <openssl/crypto.h>
@@ -13,9 +14,9 @@
 
 #include "err.h"
 #include "handshake.h"
+#include "hs_credential.h"
 #include "hs_crypto.h"
 
-#define SERVER_CONTEXT "kit-chat v1 server signature"
 #define CLIENT_CONTEXT "kit-chat v1 client signature"
 
 enum hs_state {
@@ -33,6 +34,11 @@ struct hs {
 	uint8_t client_random[32];
 	int suite;
 	uint8_t hs_secret[KS_HASH_LEN], c_hs[KS_HASH_LEN], s_hs[KS_HASH_LEN];
+	uint8_t auth_secret[KS_HASH_LEN];	/* with the server's static key */
+	/* client: X25519(eph, static) with the last good credential's key,
+	 * computed while the server works on its ServerAuth */
+	uint8_t early_static[32], early_dh[32];
+	bool have_early_dh;
 	struct rec_dir hs_send, hs_recv, ap_send, ap_recv;
 	char peer_nick[HS_NICK_MAX + 1];
 	int peer_method;
@@ -72,9 +78,10 @@ hs_make_spare_key(void)
 }
 
 void
-hs_free_spare_key(void)
+hs_wipe_thread_keys(void)
 {
 	x25519_free(&mine.spare);
+	hs_credential_wipe();
 }
 
 bool
@@ -223,6 +230,22 @@ out:
 	return r;
 }
 
+/* With X25519 of the server's static key and the client's ephemeral one:
+ * auth_secret, which the server's Finished MAC and the application keys
+ * come from; hs_secret is done with. */
+static int
+derive_auth(struct hs *h, const uint8_t static_dh[static 32])
+{
+	uint8_t salt[32];
+	int r = ks_expand(h->hs_secret, KS_DERIVED, NULL, 0, salt, 32);
+
+	if (r == 0)
+		r = ks_extract(salt, 32, static_dh, 32, h->auth_secret);
+	OPENSSL_cleanse(salt, sizeof(salt));
+	OPENSSL_cleanse(h->hs_secret, sizeof(h->hs_secret));
+	return r;
+}
+
 /* After ClientAuth: the application keys from TH3. */
 static int
 derive_application(struct hs *h)
@@ -232,7 +255,7 @@ derive_application(struct hs *h)
 	int r;
 
 	if ((r = transcript_hash(&h->th, th3)) < 0 ||
-	    (r = ks_expand(h->hs_secret, KS_DERIVED, NULL, 0, salt, 32)) < 0 ||
+	    (r = ks_expand(h->auth_secret, KS_DERIVED, NULL, 0, salt, 32)) < 0 ||
 	    (r = ks_extract(salt, 32, zero, 32, master)) < 0 ||
 	    (r = ks_expand(master, KS_C_AP, th3, 32, c_ap, 32)) < 0 ||
 	    (r = ks_expand(master, KS_S_AP, th3, 32, s_ap, 32)) < 0 ||
@@ -245,7 +268,7 @@ out:
 	OPENSSL_cleanse(master, sizeof(master));
 	OPENSSL_cleanse(c_ap, sizeof(c_ap));
 	OPENSSL_cleanse(s_ap, sizeof(s_ap));
-	OPENSSL_cleanse(h->hs_secret, sizeof(h->hs_secret));
+	OPENSSL_cleanse(h->auth_secret, sizeof(h->auth_secret));
 	return r;
 }
 
@@ -278,19 +301,6 @@ finished_mac(const uint8_t traffic[static 32], const uint8_t th[static 32],
 		r = hmac_sha256(key, th, 32, body, n, out);
 	OPENSSL_cleanse(key, sizeof(key));
 	return r;
-}
-
-/* context || 0x00 || transcript hash: what identities sign. */
-static size_t
-to_sign(uint8_t out[static 96], const char *context,
-	const uint8_t th[static 32])
-{
-	size_t n = strlen(context);
-
-	memcpy(out, context, n);
-	out[n] = 0;
-	memcpy(out + n + 1, th, 32);
-	return n + 33;
 }
 
 /* Seal a handshake message under the handshake keys, padded to a multiple
@@ -407,48 +417,91 @@ read_hello(struct hs *h, const uint8_t *frame, size_t len,
 	       fail(h, ALERT_HANDSHAKE_FAILURE, "hash failed") : 0;
 }
 
-/* --- ServerAuth: 1 | identity(32) | signature(64) | finished(32) ------------- */
+/* --- ServerAuth: 1 | credential(128) | finished(32) ------------------------ */
 
-#define SERVER_AUTH_LEN (1 + 32 + 64 + 32)
+#define SERVER_AUTH_LEN (1 + HS_CREDENTIAL_LEN + 32)
+#define SERVER_AUTH_MACED (1 + HS_CREDENTIAL_LEN)
 
 static int
 send_server_auth(struct hs *h, uint8_t *out, size_t cap, size_t *out_len)
 {
-	uint8_t msg[SERVER_AUTH_LEN], th1[32], signed_part[96];
+	uint8_t msg[SERVER_AUTH_LEN], th1[32], static_dh[32];
+	const uint8_t *credential;
+	const struct x25519 *key;
 	int r;
 
 	msg[0] = HS_MSG_SERVER_AUTH;
-	memcpy(msg + 1, h->cfg.identity, 32);
+	if ((r = hs_credential_get(&h->cfg, &credential, &key)) < 0)
+		return fail(h, ALERT_HANDSHAKE_FAILURE, "cannot sign the "
+			    "credential");
+	memcpy(msg + 1, credential, HS_CREDENTIAL_LEN);
+	r = x25519_shared(key, h->peer_eph, static_dh);
+	if (r == 0)
+		r = derive_auth(h, static_dh);
+	OPENSSL_cleanse(static_dh, sizeof(static_dh));
+	if (r < 0)
+		return fail(h, ALERT_HANDSHAKE_FAILURE, "key exchange failed");
 	if ((r = transcript_hash(&h->th, th1)) < 0 ||
-	    (r = h->cfg.sign(h->cfg.ud, signed_part,
-			     to_sign(signed_part, SERVER_CONTEXT, th1),
-			     msg + 33)) < 0 ||
-	    (r = finished_mac(h->s_hs, th1, msg, 97, msg + 97)) < 0 ||
+	    (r = finished_mac(h->auth_secret, th1, msg, SERVER_AUTH_MACED,
+			      msg + SERVER_AUTH_MACED)) < 0 ||
 	    (r = send_sealed(&h->hs_send, msg, sizeof(msg), 0, out, cap,
 			     out_len)) < 0 ||
 	    (r = transcript_add(&h->th, msg, sizeof(msg))) < 0)
-		return fail(h, ALERT_HANDSHAKE_FAILURE, "cannot sign the "
-			    "handshake");
+		return fail(h, ALERT_HANDSHAKE_FAILURE, "cannot send "
+			    "ServerAuth");
 	return 0;
+}
+
+/* Client, at the ServerHello: X25519 with the static key the server had
+ * last time, so that ServerAuth finds it done if the key is the same. */
+static void
+early_static_dh(struct hs *h)
+{
+	const uint8_t *last = hs_credential_last_static();
+
+	if (last && x25519_shared(&h->eph, last, h->early_dh) == 0) {
+		memcpy(h->early_static, last, 32);
+		h->have_early_dh = true;
+	}
+}
+
+/* Client: auth_secret with the static key of the credential in msg. */
+static int
+client_auth_secret(struct hs *h, const uint8_t *msg)
+{
+	const uint8_t *static_pub = msg + 1 + HS_KEY_LEN;
+	uint8_t static_dh[32];
+	int r = 0;
+
+	if (h->have_early_dh && !memcmp(h->early_static, static_pub, 32))
+		memcpy(static_dh, h->early_dh, 32);
+	else
+		r = x25519_shared(&h->eph, static_pub, static_dh);
+	if (r == 0)
+		r = derive_auth(h, static_dh);
+	OPENSSL_cleanse(static_dh, sizeof(static_dh));
+	OPENSSL_cleanse(h->early_dh, sizeof(h->early_dh));
+	return r;
 }
 
 static int
 check_server_auth(struct hs *h, const uint8_t *msg, size_t n)
 {
-	uint8_t th1[32], mac[32], signed_part[96];
+	uint8_t th1[32], mac[32];
 	int r;
 
 	if (n != SERVER_AUTH_LEN || msg[0] != HS_MSG_SERVER_AUTH)
 		return fail(h, ALERT_DECODE_ERROR, "bad ServerAuth");
 	if (transcript_hash(&h->th, th1) < 0)
 		return fail(h, ALERT_HANDSHAKE_FAILURE, "hash failed");
-	/* The proof first: only a key whose owner signed this handshake is
-	 * shown at the first-use prompt or remembered. */
-	if (h->cfg.verify(msg + 1, signed_part,
-			  to_sign(signed_part, SERVER_CONTEXT, th1),
-			  msg + 33) < 0 ||
-	    finished_mac(h->s_hs, th1, msg, 97, mac) < 0 ||
-	    CRYPTO_memcmp(mac, msg + 97, 32))
+	/* The proof first: only a key that signed a credential whose key
+	 * took part in this handshake is shown at the first-use prompt or
+	 * remembered. */
+	if (!hs_credential_good(&h->cfg, msg + 1) ||
+	    client_auth_secret(h, msg) < 0 ||
+	    finished_mac(h->auth_secret, th1, msg, SERVER_AUTH_MACED,
+			 mac) < 0 ||
+	    CRYPTO_memcmp(mac, msg + SERVER_AUTH_MACED, 32))
 		return fail(h, ALERT_BAD_IDENTITY, "the server's signature "
 			    "or MAC is wrong");
 	/* check_server has said why it refused (a pin, a changed key, a
@@ -485,7 +538,7 @@ client_proof(struct hs *h, const uint8_t th2[static 32], uint8_t *msg)
 	if (h->cfg.method == HS_KEY) {
 		memcpy(msg + n, h->cfg.identity, 32);
 		if (h->cfg.sign(h->cfg.ud, signed_part,
-				to_sign(signed_part, CLIENT_CONTEXT, th2),
+				signed_message(signed_part, CLIENT_CONTEXT, th2),
 				msg + n + 32) < 0)
 			return fail(h, ALERT_HANDSHAKE_FAILURE, "cannot sign");
 		n += 96;
@@ -543,7 +596,7 @@ check_client_auth(struct hs *h, const uint8_t *msg, size_t n)
 		return fail(h, ALERT_HANDSHAKE_FAILURE, "cannot derive keys");
 	if (ca.method == HS_KEY &&
 	    h->cfg.verify(ca.proof, signed_part,
-			  to_sign(signed_part, CLIENT_CONTEXT, th2),
+			  signed_message(signed_part, CLIENT_CONTEXT, th2),
 			  ca.proof + 32) < 0)
 		return fail(h, ALERT_ACCESS_DENIED, "client signature is wrong");
 	if (ca.method == HS_PASSWORD)
@@ -604,11 +657,12 @@ hs_output(struct hs *h, uint8_t *out, size_t cap, size_t *out_len)
 	*out_len = 0;
 	if (h->state != S_SEND_SERVER_AUTH)
 		return HS_CONTINUE;
-	r = derive_handshake(h, h->peer_eph);
+	if (derive_handshake(h, h->peer_eph) < 0)
+		r = fail(h, ALERT_HANDSHAKE_FAILURE, "key exchange failed");
+	else
+		r = send_server_auth(h, out, cap, out_len);
 	OPENSSL_cleanse(h->peer_eph, sizeof(h->peer_eph));
 	if (r < 0)
-		return fail(h, ALERT_HANDSHAKE_FAILURE, "key exchange failed");
-	if ((r = send_server_auth(h, out, cap, out_len)) < 0)
 		return r;
 	h->state = S_WAIT_CLIENT_AUTH;
 	return HS_CONTINUE;
@@ -630,6 +684,7 @@ client_step(struct hs *h, const uint8_t *frame, size_t len, uint8_t *out,
 		if (derive_handshake(h, peer) < 0)
 			return fail(h, ALERT_HANDSHAKE_FAILURE, "key exchange "
 				    "failed");
+		early_static_dh(h);
 		h->state = C_WAIT_SERVER_AUTH;
 		return HS_CONTINUE;
 	}

@@ -84,8 +84,8 @@ int hs_input(struct hs *h, const uint8_t *frame, size_t len, uint8_t *out,
 /*
  * Output that waits for no frame: on the server, the ServerAuth that
  * follows the ServerHello hs_input wrote. The caller sends the ServerHello
- * first, so that the client computes its X25519 share while the server
- * signs. Returns as hs_input; *out_len is 0 when nothing waits.
+ * first, so that the client computes its X25519 shares while the server
+ * computes its own. Returns as hs_input; *out_len is 0 when nothing waits.
  */
 int hs_output(struct hs *h, uint8_t *out, size_t cap, size_t *out_len);
 
@@ -97,12 +97,13 @@ int hs_output(struct hs *h, uint8_t *out, size_t cap, size_t *out_len);
  * waits for the ServerHello, once its thread has connected before (a
  * client that connects once never needs one). The next hs_new takes it.
  * The pair is used once, never by a forked child, but waits in memory
- * until the next connection comes (docs/PROTOCOL.md). hs_free_spare_key
- * wipes it (at exit).
+ * until the next connection comes (docs/PROTOCOL.md).
+ * hs_wipe_thread_keys wipes it and the thread's server credential
+ * (hs_credential.h), at exit.
  */
 void hs_idle(const struct hs *h);
 void hs_make_spare_key(void);
-void hs_free_spare_key(void);
+void hs_wipe_thread_keys(void);
 bool hs_spare_key_ready(void);	/* one waits for the next hs_new */
 
 /* Why the handshake failed, for logs. */

@@ -84,6 +84,18 @@ x25519_shared(const struct x25519 *x, const uint8_t peer[static 32],
 	return CRYPTO_memcmp(out, zero, 32) ? 0 : KIT_EAUTH;
 }
 
+size_t
+signed_message(uint8_t out[static 96], const char *context,
+	       const uint8_t bytes[static 32])
+{
+	size_t n = strlen(context);
+
+	memcpy(out, context, n);	/* the contexts are under 63 bytes */
+	out[n] = 0;
+	memcpy(out + n + 1, bytes, 32);
+	return n + 33;
+}
+
 int
 hmac_sha256(const uint8_t key[static 32], const uint8_t *a, size_t na,
 	    const uint8_t *b, size_t nb, uint8_t out[static 32])

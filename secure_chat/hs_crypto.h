@@ -32,6 +32,11 @@ void x25519_free(struct x25519 *x);
 int x25519_shared(const struct x25519 *x, const uint8_t peer[static 32],
 		  uint8_t out[static 32]);
 
+/* context || 0x00 || 32 bytes (a transcript hash, a key): what the
+ * identity keys sign. Returns its length. */
+size_t signed_message(uint8_t out[static 96], const char *context,
+		      const uint8_t bytes[static 32]);
+
 /* HMAC-SHA256(key, a || b). b may be NULL. */
 int hmac_sha256(const uint8_t key[static 32], const uint8_t *a, size_t na,
 		const uint8_t *b, size_t nb, uint8_t out[static 32]);

@@ -393,7 +393,7 @@ handshake_frame(struct secure *s, const uint8_t *frame, size_t len)
 		return r;
 	if (r == HS_CONTINUE && s->opts.hs.server) {
 		/* ServerHello out now: the client's X25519 runs while the
-		 * server signs. */
+		 * server computes its own and ServerAuth. */
 		secure_flush(&s->base);
 		if ((r = hs_step(s, NULL, 0)) < 0)
 			return r;

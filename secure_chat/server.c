@@ -340,7 +340,7 @@ main(int argc, char **argv)
 	tls_opts_free(&tls);
 	keys_authorized_free(s.authorized);
 	keys_free(s.id);
-	hs_free_spare_key();
+	hs_wipe_thread_keys();
 	if (s.keylog)
 		fclose(s.keylog);
 	return 0;

@@ -3,7 +3,7 @@
 # (docs/PROTOCOL.md), so that a lab reading it offline sees what a live
 # run shows: in every connection the client sends a ClientHello, then its
 # ClientAuth padded to 275 bytes on the wire; the server a ServerHello,
-# then ServerAuth (149 bytes) in a frame of its own. Rebuild it with `DEMO_SAVE=captures bash
+# then ServerAuth (181 bytes) in a frame of its own. Rebuild it with `DEMO_SAVE=captures bash
 # labs/demo.sh bin` when the protocol changes.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -40,14 +40,14 @@ for f in flows:
     c2s = frames(os.path.join(sys.argv[1], f))
     s2c = frames(os.path.join(sys.argv[1], back))
     want_c = [(0x01, 71), (0x17, 275)]
-    want_s = [(0x02, 69), (0x17, 149)]
+    want_s = [(0x02, 69), (0x17, 181)]
     if c2s[:2] != want_c or s2c[:2] != want_s:
         sys.exit(f"{f}: client {c2s[:2]}, server {s2c[:2]}; "
                  f"want {want_c} and {want_s}")
     conns += 1
 if conns < 2:
     sys.exit(f"{conns} connections in the capture, expected alice's and bob's")
-print(f"{conns} connections: ClientHello, ServerHello, ServerAuth (149), "
+print(f"{conns} connections: ClientHello, ServerHello, ServerAuth (181), "
       f"ClientAuth (275) in each")
 EOF
 

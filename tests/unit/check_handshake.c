@@ -5,6 +5,7 @@
 
 #include "err.h"
 #include "handshake.h"
+#include "hs_credential.h"
 #include "suites.h"
 #include "test_ed25519.h"
 
@@ -303,6 +304,152 @@ START_TEST(test_handshake_every_flipped_byte_fails)
 }
 END_TEST
 
+/* --- the server's credential ------------------------------------------------ */
+
+static int verifications;
+
+static int
+counting_verify(const uint8_t pub[static 32], const uint8_t *msg, size_t n,
+		const uint8_t sig[static 64])
+{
+	verifications++;
+	return test_verify(pub, msg, n, sig);
+}
+
+static void
+expect_done(struct hs_config cc, int verified)
+{
+	struct outcome o = run(cc, NULL);
+
+	ck_assert_int_eq(o.client, HS_DONE);
+	ck_assert_int_eq(o.server, HS_DONE);
+	check_keys(&o);
+	done(&o);
+	ck_assert_int_eq(verifications, verified);
+}
+
+/* A client that reconnects checks the server's credential once; a server
+ * that starts again has a new one, checked again. */
+START_TEST(test_handshake_credential_is_checked_once_per_server)
+{
+	struct hs_config cc = client_config(HS_ANONYMOUS, "guest", NULL);
+	struct test_key restarted = server_key;	/* same key, new signer */
+	struct hs_config sc = server_config();
+	uint8_t before[HS_CREDENTIAL_LEN];
+	const uint8_t *cred;
+	const struct x25519 *key;
+
+	cc.verify = counting_verify;
+	verifications = 0;
+	expect_done(cc, 1);
+	expect_done(cc, 1);
+	expect_done(cc, 1);
+	ck_assert_int_eq(hs_credential_get(&sc, &cred, &key), 0);
+	memcpy(before, cred, sizeof(before));
+	sc.ud = &restarted;
+	ck_assert_int_eq(hs_credential_get(&sc, &cred, &key), 0);
+	ck_assert_mem_eq(cred, before, 32);	/* the same identity */
+	ck_assert(memcmp(cred + 32, before + 32, 32));	/* a new key */
+	/* run's server, with server_key as ud again, makes yet another */
+	expect_done(cc, 2);
+	expect_done(cc, 2);
+}
+END_TEST
+
+/* The server's static key is the process's own: a forked child makes
+ * its own credential rather than use the parent's key. */
+START_TEST(test_handshake_credential_stays_with_its_process)
+{
+	struct hs_config sc = server_config();
+	const uint8_t *cred;
+	const struct x25519 *key;
+	uint8_t parent[HS_CREDENTIAL_LEN];
+	pid_t pid;
+	int status;
+
+	ck_assert_int_eq(hs_credential_get(&sc, &cred, &key), 0);
+	memcpy(parent, cred, sizeof(parent));
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(hs_credential_get(&sc, &cred, &key) == 0 &&
+		      !memcmp(cred, parent, 32) &&
+		      memcmp(cred + 32, parent + 32, 32) ? 0 : 1);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert_int_eq(hs_credential_get(&sc, &cred, &key), 0);
+	ck_assert_mem_eq(cred, parent, sizeof(parent));
+	hs_wipe_thread_keys();
+}
+END_TEST
+
+/* Secrets the client logs, to reseal a ServerAuth with. */
+static uint8_t logged_s_hs[32];
+
+static void
+log_s_hs(void *ud, const uint8_t random[static 32], const char *name,
+	 const uint8_t secret[static 32])
+{
+	(void)ud;
+	(void)random;
+	if (!strcmp(name, "SERVER_HANDSHAKE_TRAFFIC_SECRET"))
+		memcpy(logged_s_hs, secret, 32);
+}
+
+/* Up to the client's reading of ServerAuth: the ServerAuth plaintext
+ * into auth (161 bytes), or, when replay is given, that plaintext sealed
+ * under this handshake's keys in its place. The client's result. */
+static int
+server_auth_step(const uint8_t *replay, uint8_t auth[static 161])
+{
+	struct hs_config cc = client_config(HS_ANONYMOUS, "guest", NULL);
+	struct hs_config sc = server_config();
+	uint8_t a[4 * FRAME_MAX], b[4 * FRAME_MAX], inner;
+	struct hs *c, *s;
+	struct rec_dir d;
+	char err[KIT_ERRLEN];
+	size_t hello, len, out, n;
+	int r;
+
+	cc.keylog = log_s_hs;
+	c = hs_new(&cc);
+	s = hs_new(&sc);
+	r = hs_client_hello(c, a, sizeof(a));
+	ck_assert_int_gt(r, 0);
+	ck_assert_int_eq(hs_input(s, a, (size_t)r, b, sizeof(b), &hello), 0);
+	ck_assert_int_eq(hs_output(s, b + hello, sizeof(b) - hello, &len), 0);
+	ck_assert_int_eq(hs_input(c, b, hello, a, sizeof(a), &out), 0);
+	ck_assert_int_eq(rec_dir_init(&d, hs_suite(c), logged_s_hs, err), 0);
+	if (replay) {
+		r = rec_seal(&d, INNER_HANDSHAKE, replay, 161, 0, b + hello,
+			     sizeof(b) - hello);
+		ck_assert_int_eq(r, (int)len);
+	} else {
+		ck_assert_int_eq(rec_open(&d, b + hello, len, auth, 161 + 64,
+					  &inner, &n), 0);
+		ck_assert_uint_eq(n, 161);
+	}
+	r = hs_input(c, b + hello, len, a, sizeof(a), &out);
+	rec_dir_wipe(&d);
+	hs_free(c);
+	hs_free(s);
+	return r;
+}
+
+/* A ServerAuth from another handshake holds a good credential, and the
+ * client has found it good before: its MAC still fails, as it would for
+ * anyone who has the credential but not its private key. */
+START_TEST(test_handshake_replayed_server_auth_fails)
+{
+	uint8_t auth[161 + 64], again[161 + 64];
+
+	ck_assert_int_eq(server_auth_step(NULL, auth), HS_DONE);
+	ck_assert_int_eq(server_auth_step(NULL, again), HS_DONE);
+	ck_assert_mem_eq(auth + 1, again + 1, HS_CREDENTIAL_LEN);
+	ck_assert_int_eq(server_auth_step(auth, again), -ALERT_BAD_IDENTITY);
+}
+END_TEST
+
 /* The server's ephemeral key in its ServerHello for a fresh ClientHello;
  * *first_len: what hs_input wrote, before hs_output. */
 static void
@@ -361,7 +508,7 @@ START_TEST(test_handshake_spare_key_is_used_once)
 	ck_assert_mem_ne(a, b, 32);
 	ck_assert_mem_ne(b, c, 32);
 	ck_assert_mem_ne(a, c, 32);
-	hs_free_spare_key();
+	hs_wipe_thread_keys();
 }
 END_TEST
 
@@ -403,7 +550,7 @@ START_TEST(test_handshake_server_makes_its_spare_after_server_auth)
 	int n = hs_client_hello(c, ch, sizeof(ch));
 	size_t len;
 
-	hs_free_spare_key();
+	hs_wipe_thread_keys();
 	s = hs_new(&sc);
 	hs_idle(s);			/* waits for the ClientHello */
 	ck_assert(!hs_spare_key_ready());
@@ -414,7 +561,7 @@ START_TEST(test_handshake_server_makes_its_spare_after_server_auth)
 	ck_assert_int_eq(hs_output(s, out, sizeof(out), &len), HS_CONTINUE);
 	hs_idle(s);			/* ServerAuth written */
 	ck_assert(hs_spare_key_ready());
-	hs_free_spare_key();
+	hs_wipe_thread_keys();
 	hs_free(c);
 	hs_free(s);
 }
@@ -435,7 +582,7 @@ START_TEST(test_handshake_spare_key_stays_with_its_process)
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	ck_assert(hs_spare_key_ready());
-	hs_free_spare_key();
+	hs_wipe_thread_keys();
 }
 END_TEST
 
@@ -449,7 +596,7 @@ START_TEST(test_handshake_reconnecting_client_keeps_a_spare)
 	struct outcome first = run(cc, NULL);	/* this thread connected */
 	struct hs *c, *next;
 
-	hs_free_spare_key();
+	hs_wipe_thread_keys();
 	hs_idle(first.c);		/* done: waits for nothing */
 	ck_assert(!hs_spare_key_ready());
 	done(&first);
@@ -608,6 +755,9 @@ handshake_suite(void)
 	tcase_add_test(tc, test_handshake_wrong_server_key_stops_before_any_client_byte);
 	tcase_add_test(tc, test_handshake_unproven_server_key_is_never_checked);
 	tcase_add_loop_test(tc, test_handshake_every_flipped_byte_fails, 0, 3);
+	tcase_add_test(tc, test_handshake_credential_is_checked_once_per_server);
+	tcase_add_test(tc, test_handshake_credential_stays_with_its_process);
+	tcase_add_test(tc, test_handshake_replayed_server_auth_fails);
 	tcase_add_test(tc, test_handshake_server_hello_goes_before_server_auth);
 	tcase_add_test(tc, test_handshake_spare_key_is_used_once);
 	tcase_add_test(tc, test_handshake_reconnecting_client_keeps_a_spare);

@@ -305,17 +305,17 @@ START_TEST(test_secure_transport_makes_keys_while_it_waits)
 	char buf[256];
 	int a[2];
 
-	hs_free_spare_key();
+	hs_wipe_thread_keys();
 	transport_flush(srv);			/* nothing to send yet */
 	ck_assert(!hs_spare_key_ready());
 	transport_flush(cli);
-	hs_free_spare_key();	/* a spare of the client's, if it reconnects */
+	hs_wipe_thread_keys();	/* a spare of the client's, if it reconnects */
 	relay(relay_c, relay_s, NULL);
 	ck_assert_int_eq(transport_read(srv, buf, sizeof(buf)), KIT_EAGAIN);
 	ck_assert(hs_spare_key_ready());	/* ServerAuth is out */
 	pump();
 	ck_assert_int_eq(transport_write(cli, "x", 1), 1);
-	hs_free_spare_key();
+	hs_wipe_thread_keys();
 	pair(a);
 	again = secure_transport_new(a[0], &co);
 	ck_assert(!hs_spare_key_ready());	/* took none, made none yet */
@@ -323,7 +323,7 @@ START_TEST(test_secure_transport_makes_keys_while_it_waits)
 	ck_assert(hs_spare_key_ready());
 	transport_close(again);
 	close(a[1]);
-	hs_free_spare_key();
+	hs_wipe_thread_keys();
 }
 END_TEST
 
