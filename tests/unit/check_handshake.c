@@ -406,7 +406,7 @@ server_auth_step(const uint8_t *replay, uint8_t auth[static 161])
 	struct hs_config sc = server_config();
 	uint8_t a[4 * FRAME_MAX], b[4 * FRAME_MAX], inner;
 	struct hs *c, *s;
-	struct rec_dir d;
+	struct rec_dir d = { 0 };	/* rec_dir_init wipes it first */
 	char err[KIT_ERRLEN];
 	size_t hello, len, out, n;
 	int r;
