@@ -1,9 +1,9 @@
 /* \summary: the secure_chat handshake (docs/PROTOCOL.md): ephemeral X25519
  * (RFC 7748) both ways, the server proven by its signed semi-static X25519
  * key (hs_credential.h), the client by an Ed25519 signature (RFC 8032) or a
- * password, and the HKDF key schedule of keysched.h. Each step checks the state it expects, works
- * on locals and commits to h only when every check has passed, as
- * WireGuard's noise.c does. */
+ * password, and the HKDF key schedule of keysched.h. Each step checks the
+ * state it expects, works on locals and commits to h only when every check
+ * has passed, as WireGuard's noise.c does. */
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -502,8 +502,8 @@ check_server_auth(struct hs *h, const uint8_t *msg, size_t n)
 	    finished_mac(h->auth_secret, th1, msg, SERVER_AUTH_MACED,
 			 mac) < 0 ||
 	    CRYPTO_memcmp(mac, msg + SERVER_AUTH_MACED, 32))
-		return fail(h, ALERT_BAD_IDENTITY, "the server's signature "
-			    "or MAC is wrong");
+		return fail(h, ALERT_BAD_IDENTITY, "the server's credential "
+			    "signature or MAC is wrong");
 	/* check_server has said why it refused (a pin, a changed key, a
 	 * "no"). */
 	if ((r = h->cfg.check_server(h->cfg.ud, msg + 1)) != 0)
